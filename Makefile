@@ -1,0 +1,43 @@
+# cnnc: the two commands of the README, and the build behind them.
+#
+#   make          set up (install Debian packages), build into build/
+#   make test     set up, build, run every suite; ends with "N passed, N failed"
+#   make demo     set up, build, run the compiler on the bundled default model
+#
+# Every target runs scripts/setup.sh first; it returns at once when all the
+# packages are installed.
+
+LLVM_DIR  ?= /usr/lib/llvm-22
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+CMAKE_LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
+.PHONY: all setup configure build test demo clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD_DIR)/build.ninja: | setup
+	cmake -S . -B $(BUILD_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DCMAKE_C_COMPILER=$(LLVM_DIR)/bin/clang \
+	  -DCMAKE_CXX_COMPILER=$(LLVM_DIR)/bin/clang++ \
+	  -DLLVM_USE_LINKER=lld \
+	  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir \
+	  $(CMAKE_LAUNCHER)
+
+configure: setup $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR)
+
+test: build
+	@bash test/run-suites.sh $(BUILD_DIR)
+
+demo: build
+	@bash examples/demo.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,167 @@
+//===- cnnc.cpp - The cnnc command line -----------------------------------===//
+//
+//   cnnc compile MODEL -o FILE [--emit=cnn] [-O0..-O3]
+//
+// Exit codes: 0 success, 2 user error (bad model, bad flag, unsupported
+// request), 3 internal error. Output is written to a temporary file and
+// renamed, so a failed run leaves no partial output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/InitAll.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace {
+
+enum ExitCode { Success = 0, UserError = 2, InternalError = 3 };
+
+enum class Emit { CNN, Linalg, LLVM, Asm, Obj };
+
+cl::SubCommand compileCommand("compile",
+                              "Compile a model (a .mlir file in the cnn "
+                              "dialect) and write the result");
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model>"),
+                               cl::Required, cl::sub(compileCommand));
+cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
+                                cl::value_desc("file"), cl::init("-"),
+                                cl::sub(compileCommand));
+cl::opt<Emit> emitKind(
+    "emit", cl::desc("What to write"), cl::init(Emit::CNN),
+    cl::values(clEnumValN(Emit::CNN, "cnn", "the optimized cnn dialect graph"),
+               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(Emit::LLVM, "llvm", "LLVM IR"),
+               clEnumValN(Emit::Asm, "asm", "assembly"),
+               clEnumValN(Emit::Obj, "obj", "an object file and a C header")),
+    cl::sub(compileCommand));
+enum OptLevel { O0, O1, O2, O3 };
+
+cl::opt<OptLevel> optLevel(
+    cl::desc("Optimization level"), cl::init(O2),
+    cl::values(clEnumVal(O0, "no graph optimization"),
+               clEnumVal(O1, "folding"), clEnumVal(O2, "the default"),
+               clEnumVal(O3, "everything")),
+    cl::sub(compileCommand));
+
+/// Writes `write`'s output to `path` through a temporary file that is
+/// renamed into place only when everything succeeded.
+mlir::LogicalResult
+writeAtomically(llvm::StringRef path,
+                llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  if (path == "-") {
+    write(llvm::outs());
+    llvm::outs().flush();
+    return mlir::success();
+  }
+  llvm::Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
+  if (!temp) {
+    llvm::errs() << "cnnc: error: cannot write '" << path
+                 << "': " << llvm::toString(temp.takeError()) << "\n";
+    return mlir::failure();
+  }
+  {
+    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    write(os);
+    os.flush();
+    if (os.has_error()) {
+      llvm::errs() << "cnnc: error: cannot write '" << path
+                   << "': " << os.error().message() << "\n";
+      os.clear_error();
+      llvm::consumeError(temp->discard());
+      return mlir::failure();
+    }
+  }
+  if (llvm::Error error = temp->keep(path)) {
+    llvm::errs() << "cnnc: error: cannot write '" << path
+                 << "': " << llvm::toString(std::move(error)) << "\n";
+    return mlir::failure();
+  }
+  return mlir::success();
+}
+
+int runCompile() {
+  if (emitKind != Emit::CNN) {
+    llvm::errs() << "cnnc: error: --emit=" << (emitKind == Emit::Linalg ? "linalg"
+                   : emitKind == Emit::LLVM                           ? "llvm"
+                   : emitKind == Emit::Asm                            ? "asm"
+                                                                      : "obj")
+                 << " is not supported yet: code generation is not built; "
+                    "use --emit=cnn\n";
+    return UserError;
+  }
+  if (!llvm::StringRef(inputFile).ends_with(".mlir")) {
+    llvm::errs() << "cnnc: error: '" << inputFile
+                 << "': expected a model in the cnn dialect (.mlir); the "
+                    "ONNX frontend is not built yet\n";
+    return UserError;
+  }
+
+  mlir::DialectRegistry registry;
+  cnnc::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+
+  std::string message;
+  auto buffer = mlir::openInputFile(inputFile, &message);
+  if (!buffer) {
+    llvm::errs() << "cnnc: error: " << message << "\n";
+    return UserError;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return UserError;
+
+  if (optLevel != O0) {
+    mlir::PassManager pm(&context);
+    pm.addPass(mlir::createCanonicalizerPass());
+    pm.addPass(mlir::createCSEPass());
+    if (mlir::failed(pm.run(*module)))
+      return InternalError;
+  }
+
+  if (mlir::failed(writeAtomically(outputFile, [&](llvm::raw_ostream &os) {
+        module->print(os);
+      })))
+    return UserError;
+  return Success;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "cnnc " CNNC_VERSION " (LLVM/MLIR " LLVM_VERSION_STRING ")\n";
+  });
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "cnnc: a compiler for convolutional "
+                                   "networks\n",
+                                   &llvm::errs()))
+    return UserError;
+  if (compileCommand)
+    return runCompile();
+  llvm::errs() << "cnnc: error: expected a command; see 'cnnc --help'\n";
+  return UserError;
+}

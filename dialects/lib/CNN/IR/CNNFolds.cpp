@@ -1,0 +1,156 @@
+//===- CNNFolds.cpp - Folders of cnn ops ----------------------------------===//
+//
+// The obvious folds: ops that are identities for their attributes, and ops
+// of splat constants. Folding whole weight subgraphs is a graph pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+#include <optional>
+
+using namespace mlir;
+using namespace cnnc::cnn;
+
+/// The value of a splat floating-point constant, as a double.
+static std::optional<double> splatValue(Attribute attr) {
+  auto splat = dyn_cast_if_present<SplatElementsAttr>(attr);
+  if (!splat || !isa<FloatType>(splat.getElementType()))
+    return std::nullopt;
+  return splat.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// A splat of `value` in `type`, rounded to its element type.
+static Attribute splatOf(ShapedType type, double value) {
+  auto element = cast<FloatType>(type.getElementType());
+  APFloat converted(value);
+  bool losesInfo = false;
+  converted.convert(element.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                    &losesInfo);
+  return SplatElementsAttr::get(type, converted);
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult UnaryOp::fold(FoldAdaptor adaptor) {
+  std::optional<double> x = splatValue(adaptor.getInput());
+  if (!x)
+    return {};
+  double y = 0.0;
+  switch (getKind()) {
+  case UnaryKind::Exp:
+    y = std::exp(*x);
+    break;
+  case UnaryKind::Log:
+    y = std::log(*x);
+    break;
+  case UnaryKind::Sqrt:
+    y = std::sqrt(*x);
+    break;
+  case UnaryKind::Neg:
+    y = -*x;
+    break;
+  case UnaryKind::Abs:
+    y = std::fabs(*x);
+    break;
+  case UnaryKind::Reciprocal:
+    y = 1.0 / *x;
+    break;
+  }
+  return splatOf(getType(), y);
+}
+
+/// The value of `kind` on two scalars.
+static double applyBinary(BinaryKind kind, double x, double y) {
+  switch (kind) {
+  case BinaryKind::Add:
+    return x + y;
+  case BinaryKind::Sub:
+    return x - y;
+  case BinaryKind::Mul:
+    return x * y;
+  case BinaryKind::Div:
+    return x / y;
+  case BinaryKind::Max:
+    return std::fmax(x, y);
+  case BinaryKind::Min:
+    return std::fmin(x, y);
+  case BinaryKind::Pow:
+    return std::pow(x, y);
+  }
+  llvm_unreachable("unknown binary kind");
+}
+
+/// Whether `rhs` is the right identity of `kind` (x + 0, x - 0, x * 1,
+/// x / 1, x ^ 1).
+static bool isRightIdentity(BinaryKind kind, double rhs) {
+  switch (kind) {
+  case BinaryKind::Add:
+  case BinaryKind::Sub:
+    return rhs == 0.0;
+  case BinaryKind::Mul:
+  case BinaryKind::Div:
+  case BinaryKind::Pow:
+    return rhs == 1.0;
+  default:
+    return false;
+  }
+}
+
+OpFoldResult BinaryOp::fold(FoldAdaptor adaptor) {
+  std::optional<double> lhs = splatValue(adaptor.getLhs());
+  std::optional<double> rhs = splatValue(adaptor.getRhs());
+  if (lhs && rhs)
+    return splatOf(getType(), applyBinary(getKind(), *lhs, *rhs));
+  // The identity must not change the shape through broadcasting.
+  if (rhs && isRightIdentity(getKind(), *rhs) &&
+      getLhs().getType() == getType())
+    return getLhs();
+  return {};
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1)
+    return getInputs().front();
+  return {};
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    return getResult();
+  }
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  if (llvm::equal(getPermutation(), llvm::seq<int64_t>(0, getType().getRank())))
+    return getInput();
+  if (auto splat = dyn_cast_if_present<SplatElementsAttr>(adaptor.getInput()))
+    return splat.resizeSplat(getType());
+  return {};
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  bool whole = getInput().getType() == getType() &&
+               llvm::all_of(getOffsets(), [](int64_t o) { return o == 0; }) &&
+               llvm::all_of(getStrides(), [](int64_t s) { return s == 1; });
+  if (whole)
+    return getInput();
+  if (auto splat = dyn_cast_if_present<SplatElementsAttr>(adaptor.getInput()))
+    return splat.resizeSplat(getType());
+  return {};
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (llvm::all_of(getPads(), [](int64_t pad) { return pad == 0; }))
+    return getInput();
+  return {};
+}

@@ -1,0 +1,782 @@
+//===- CNNOps.cpp - Result-type inference and verifiers of cnn ops --------===//
+//
+// Each op either infers its result type (and reports why it cannot, which
+// is how an invalid op is diagnosed: the verifier runs the inference) or,
+// when its result type is written out (reshape, resize), verifies it.
+// Attribute ranges that ODS can state (positive strides, non-negative pads)
+// are checked by ODS before any of this runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "cnnc/Dialect/CNN/IR/ShapeArithmetic.h"
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace cnnc;
+using namespace cnnc::cnn;
+
+namespace {
+
+/// Emits an error at the location given to `inferReturnTypes` (there is none
+/// when a builder infers without one), worded like an op verifier's.
+class Diagnoser {
+public:
+  Diagnoser(std::optional<Location> loc, StringRef opName)
+      : loc(loc), opName(opName) {}
+
+  template <typename... Args>
+  LogicalResult operator()(Args &&...args) const {
+    return emitOptionalError(loc, "'", opName, "' op ",
+                             std::forward<Args>(args)...);
+  }
+
+private:
+  std::optional<Location> loc;
+  StringRef opName;
+};
+
+/// Verifies an op by running its result-type inference with the op's
+/// location, so that an op that cannot be typed says why.
+template <typename OpTy>
+LogicalResult verifyByInference(OpTy op) {
+  SmallVector<Type> types;
+  return OpTy::inferReturnTypes(op.getContext(), op.getLoc(),
+                                typename OpTy::Adaptor(op), types);
+}
+
+/// The attributes of a sliding window over the spatial dimensions.
+struct Window {
+  ArrayRef<int64_t> kernel;
+  ArrayRef<int64_t> strides;
+  ArrayRef<int64_t> pads;
+  ArrayRef<int64_t> dilations;
+};
+
+} // namespace
+
+static RankedTensorType tensorType(Value value) {
+  return cast<RankedTensorType>(value.getType());
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  os << "[";
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return result;
+}
+
+/// Checks that the window attributes have one entry per spatial dimension
+/// (two per dimension for `pads`).
+static LogicalResult verifyWindowArity(const Diagnoser &fail, size_t spatial,
+                                       const Window &window) {
+  auto check = [&](ArrayRef<int64_t> values, size_t expected,
+                   StringRef name) -> LogicalResult {
+    if (values.size() == expected)
+      return success();
+    return fail("expected ", expected, " values in '", name, "', got ",
+                values.size());
+  };
+  if (failed(check(window.kernel, spatial, "kernel")) ||
+      failed(check(window.strides, spatial, "strides")) ||
+      failed(check(window.dilations, spatial, "dilations")) ||
+      failed(check(window.pads, 2 * spatial, "pads")))
+    return failure();
+  return success();
+}
+
+/// Checks the rank of an [N, C, D1..Dk] activation with k in [minSpatial,
+/// 3] spatial dimensions.
+static LogicalResult verifyActivationRank(const Diagnoser &fail,
+                                          RankedTensorType type,
+                                          int64_t minSpatial) {
+  int64_t rank = type.getRank();
+  if (rank >= 2 + minSpatial && rank <= 5)
+    return success();
+  return fail("expected an input of rank ", 2 + minSpatial,
+              " to 5 ([N, C, spatial...]), got ", type);
+}
+
+/// Checks a per-channel parameter: rank 1, size `channels`, element type of
+/// the input.
+static LogicalResult verifyChannelParameter(const Diagnoser &fail,
+                                            StringRef name,
+                                            RankedTensorType type,
+                                            int64_t channels,
+                                            Type elementType) {
+  if (type.getRank() != 1 || type.getDimSize(0) != channels)
+    return fail("expected '", name, "' of shape [", channels,
+                "] (the input's channels), got ", type);
+  if (type.getElementType() != elementType)
+    return fail("expected '", name, "' to have element type ", elementType,
+                ", got ", type);
+  return success();
+}
+
+static LogicalResult verifySameElementType(const Diagnoser &fail,
+                                           StringRef name, Type type,
+                                           Type expected) {
+  Type element = getElementTypeOrSelf(type);
+  if (element == expected)
+    return success();
+  return fail("expected '", name, "' to have element type ", expected,
+              ", got ", type);
+}
+
+//===----------------------------------------------------------------------===//
+// ConvOp
+//===----------------------------------------------------------------------===//
+
+/// Checks the ranks of a convolution's [N, C, D1..Dk] input and its weight.
+static LogicalResult verifyConvRanks(const Diagnoser &fail,
+                                     RankedTensorType input,
+                                     RankedTensorType weight) {
+  if (failed(verifyActivationRank(fail, input, 1)))
+    return failure();
+  if (weight.getRank() != input.getRank())
+    return fail("expected a weight of rank ", input.getRank(),
+                " (as the input), got ", weight);
+  return success();
+}
+
+/// The shared part of convolution and transposed convolution once the ranks
+/// hold: element types, groups and bias. `weightInputChannels` and
+/// `channelsOut` are the channel counts the weight implies.
+static LogicalResult verifyConvOperands(const Diagnoser &fail,
+                                        RankedTensorType input,
+                                        RankedTensorType weight,
+                                        Value bias, int64_t groups,
+                                        int64_t weightInputChannels,
+                                        int64_t channelsOut) {
+  Type element = input.getElementType();
+  if (failed(verifySameElementType(fail, "weight", weight, element)))
+    return failure();
+  int64_t channelsIn = input.getDimSize(1);
+  if (channelsIn % groups != 0)
+    return fail("expected the input channels (", channelsIn,
+                ") to be divisible by groups (", groups, ")");
+  if (channelsOut % groups != 0)
+    return fail("expected the output channels (", channelsOut,
+                ") to be divisible by groups (", groups, ")");
+  if (weightInputChannels * groups != channelsIn)
+    return fail("expected the weight's input channels (", weightInputChannels,
+                ") times groups (", groups, ") to equal the input channels (",
+                channelsIn, ")");
+  if (bias) {
+    auto biasType = tensorType(bias);
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != channelsOut)
+      return fail("expected a bias of shape [", channelsOut,
+                  "] (the output channels), got ", biasType);
+    if (failed(verifySameElementType(fail, "bias", biasType, element)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  auto weight = tensorType(adaptor.getWeight());
+  int64_t groups = adaptor.getGroups();
+  if (failed(verifyConvRanks(fail, input, weight)) ||
+      failed(verifyConvOperands(fail, input, weight, adaptor.getBias(), groups,
+                                weight.getDimSize(1), weight.getDimSize(0))))
+    return failure();
+  size_t spatial = input.getRank() - 2;
+  Window window{weight.getShape().drop_front(2), adaptor.getStrides(),
+                adaptor.getPads(), adaptor.getDilations()};
+  if (failed(verifyWindowArity(fail, spatial, window)))
+    return failure();
+
+  SmallVector<int64_t> shape{input.getDimSize(0), weight.getDimSize(0)};
+  for (size_t i = 0; i < spatial; ++i) {
+    shape::Padding padding{window.pads[i], window.pads[i + spatial]};
+    int64_t size = shape::windowOutputSize(
+        input.getDimSize(i + 2), window.kernel[i], window.strides[i],
+        window.dilations[i], padding);
+    if (size <= 0)
+      return fail("expected the padded input (", input.getDimSize(i + 2),
+                  " + ", padding.begin, " + ", padding.end,
+                  ") to hold the dilated kernel (",
+                  shape::dilatedKernelSize(window.kernel[i],
+                                           window.dilations[i]),
+                  ") in spatial dimension ", i);
+    shape.push_back(size);
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConvTransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvTransposeOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  auto weight = tensorType(adaptor.getWeight());
+  int64_t groups = adaptor.getGroups();
+  if (failed(verifyConvRanks(fail, input, weight)))
+    return failure();
+  if (weight.getDimSize(0) != input.getDimSize(1))
+    return fail("expected the weight's dimension 0 (", weight.getDimSize(0),
+                ") to equal the input channels (", input.getDimSize(1), ")");
+  int64_t channelsOut = weight.getDimSize(1) * groups;
+  if (failed(verifyConvOperands(fail, input, weight, adaptor.getBias(), groups,
+                                weight.getDimSize(0) / groups, channelsOut)))
+    return failure();
+  size_t spatial = input.getRank() - 2;
+  Window window{weight.getShape().drop_front(2), adaptor.getStrides(),
+                adaptor.getPads(), adaptor.getDilations()};
+  if (failed(verifyWindowArity(fail, spatial, window)))
+    return failure();
+  ArrayRef<int64_t> outputPadding = adaptor.getOutputPadding();
+  if (outputPadding.size() != spatial)
+    return fail("expected ", spatial, " values in 'output_padding', got ",
+                outputPadding.size());
+
+  SmallVector<int64_t> shape{input.getDimSize(0), channelsOut};
+  for (size_t i = 0; i < spatial; ++i) {
+    if (outputPadding[i] >= std::max(window.strides[i], window.dilations[i]))
+      return fail("expected output_padding (", outputPadding[i],
+                  ") to be smaller than the stride or the dilation in "
+                  "spatial dimension ",
+                  i);
+    shape::Padding padding{window.pads[i], window.pads[i + spatial]};
+    int64_t size = shape::transposedWindowOutputSize(
+        input.getDimSize(i + 2), window.kernel[i], window.strides[i],
+        window.dilations[i], padding, outputPadding[i]);
+    if (size <= 0)
+      return fail("expected a positive output size in spatial dimension ", i,
+                  ", got ", size, " (the pads are too large)");
+    shape.push_back(size);
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PoolOp, GlobalPoolOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  if (failed(verifyActivationRank(fail, input, 1)))
+    return failure();
+  if (adaptor.getCountIncludePad() && adaptor.getKind() != PoolKind::Avg)
+    return fail("expected 'count_include_pad' only on an average pool");
+  size_t spatial = input.getRank() - 2;
+  Window window{adaptor.getKernel(), adaptor.getStrides(), adaptor.getPads(),
+                adaptor.getDilations()};
+  if (failed(verifyWindowArity(fail, spatial, window)))
+    return failure();
+
+  SmallVector<int64_t> shape(input.getShape().take_front(2));
+  for (size_t i = 0; i < spatial; ++i) {
+    shape::Padding padding{window.pads[i], window.pads[i + spatial]};
+    int64_t extent =
+        shape::dilatedKernelSize(window.kernel[i], window.dilations[i]);
+    if (padding.begin >= extent || padding.end >= extent)
+      return fail("expected pads smaller than the dilated kernel (", extent,
+                  ") in spatial dimension ", i, ", got ", padding.begin,
+                  " and ", padding.end);
+    int64_t size = shape::windowOutputSize(
+        input.getDimSize(i + 2), window.kernel[i], window.strides[i],
+        window.dilations[i], padding, adaptor.getCeilMode());
+    if (size <= 0)
+      return fail("expected the padded input (", input.getDimSize(i + 2),
+                  " + ", padding.begin, " + ", padding.end,
+                  ") to hold the dilated kernel (", extent,
+                  ") in spatial dimension ", i);
+    shape.push_back(size);
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult GlobalPoolOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  if (failed(verifyActivationRank(fail, input, 1)))
+    return failure();
+  SmallVector<int64_t> shape(input.getRank(), 1);
+  shape[0] = input.getDimSize(0);
+  shape[1] = input.getDimSize(1);
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+/// Batch and instance normalization: an [N, C, ...] input and parameters of
+/// shape [C].
+static LogicalResult verifyNormalization(Operation *op, Value input,
+                                         ValueRange parameters,
+                                         ArrayRef<StringRef> names,
+                                         int64_t minRank) {
+  Diagnoser fail(op->getLoc(), op->getName().getStringRef());
+  auto inputType = tensorType(input);
+  if (inputType.getRank() < minRank)
+    return fail("expected an input of rank ", minRank,
+                " or more ([N, C, ...]), got ", inputType);
+  for (auto [value, name] : llvm::zip_equal(parameters, names))
+    if (failed(verifyChannelParameter(fail, name, tensorType(value),
+                                      inputType.getDimSize(1),
+                                      inputType.getElementType())))
+      return failure();
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  return verifyNormalization(*this, getInput(),
+                             {getScale(), getBias(), getMean(), getVariance()},
+                             {"scale", "bias", "mean", "variance"}, 2);
+}
+
+LogicalResult BatchNormTrainOp::verify() {
+  float momentum = getMomentum().convertToFloat();
+  if (!(momentum >= 0.0f && momentum <= 1.0f))
+    return emitOpError("expected 'momentum' in [0, 1], got ") << momentum;
+  return verifyNormalization(
+      *this, getInput(),
+      {getScale(), getBias(), getRunningMean(), getRunningVariance()},
+      {"scale", "bias", "running_mean", "running_variance"}, 2);
+}
+
+LogicalResult InstanceNormOp::verify() {
+  return verifyNormalization(*this, getInput(), {getScale(), getBias()},
+                             {"scale", "bias"}, 3);
+}
+
+LogicalResult LrnOp::verify() {
+  if (getInput().getType().getRank() < 3)
+    return emitOpError("expected an input of rank 3 or more ([N, C, ...]), got ")
+           << getInput().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+/// Which of the (alpha, beta) parameters an activation kind takes.
+static std::pair<bool, bool> activationParameters(ActivationKind kind) {
+  switch (kind) {
+  case ActivationKind::LeakyRelu:
+  case ActivationKind::Elu:
+    return {true, false};
+  case ActivationKind::Clip:
+  case ActivationKind::HardSigmoid:
+  case ActivationKind::Selu:
+    return {true, true};
+  default:
+    return {false, false};
+  }
+}
+
+LogicalResult ActivationOp::verify() {
+  auto [takesAlpha, takesBeta] = activationParameters(getKind());
+  StringRef kind = stringifyActivationKind(getKind());
+  if (takesAlpha != static_cast<bool>(getAlphaAttr()))
+    return emitOpError() << "expected " << kind
+                         << (takesAlpha ? " to have" : " to have no")
+                         << " 'alpha'";
+  if (takesBeta != static_cast<bool>(getBetaAttr()))
+    return emitOpError() << "expected " << kind
+                         << (takesBeta ? " to have" : " to have no")
+                         << " 'beta'";
+  if (getKind() == ActivationKind::Clip &&
+      getAlphaAttr().getValueAsDouble() > getBetaAttr().getValueAsDouble())
+    return emitOpError() << "expected clip's lower bound (alpha = "
+                         << getAlphaAttr().getValueAsDouble()
+                         << ") to be at most its upper bound (beta = "
+                         << getBetaAttr().getValueAsDouble() << ")";
+  return success();
+}
+
+LogicalResult PReluOp::verify() {
+  auto input = getInput().getType();
+  auto slope = getSlope().getType();
+  if (slope.getElementType() != input.getElementType())
+    return emitOpError("expected the slope to have element type ")
+           << input.getElementType() << ", got " << slope;
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(input.getShape(), slope.getShape(),
+                                          shape) ||
+      ArrayRef<int64_t>(shape) != input.getShape())
+    return emitOpError("expected the slope ")
+           << slope << " to broadcast to the input's shape "
+           << shapeString(input.getShape());
+  return success();
+}
+
+LogicalResult DropoutOp::verify() {
+  float ratio = getRatio().convertToFloat();
+  if (!(ratio >= 0.0f && ratio < 1.0f))
+    return emitOpError("expected 'ratio' in [0, 1), got ") << ratio;
+  return success();
+}
+
+LogicalResult BinaryOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto lhs = tensorType(adaptor.getLhs());
+  auto rhs = tensorType(adaptor.getRhs());
+  if (lhs.getElementType() != rhs.getElementType())
+    return fail("expected operands of one element type, got ", lhs, " and ",
+                rhs);
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
+                                          shape))
+    return fail("expected broadcastable shapes, got ",
+                shapeString(lhs.getShape()), " and ",
+                shapeString(rhs.getShape()));
+  types.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto lhs = tensorType(adaptor.getLhs());
+  auto rhs = tensorType(adaptor.getRhs());
+  if (lhs.getRank() < 2 || rhs.getRank() < 2)
+    return fail("expected operands of rank 2 or more, got ", lhs, " and ",
+                rhs);
+  Type element = lhs.getElementType();
+  if (failed(verifySameElementType(fail, "rhs", rhs, element)))
+    return failure();
+  int64_t lhsRank = lhs.getRank(), rhsRank = rhs.getRank();
+  bool transposeLhs = adaptor.getTransposeLhs();
+  bool transposeRhs = adaptor.getTransposeRhs();
+  int64_t m = lhs.getDimSize(lhsRank - (transposeLhs ? 1 : 2));
+  int64_t k = lhs.getDimSize(lhsRank - (transposeLhs ? 2 : 1));
+  int64_t rhsK = rhs.getDimSize(rhsRank - (transposeRhs ? 1 : 2));
+  int64_t n = rhs.getDimSize(rhsRank - (transposeRhs ? 2 : 1));
+  if (k != rhsK)
+    return fail("expected the contracted dimensions to agree, got ", k,
+                " (lhs ", lhs, ") and ", rhsK, " (rhs ", rhs, ")");
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs.getShape().drop_back(2),
+                                          rhs.getShape().drop_back(2), shape))
+    return fail("expected broadcastable batch dimensions, got ",
+                shapeString(lhs.getShape().drop_back(2)), " and ",
+                shapeString(rhs.getShape().drop_back(2)));
+  shape.push_back(m);
+  shape.push_back(n);
+  if (Value bias = adaptor.getBias()) {
+    auto biasType = tensorType(bias);
+    if (failed(verifySameElementType(fail, "bias", biasType, element)))
+      return failure();
+    SmallVector<int64_t> broadcast;
+    if (!OpTrait::util::getBroadcastedShape(shape, biasType.getShape(),
+                                            broadcast) ||
+        broadcast != shape)
+      return fail("expected the bias ", biasType,
+                  " to broadcast to the product's shape ", shapeString(shape));
+  }
+  types.push_back(RankedTensorType::get(shape, element));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return fail("expected at least one input");
+  auto first = tensorType(inputs.front());
+  int64_t rank = first.getRank();
+  uint64_t axis = adaptor.getAxis();
+  if (axis >= static_cast<uint64_t>(rank))
+    return fail("expected 'axis' (", axis, ") to be below the rank (", rank,
+                ")");
+  SmallVector<int64_t> shape(first.getShape());
+  for (auto [index, value] : llvm::enumerate(inputs.drop_front())) {
+    auto type = tensorType(value);
+    if (type.getElementType() != first.getElementType() ||
+        type.getRank() != rank)
+      return fail("expected input ", index + 1, " (", type,
+                  ") to have the rank and element type of input 0 (", first,
+                  ")");
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == static_cast<int64_t>(axis))
+        continue;
+      if (type.getDimSize(d) != shape[d])
+        return fail("expected input ", index + 1, " ", type,
+                    " to match input 0 ", first,
+                    " in every dimension but the axis, differs in ", d);
+    }
+    shape[axis] += type.getDimSize(axis);
+  }
+  types.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto input = getInput().getType();
+  auto result = getResult().getType();
+  if (input.getElementType() != result.getElementType())
+    return emitOpError("expected the result to keep the element type ")
+           << input.getElementType() << ", got " << result;
+  if (input.getNumElements() != result.getNumElements())
+    return emitOpError("expected the result to have as many elements (")
+           << result.getNumElements() << ") as the input ("
+           << input.getNumElements() << ")";
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  ArrayRef<int64_t> permutation = adaptor.getPermutation();
+  if (static_cast<int64_t>(permutation.size()) != input.getRank())
+    return fail("expected a permutation of ", input.getRank(),
+                " dimensions, got ", shapeString(permutation));
+  SmallVector<bool> seen(permutation.size(), false);
+  SmallVector<int64_t> shape;
+  for (int64_t dim : permutation) {
+    if (dim >= input.getRank() || seen[dim])
+      return fail("expected a permutation of ", input.getRank(),
+                  " dimensions, got ", shapeString(permutation));
+    seen[dim] = true;
+    shape.push_back(input.getDimSize(dim));
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  ArrayRef<int64_t> offsets = adaptor.getOffsets();
+  ArrayRef<int64_t> sizes = adaptor.getSizes();
+  ArrayRef<int64_t> strides = adaptor.getStrides();
+  int64_t rank = input.getRank();
+  if (static_cast<int64_t>(offsets.size()) != rank ||
+      static_cast<int64_t>(sizes.size()) != rank ||
+      static_cast<int64_t>(strides.size()) != rank)
+    return fail("expected ", rank,
+                " offsets, sizes and strides (one per dimension)");
+  for (int64_t d = 0; d < rank; ++d) {
+    if (strides[d] == 0)
+      return fail("expected non-zero strides, got 0 in dimension ", d);
+    if (sizes[d] == 0)
+      continue;
+    int64_t last = offsets[d] + (sizes[d] - 1) * strides[d];
+    int64_t dim = input.getDimSize(d);
+    if (offsets[d] >= dim || last < 0 || last >= dim)
+      return fail("expected the slice to stay inside dimension ", d,
+                  " of size ", dim, ", it reads ", offsets[d], " to ", last);
+  }
+  types.push_back(RankedTensorType::get(sizes, input.getElementType()));
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  int64_t rank = input.getRank();
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return fail("expected ", 2 * rank, " values in 'pads', got ", pads.size());
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = input.getDimSize(d);
+    int64_t begin = pads[d], end = pads[d + rank];
+    if (adaptor.getMode() == PadMode::Reflect && (begin >= dim || end >= dim))
+      return fail("expected reflect pads smaller than dimension ", d,
+                  " (size ", dim, "), got ", begin, " and ", end);
+    if (adaptor.getMode() == PadMode::Edge && dim == 0 && begin + end > 0)
+      return fail("expected edge padding of a non-empty dimension, ", d,
+                  " is empty");
+    shape.push_back(dim + begin + end);
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  auto input = getInput().getType();
+  auto result = getResult().getType();
+  ArrayRef<float> scales = getScales();
+  if (result.getElementType() != input.getElementType() ||
+      result.getRank() != input.getRank())
+    return emitOpError("expected a result of the input's rank and element "
+                       "type, got ")
+           << result;
+  if (static_cast<int64_t>(scales.size()) != input.getRank())
+    return emitOpError("expected ")
+           << input.getRank() << " scales (one per dimension), got "
+           << scales.size();
+  for (int64_t d = 0; d < input.getRank(); ++d) {
+    if (!(scales[d] > 0.0f))
+      return emitOpError("expected positive scales, got ")
+             << scales[d] << " in dimension " << d;
+    double expected = static_cast<double>(input.getDimSize(d)) * scales[d];
+    if (std::abs(expected - static_cast<double>(result.getDimSize(d))) >= 1.0)
+      return emitOpError("expected dimension ")
+             << d << " of the result to be " << input.getDimSize(d) << " x "
+             << scales[d] << ", got " << result.getDimSize(d);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and softmax
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  ArrayRef<int64_t> axes = adaptor.getAxes();
+  if (axes.empty())
+    return fail("expected at least one axis");
+  for (auto [index, axis] : llvm::enumerate(axes)) {
+    if (axis >= input.getRank())
+      return fail("expected axes below the rank (", input.getRank(), "), got ",
+                  axis);
+    if (index > 0 && axes[index - 1] >= axis)
+      return fail("expected strictly increasing axes, got ",
+                  shapeString(axes));
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < input.getRank(); ++d) {
+    if (!llvm::is_contained(axes, d))
+      shape.push_back(input.getDimSize(d));
+    else if (adaptor.getKeepDims())
+      shape.push_back(1);
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+static LogicalResult verifySoftmaxAxis(Operation *op, RankedTensorType type,
+                                       uint64_t axis) {
+  if (axis < static_cast<uint64_t>(type.getRank()))
+    return success();
+  return op->emitOpError("expected 'axis' (")
+         << axis << ") to be below the rank (" << type.getRank() << ")";
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifySoftmaxAxis(*this, getInput().getType(), getAxis());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return verifySoftmaxAxis(*this, getInput().getType(), getAxis());
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+/// The type of a loss: a scalar when reduced, else one value per sample.
+static Type lossType(LossReduction reduction, ArrayRef<int64_t> perSample,
+                     Type element) {
+  if (reduction == LossReduction::None)
+    return RankedTensorType::get(perSample, element);
+  return RankedTensorType::get({}, element);
+}
+
+LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto logits = tensorType(adaptor.getLogits());
+  auto labels = tensorType(adaptor.getLabels());
+  if (logits.getRank() != 2)
+    return fail("expected logits of shape [N, C], got ", logits);
+  if (labels.getRank() != 1 || labels.getDimSize(0) != logits.getDimSize(0))
+    return fail("expected labels of shape [", logits.getDimSize(0),
+                "] (one per sample), got ", labels);
+  float smoothing = adaptor.getLabelSmoothing().convertToFloat();
+  if (!(smoothing >= 0.0f && smoothing <= 1.0f))
+    return fail("expected 'label_smoothing' in [0, 1], got ", smoothing);
+  types.push_back(lossType(adaptor.getReduction(), logits.getDimSize(0),
+                           logits.getElementType()));
+  return success();
+}
+
+LogicalResult MseLossOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto prediction = tensorType(adaptor.getPrediction());
+  auto target = tensorType(adaptor.getTarget());
+  if (prediction != target)
+    return fail("expected the target to have the prediction's type ",
+                prediction, ", got ", target);
+  types.push_back(lossType(adaptor.getReduction(), prediction.getShape(),
+                           prediction.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Verifiers of the ops that infer their result type
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::verify() { return verifyByInference(*this); }
+LogicalResult ConvTransposeOp::verify() { return verifyByInference(*this); }
+LogicalResult PoolOp::verify() { return verifyByInference(*this); }
+LogicalResult GlobalPoolOp::verify() { return verifyByInference(*this); }
+LogicalResult BinaryOp::verify() { return verifyByInference(*this); }
+LogicalResult MatmulOp::verify() { return verifyByInference(*this); }
+LogicalResult ConcatOp::verify() { return verifyByInference(*this); }
+LogicalResult TransposeOp::verify() { return verifyByInference(*this); }
+LogicalResult SliceOp::verify() { return verifyByInference(*this); }
+LogicalResult PadOp::verify() { return verifyByInference(*this); }
+LogicalResult ReduceOp::verify() { return verifyByInference(*this); }
+LogicalResult SoftmaxCrossEntropyOp::verify() { return verifyByInference(*this); }
+LogicalResult MseLossOp::verify() { return verifyByInference(*this); }
+
+#define GET_OP_CLASSES
+#include "cnnc/Dialect/CNN/IR/CNNOps.cpp.inc"

@@ -1,0 +1,76 @@
+/*===- cnnc/runtime.h - The cnnc runtime's C interface -------------------===*
+ *
+ * What code compiled by cnnc calls, and what applications that link it may
+ * call: error reporting, workspace allocation and a parallel-for over a small
+ * thread pool. Pure C, no global constructors; link with -lcnnc_runtime
+ * -pthread.
+ *
+ * Ownership: memory from cnnc_workspace_alloc belongs to the caller, who
+ * frees it with cnnc_workspace_free. Strings returned by cnnc_last_error
+ * belong to the runtime and stay valid until the next runtime call on the
+ * same thread.
+ *
+ *===---------------------------------------------------------------------===*/
+
+#ifndef CNNC_RUNTIME_H
+#define CNNC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CNNC_RUNTIME_VERSION_MAJOR 0
+#define CNNC_RUNTIME_VERSION_MINOR 1
+
+/* Alignment of every workspace, in bytes (one cache line, one AVX-512 vector). */
+#define CNNC_WORKSPACE_ALIGNMENT 64
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===-- Errors -------------------------------------------------------------===*/
+
+/* The message of the last failure on the calling thread, or "" if none. */
+const char *cnnc_last_error(void);
+
+/* Records a printf-style message as the calling thread's last error. */
+void cnnc_set_error(const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Forgets the calling thread's last error. */
+void cnnc_clear_error(void);
+
+/*===-- Memory -------------------------------------------------------------===*/
+
+/* Allocates `size` bytes aligned to CNNC_WORKSPACE_ALIGNMENT. Returns NULL
+ * (with cnnc_last_error set) when memory is exhausted. */
+void *cnnc_workspace_alloc(size_t size);
+
+/* Frees memory from cnnc_workspace_alloc; NULL is ignored. */
+void cnnc_workspace_free(void *workspace);
+
+/*===-- Threads ------------------------------------------------------------===*/
+
+/* The body of a parallel loop: runs iterations [begin, end). */
+typedef void (*cnnc_parallel_body)(void *context, int64_t begin, int64_t end);
+
+/* Number of threads parallel loops use: CNNC_NUM_THREADS when set to a
+ * positive number, else the number of cores. Fixed at first use. */
+int cnnc_num_threads(void);
+
+/* Runs body(context, begin, end) over disjoint chunks that cover
+ * [0, count), each of at least `grain` iterations (but the last), on the
+ * runtime's threads and the calling one; returns when all are done. Calls
+ * from several threads at once are safe; a call from inside a body runs
+ * serially on the calling thread. */
+void cnnc_parallel_for(int64_t count, int64_t grain, cnnc_parallel_body body,
+                       void *context);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CNNC_RUNTIME_H */

@@ -1,0 +1,144 @@
+//===- ThreadPool.cpp - The parallel-for of compiled code -----------------===//
+//
+// A fixed pool of cnnc_num_threads() - 1 workers, started on first use. A
+// parallel loop is split into chunks handed out by an atomic counter; the
+// calling thread takes chunks too and waits for the stragglers. One loop
+// runs at a time (others wait their turn); a loop started from inside a
+// loop body runs serially, which keeps nested parallelism from deadlocking.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/runtime.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+thread_local bool insideLoop = false;
+
+int threadCountFromEnvironment() {
+  if (const char *value = std::getenv("CNNC_NUM_THREADS")) {
+    char *end = nullptr;
+    long parsed = std::strtol(value, &end, 10);
+    if (end != value && *end == '\0' && parsed > 0 && parsed <= 1024)
+      return static_cast<int>(parsed);
+  }
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : static_cast<int>(cores);
+}
+
+class ThreadPool {
+public:
+  explicit ThreadPool(int threads) : threadCount(threads) {
+    for (int i = 1; i < threads; ++i)
+      workers.emplace_back([this] { workerLoop(); });
+  }
+
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping = true;
+    }
+    wake.notify_all();
+    for (std::thread &worker : workers)
+      worker.join();
+  }
+
+  int size() const { return threadCount; }
+
+  void run(int64_t count, int64_t grain, cnnc_parallel_body body,
+           void *context) {
+    std::lock_guard<std::mutex> serialize(loopMutex);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      loop = Loop{body, context, count, grain};
+      next.store(0, std::memory_order_relaxed);
+      busyWorkers = static_cast<int>(workers.size());
+      ++generation;
+    }
+    wake.notify_all();
+    work();
+    std::unique_lock<std::mutex> lock(mutex);
+    done.wait(lock, [this] { return busyWorkers == 0; });
+  }
+
+private:
+  struct Loop {
+    cnnc_parallel_body body = nullptr;
+    void *context = nullptr;
+    int64_t count = 0;
+    int64_t grain = 1;
+  };
+
+  /// Takes chunks of the current loop until none is left.
+  void work() {
+    insideLoop = true;
+    for (;;) {
+      int64_t begin = next.fetch_add(loop.grain, std::memory_order_relaxed);
+      if (begin >= loop.count)
+        break;
+      loop.body(loop.context, begin, std::min(begin + loop.grain, loop.count));
+    }
+    insideLoop = false;
+  }
+
+  void workerLoop() {
+    uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return stopping || generation != seen; });
+        if (stopping)
+          return;
+        seen = generation;
+      }
+      work();
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        --busyWorkers;
+      }
+      done.notify_one();
+    }
+  }
+
+  int threadCount;
+  std::vector<std::thread> workers;
+  std::mutex loopMutex; // One loop at a time.
+  std::mutex mutex;     // Guards the fields below.
+  std::condition_variable wake, done;
+  Loop loop;
+  std::atomic<int64_t> next{0};
+  int busyWorkers = 0;
+  uint64_t generation = 0;
+  bool stopping = false;
+};
+
+ThreadPool &pool() {
+  static ThreadPool instance(threadCountFromEnvironment());
+  return instance;
+}
+
+} // namespace
+
+extern "C" int cnnc_num_threads(void) { return pool().size(); }
+
+extern "C" void cnnc_parallel_for(int64_t count, int64_t grain,
+                                  cnnc_parallel_body body, void *context) {
+  if (count <= 0)
+    return;
+  grain = std::max<int64_t>(grain, 1);
+  if (insideLoop || count <= grain || pool().size() == 1) {
+    body(context, 0, count);
+    return;
+  }
+  // Split finely enough to balance, no finer than the grain.
+  int64_t chunks = static_cast<int64_t>(pool().size()) * 4;
+  grain = std::max(grain, (count + chunks - 1) / chunks);
+  pool().run(count, grain, body, context);
+}

@@ -1,0 +1,25 @@
+# -*- Python -*-
+# lit configuration of cnnc's FileCheck suites.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "cnnc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.cnnc_obj_root, "test")
+
+config.substitutions.append(("%conformance_list", config.cnnc_conformance_list))
+config.substitutions.append(("%cnnc_src_root", config.cnnc_src_root))
+
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -1,0 +1,186 @@
+//===- RuntimeTest.cpp - The runtime's errors, memory and threads ---------===//
+
+#include "cnnc/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+TEST(RuntimeErrors, LastErrorIsFormattedAndCleared) {
+  cnnc_clear_error();
+  EXPECT_STREQ(cnnc_last_error(), "");
+  cnnc_set_error("input %d of '%s' is NULL", 2, "resnet18");
+  EXPECT_STREQ(cnnc_last_error(), "input 2 of 'resnet18' is NULL");
+  cnnc_clear_error();
+  EXPECT_STREQ(cnnc_last_error(), "");
+}
+
+TEST(RuntimeErrors, LastErrorIsPerThread) {
+  cnnc_set_error("main thread");
+  std::string seen = "unset";
+  std::thread other([&] {
+    seen = cnnc_last_error();
+    cnnc_set_error("other thread");
+  });
+  other.join();
+  EXPECT_EQ(seen, "");
+  EXPECT_STREQ(cnnc_last_error(), "main thread");
+}
+
+TEST(RuntimeErrors, LongMessagesAreTruncated) {
+  std::string longText(5000, 'x');
+  cnnc_set_error("%s", longText.c_str());
+  size_t length = std::strlen(cnnc_last_error());
+  EXPECT_GT(length, 100u);
+  EXPECT_LT(length, longText.size());
+}
+
+TEST(RuntimeWorkspace, IsAlignedAndWritable) {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{63}, size_t{64},
+                      size_t{1000}, size_t{1} << 20}) {
+    void *workspace = cnnc_workspace_alloc(size);
+    ASSERT_NE(workspace, nullptr) << size;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(workspace) % CNNC_WORKSPACE_ALIGNMENT,
+              0u);
+    std::memset(workspace, 0xab, size);
+    cnnc_workspace_free(workspace);
+  }
+  cnnc_workspace_free(nullptr);
+}
+
+TEST(RuntimeWorkspace, ExhaustionIsAnErrorNotACrash) {
+  cnnc_clear_error();
+  void *workspace = cnnc_workspace_alloc(SIZE_MAX / 2);
+  EXPECT_EQ(workspace, nullptr);
+  EXPECT_NE(std::string(cnnc_last_error()).find("out of memory"),
+            std::string::npos);
+}
+
+/// Counts how often each index is visited.
+struct Visits {
+  std::vector<std::atomic<int>> counts;
+  explicit Visits(int64_t n) : counts(n) {}
+  static void body(void *context, int64_t begin, int64_t end) {
+    auto *self = static_cast<Visits *>(context);
+    for (int64_t i = begin; i < end; ++i)
+      self->counts[i].fetch_add(1);
+  }
+  bool eachOnce() const {
+    for (const auto &count : counts)
+      if (count.load() != 1)
+        return false;
+    return true;
+  }
+};
+
+TEST(RuntimeParallelFor, VisitsEveryIndexOnce) {
+  for (int64_t count : {0, 1, 2, 7, 1000, 100003})
+    for (int64_t grain : {0, 1, 16, 5000}) {
+      Visits visits(count);
+      cnnc_parallel_for(count, grain, Visits::body, &visits);
+      EXPECT_TRUE(visits.eachOnce()) << count << " " << grain;
+    }
+}
+
+TEST(RuntimeParallelFor, NestedLoopsRunInline) {
+  constexpr int64_t outer = 8, inner = 100;
+  Visits visits(outer * inner);
+  struct Context {
+    Visits *visits;
+    int64_t row;
+  };
+  auto outerBody = [](void *context, int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      Context nested{static_cast<Visits *>(context), row};
+      cnnc_parallel_for(
+          inner, 1,
+          [](void *c, int64_t b, int64_t e) {
+            auto *ctx = static_cast<Context *>(c);
+            Visits::body(ctx->visits, ctx->row * inner + b,
+                         ctx->row * inner + e);
+          },
+          &nested);
+    }
+  };
+  cnnc_parallel_for(outer, 1, outerBody, &visits);
+  EXPECT_TRUE(visits.eachOnce());
+}
+
+TEST(RuntimeParallelFor, ConcurrentCallersAreSafe) {
+  constexpr int callers = 4;
+  std::vector<Visits *> all;
+  for (int i = 0; i < callers; ++i)
+    all.push_back(new Visits(20000));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < callers; ++i)
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 10; ++round) {
+        Visits visits(20000);
+        cnnc_parallel_for(20000, 64, Visits::body, &visits);
+        if (round == 0)
+          cnnc_parallel_for(20000, 64, Visits::body, all[i]);
+        EXPECT_TRUE(visits.eachOnce());
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (Visits *visits : all) {
+    EXPECT_TRUE(visits->eachOnce());
+    delete visits;
+  }
+}
+
+TEST(RuntimeParallelFor, UsesEveryThread) {
+  // A loop of slow iterations runs on more than one thread when the pool
+  // has more than one.
+  struct Context {
+    std::mutex mutex;
+    std::vector<std::thread::id> ids;
+  } context;
+  cnnc_parallel_for(
+      64, 1,
+      [](void *c, int64_t, int64_t) {
+        auto *ctx = static_cast<Context *>(c);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::lock_guard<std::mutex> lock(ctx->mutex);
+        if (std::find(ctx->ids.begin(), ctx->ids.end(),
+                      std::this_thread::get_id()) == ctx->ids.end())
+          ctx->ids.push_back(std::this_thread::get_id());
+      },
+      &context);
+  EXPECT_EQ(context.ids.size() >= 2, cnnc_num_threads() >= 2)
+      << context.ids.size() << " threads of " << cnnc_num_threads();
+}
+
+TEST(RuntimeThreadsDeathTest, ThreadCountComesFromTheEnvironment) {
+  // The count is fixed at first use: check it in a fresh process.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("CNNC_NUM_THREADS", "3", 1);
+        std::exit(cnnc_num_threads() == 3 ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(
+      {
+        setenv("CNNC_NUM_THREADS", "zero", 1);
+        std::exit(cnnc_num_threads() ==
+                          static_cast<int>(std::thread::hardware_concurrency())
+                      ? 0
+                      : 1);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+} // namespace
