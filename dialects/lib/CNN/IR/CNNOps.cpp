@@ -19,6 +19,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace cnnc;
@@ -74,6 +75,13 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   llvm::interleaveComma(shape, os);
   os << "]";
   return result;
+}
+
+/// A floating-point attribute value as a user wrote it (6, 0.5, 1e-05).
+static std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
 }
 
 /// Checks that the window attributes have one entry per spatial dimension
@@ -358,7 +366,7 @@ LogicalResult BatchNormOp::verify() {
 LogicalResult BatchNormTrainOp::verify() {
   float momentum = getMomentum().convertToFloat();
   if (!(momentum >= 0.0f && momentum <= 1.0f))
-    return emitOpError("expected 'momentum' in [0, 1], got ") << momentum;
+    return emitOpError("expected 'momentum' in [0, 1], got ") << number(momentum);
   return verifyNormalization(
       *this, getInput(),
       {getScale(), getBias(), getRunningMean(), getRunningVariance()},
@@ -410,9 +418,9 @@ LogicalResult ActivationOp::verify() {
   if (getKind() == ActivationKind::Clip &&
       getAlphaAttr().getValueAsDouble() > getBetaAttr().getValueAsDouble())
     return emitOpError() << "expected clip's lower bound (alpha = "
-                         << getAlphaAttr().getValueAsDouble()
+                         << number(getAlphaAttr().getValueAsDouble())
                          << ") to be at most its upper bound (beta = "
-                         << getBetaAttr().getValueAsDouble() << ")";
+                         << number(getBetaAttr().getValueAsDouble()) << ")";
   return success();
 }
 
@@ -435,7 +443,7 @@ LogicalResult PReluOp::verify() {
 LogicalResult DropoutOp::verify() {
   float ratio = getRatio().convertToFloat();
   if (!(ratio >= 0.0f && ratio < 1.0f))
-    return emitOpError("expected 'ratio' in [0, 1), got ") << ratio;
+    return emitOpError("expected 'ratio' in [0, 1), got ") << number(ratio);
   return success();
 }
 
@@ -656,12 +664,12 @@ LogicalResult ResizeOp::verify() {
   for (int64_t d = 0; d < input.getRank(); ++d) {
     if (!(scales[d] > 0.0f))
       return emitOpError("expected positive scales, got ")
-             << scales[d] << " in dimension " << d;
+             << number(scales[d]) << " in dimension " << d;
     double expected = static_cast<double>(input.getDimSize(d)) * scales[d];
     if (std::abs(expected - static_cast<double>(result.getDimSize(d))) >= 1.0)
       return emitOpError("expected dimension ")
              << d << " of the result to be " << input.getDimSize(d) << " x "
-             << scales[d] << ", got " << result.getDimSize(d);
+             << number(scales[d]) << ", got " << result.getDimSize(d);
   }
   return success();
 }
@@ -739,7 +747,7 @@ LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
                 "] (one per sample), got ", labels);
   float smoothing = adaptor.getLabelSmoothing().convertToFloat();
   if (!(smoothing >= 0.0f && smoothing <= 1.0f))
-    return fail("expected 'label_smoothing' in [0, 1], got ", smoothing);
+    return fail("expected 'label_smoothing' in [0, 1], got ", number(smoothing));
   types.push_back(lossType(adaptor.getReduction(), logits.getDimSize(0),
                            logits.getElementType()));
   return success();
