@@ -20,7 +20,8 @@
 void cnnc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<cnn::CNNDialect>();
   // The dialects the pipeline lowers through.
-  registry.insert<mlir::arith::ArithDialect, mlir::bufferization::BufferizationDialect,
+  registry.insert<mlir::arith::ArithDialect,
+                  mlir::bufferization::BufferizationDialect,
                   mlir::func::FuncDialect, mlir::linalg::LinalgDialect,
                   mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,

@@ -52,12 +52,12 @@ cl::opt<Emit> emitKind(
     cl::sub(compileCommand));
 enum OptLevel { O0, O1, O2, O3 };
 
-cl::opt<OptLevel> optLevel(
-    cl::desc("Optimization level"), cl::init(O2),
-    cl::values(clEnumVal(O0, "no graph optimization"),
-               clEnumVal(O1, "folding"), clEnumVal(O2, "the default"),
-               clEnumVal(O3, "everything")),
-    cl::sub(compileCommand));
+cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
+                           cl::values(clEnumVal(O0, "no graph optimization"),
+                                      clEnumVal(O1, "folding"),
+                                      clEnumVal(O2, "the default"),
+                                      clEnumVal(O3, "everything")),
+                           cl::sub(compileCommand));
 
 /// Writes `write`'s output to `path` through a temporary file that is
 /// renamed into place only when everything succeeded.
@@ -98,10 +98,11 @@ writeAtomically(llvm::StringRef path,
 
 int runCompile() {
   if (emitKind != Emit::CNN) {
-    llvm::errs() << "cnnc: error: --emit=" << (emitKind == Emit::Linalg ? "linalg"
-                   : emitKind == Emit::LLVM                           ? "llvm"
-                   : emitKind == Emit::Asm                            ? "asm"
-                                                                      : "obj")
+    llvm::errs() << "cnnc: error: --emit="
+                 << (emitKind == Emit::Linalg ? "linalg"
+                     : emitKind == Emit::LLVM ? "llvm"
+                     : emitKind == Emit::Asm  ? "asm"
+                                              : "obj")
                  << " is not supported yet: code generation is not built; "
                     "use --emit=cnn\n";
     return UserError;
@@ -139,9 +140,8 @@ int runCompile() {
       return InternalError;
   }
 
-  if (mlir::failed(writeAtomically(outputFile, [&](llvm::raw_ostream &os) {
-        module->print(os);
-      })))
+  if (mlir::failed(writeAtomically(
+          outputFile, [&](llvm::raw_ostream &os) { module->print(os); })))
     return UserError;
   return Success;
 }

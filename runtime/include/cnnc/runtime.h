@@ -21,14 +21,16 @@
 #define CNNC_RUNTIME_VERSION_MAJOR 0
 #define CNNC_RUNTIME_VERSION_MINOR 1
 
-/* Alignment of every workspace, in bytes (one cache line, one AVX-512 vector). */
+/* Alignment of every workspace, in bytes (one cache line, one AVX-512 vector).
+ */
 #define CNNC_WORKSPACE_ALIGNMENT 64
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/*===-- Errors -------------------------------------------------------------===*/
+/*===-- Errors
+ * -------------------------------------------------------------===*/
 
 /* The message of the last failure on the calling thread, or "" if none. */
 const char *cnnc_last_error(void);
@@ -43,7 +45,8 @@ void cnnc_set_error(const char *format, ...)
 /* Forgets the calling thread's last error. */
 void cnnc_clear_error(void);
 
-/*===-- Memory -------------------------------------------------------------===*/
+/*===-- Memory
+ * -------------------------------------------------------------===*/
 
 /* Allocates `size` bytes aligned to CNNC_WORKSPACE_ALIGNMENT. Returns NULL
  * (with cnnc_last_error set) when memory is exhausted. */
@@ -52,7 +55,8 @@ void *cnnc_workspace_alloc(size_t size);
 /* Frees memory from cnnc_workspace_alloc; NULL is ignored. */
 void cnnc_workspace_free(void *workspace);
 
-/*===-- Threads ------------------------------------------------------------===*/
+/*===-- Threads
+ * ------------------------------------------------------------===*/
 
 /* The body of a parallel loop: runs iterations [begin, end). */
 typedef void (*cnnc_parallel_body)(void *context, int64_t begin, int64_t end);

@@ -69,8 +69,8 @@ TEST_F(ResultTypeInference, ConvResNetStem) {
 
 TEST_F(ResultTypeInference, ConvDepthwiseWithoutBias) {
   auto op = ConvOp::create(builder, loc, tensor({1, 32, 112, 112}),
-                           tensor({32, 1, 3, 3}), Value(), {1, 1},
-                           {1, 1, 1, 1}, {1, 1}, 32);
+                           tensor({32, 1, 3, 3}), Value(), {1, 1}, {1, 1, 1, 1},
+                           {1, 1}, 32);
   EXPECT_EQ(typeOf(op), "tensor<1x32x112x112xf32>");
 }
 
@@ -86,9 +86,9 @@ TEST_F(ResultTypeInference, ConvOneAndThreeDimensional) {
 
 TEST_F(ResultTypeInference, ConvDilatedAsymmetric) {
   // (10 + 1 + 0 - 5) / 2 + 1 = 4 and (9 + 0 + 2 - 5) / 1 + 1 = 7.
-  auto op = ConvOp::create(builder, loc, tensor({1, 1, 10, 9}),
-                           tensor({1, 1, 3, 3}), Value(), {2, 1},
-                           {1, 0, 0, 2}, {2, 2}, 1);
+  auto op =
+      ConvOp::create(builder, loc, tensor({1, 1, 10, 9}), tensor({1, 1, 3, 3}),
+                     Value(), {2, 1}, {1, 0, 0, 2}, {2, 2}, 1);
   EXPECT_EQ(typeOf(op), "tensor<1x1x4x7xf32>");
 }
 
@@ -105,9 +105,9 @@ TEST_F(ResultTypeInference, ConvTranspose) {
 }
 
 TEST_F(ResultTypeInference, MaxPoolAndCeilMode) {
-  auto op = PoolOp::create(builder, loc, PoolKind::Max,
-                           tensor({1, 64, 112, 112}), {3, 3}, {2, 2},
-                           {1, 1, 1, 1}, {1, 1}, false, false);
+  auto op =
+      PoolOp::create(builder, loc, PoolKind::Max, tensor({1, 64, 112, 112}),
+                     {3, 3}, {2, 2}, {1, 1, 1, 1}, {1, 1}, false, false);
   EXPECT_EQ(typeOf(op), "tensor<1x64x56x56xf32>");
   auto ceil = PoolOp::create(builder, loc, PoolKind::Avg, tensor({1, 1, 6, 6}),
                              {3, 3}, {2, 2}, {0, 0, 0, 0}, {1, 1}, true, true);
@@ -118,8 +118,8 @@ TEST_F(ResultTypeInference, MaxPoolAndCeilMode) {
 }
 
 TEST_F(ResultTypeInference, GlobalPool) {
-  auto op = GlobalPoolOp::create(builder, loc, PoolKind::Avg,
-                                 tensor({2, 512, 7, 7}));
+  auto op =
+      GlobalPoolOp::create(builder, loc, PoolKind::Avg, tensor({2, 512, 7, 7}));
   EXPECT_EQ(typeOf(op), "tensor<2x512x1x1xf32>");
 }
 
@@ -140,26 +140,26 @@ TEST_F(ResultTypeInference, Matmul) {
                              tensor({1000, 512}), tensor({1000}), false, true,
                              APFloat(1.0f), APFloat(1.0f));
   EXPECT_EQ(typeOf(fc), "tensor<1x1000xf32>");
-  auto batched = MatmulOp::create(builder, loc, tensor({2, 1, 3, 4}),
-                                  tensor({5, 4, 6}), Value(), false, false,
-                                  APFloat(1.0f), APFloat(1.0f));
+  auto batched =
+      MatmulOp::create(builder, loc, tensor({2, 1, 3, 4}), tensor({5, 4, 6}),
+                       Value(), false, false, APFloat(1.0f), APFloat(1.0f));
   EXPECT_EQ(typeOf(batched), "tensor<2x5x3x6xf32>");
-  auto transposedLhs = MatmulOp::create(builder, loc, tensor({4, 3}),
-                                        tensor({4, 5}), Value(), true, false,
-                                        APFloat(1.0f), APFloat(1.0f));
+  auto transposedLhs =
+      MatmulOp::create(builder, loc, tensor({4, 3}), tensor({4, 5}), Value(),
+                       true, false, APFloat(1.0f), APFloat(1.0f));
   EXPECT_EQ(typeOf(transposedLhs), "tensor<3x5xf32>");
 }
 
 TEST_F(ResultTypeInference, ConcatTransposeSlicePad) {
   auto concat = ConcatOp::create(
-      builder, loc, ValueRange{tensor({1, 64, 28, 28}), tensor({1, 32, 28, 28})},
-      1);
+      builder, loc,
+      ValueRange{tensor({1, 64, 28, 28}), tensor({1, 32, 28, 28})}, 1);
   EXPECT_EQ(typeOf(concat), "tensor<1x96x28x28xf32>");
-  auto transpose = TransposeOp::create(builder, loc, tensor({1, 3, 224, 220}),
-                                       {0, 2, 3, 1});
+  auto transpose =
+      TransposeOp::create(builder, loc, tensor({1, 3, 224, 220}), {0, 2, 3, 1});
   EXPECT_EQ(typeOf(transpose), "tensor<1x224x220x3xf32>");
-  auto slice = SliceOp::create(builder, loc, tensor({4, 8}), {0, 1}, {2, 3},
-                               {1, 2});
+  auto slice =
+      SliceOp::create(builder, loc, tensor({4, 8}), {0, 1}, {2, 3}, {1, 2});
   EXPECT_EQ(typeOf(slice), "tensor<2x3xf32>");
   auto reversed = SliceOp::create(builder, loc, tensor({5}), {4}, {5}, {-1});
   EXPECT_EQ(typeOf(reversed), "tensor<5xf32>");
@@ -179,13 +179,13 @@ TEST_F(ResultTypeInference, Reduce) {
 
 TEST_F(ResultTypeInference, Losses) {
   Value labels = tensor({64}, builder.getI64Type());
-  auto mean = SoftmaxCrossEntropyOp::create(builder, loc, tensor({64, 10}),
-                                            labels, LossReduction::Mean,
-                                            APFloat(0.1f));
+  auto mean =
+      SoftmaxCrossEntropyOp::create(builder, loc, tensor({64, 10}), labels,
+                                    LossReduction::Mean, APFloat(0.1f));
   EXPECT_EQ(typeOf(mean), "tensor<f32>");
-  auto none = SoftmaxCrossEntropyOp::create(builder, loc, tensor({64, 10}),
-                                            labels, LossReduction::None,
-                                            APFloat(0.0f));
+  auto none =
+      SoftmaxCrossEntropyOp::create(builder, loc, tensor({64, 10}), labels,
+                                    LossReduction::None, APFloat(0.0f));
   EXPECT_EQ(typeOf(none), "tensor<64xf32>");
   auto mse = MseLossOp::create(builder, loc, tensor({8, 1}), tensor({8, 1}),
                                LossReduction::None);

@@ -14,8 +14,8 @@
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
@@ -34,8 +34,7 @@ public:
   Diagnoser(std::optional<Location> loc, StringRef opName)
       : loc(loc), opName(opName) {}
 
-  template <typename... Args>
-  LogicalResult operator()(Args &&...args) const {
+  template <typename... Args> LogicalResult operator()(Args &&...args) const {
     return emitOptionalError(loc, "'", opName, "' op ",
                              std::forward<Args>(args)...);
   }
@@ -47,8 +46,7 @@ private:
 
 /// Verifies an op by running its result-type inference with the op's
 /// location, so that an op that cannot be typed says why.
-template <typename OpTy>
-LogicalResult verifyByInference(OpTy op) {
+template <typename OpTy> LogicalResult verifyByInference(OpTy op) {
   SmallVector<Type> types;
   return OpTy::inferReturnTypes(op.getContext(), op.getLoc(),
                                 typename OpTy::Adaptor(op), types);
@@ -137,8 +135,8 @@ static LogicalResult verifySameElementType(const Diagnoser &fail,
   Type element = getElementTypeOrSelf(type);
   if (element == expected)
     return success();
-  return fail("expected '", name, "' to have element type ", expected,
-              ", got ", type);
+  return fail("expected '", name, "' to have element type ", expected, ", got ",
+              type);
 }
 
 //===----------------------------------------------------------------------===//
@@ -160,12 +158,10 @@ static LogicalResult verifyConvRanks(const Diagnoser &fail,
 /// The shared part of convolution and transposed convolution once the ranks
 /// hold: element types, groups and bias. `weightInputChannels` and
 /// `channelsOut` are the channel counts the weight implies.
-static LogicalResult verifyConvOperands(const Diagnoser &fail,
-                                        RankedTensorType input,
-                                        RankedTensorType weight,
-                                        Value bias, int64_t groups,
-                                        int64_t weightInputChannels,
-                                        int64_t channelsOut) {
+static LogicalResult
+verifyConvOperands(const Diagnoser &fail, RankedTensorType input,
+                   RankedTensorType weight, Value bias, int64_t groups,
+                   int64_t weightInputChannels, int64_t channelsOut) {
   Type element = input.getElementType();
   if (failed(verifySameElementType(fail, "weight", weight, element)))
     return failure();
@@ -191,7 +187,8 @@ static LogicalResult verifyConvOperands(const Diagnoser &fail,
   return success();
 }
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   Diagnoser fail(loc, getOperationName());
@@ -211,16 +208,15 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
   SmallVector<int64_t> shape{input.getDimSize(0), weight.getDimSize(0)};
   for (size_t i = 0; i < spatial; ++i) {
     shape::Padding padding{window.pads[i], window.pads[i + spatial]};
-    int64_t size = shape::windowOutputSize(
-        input.getDimSize(i + 2), window.kernel[i], window.strides[i],
-        window.dilations[i], padding);
+    int64_t size = shape::windowOutputSize(input.getDimSize(i + 2),
+                                           window.kernel[i], window.strides[i],
+                                           window.dilations[i], padding);
     if (size <= 0)
-      return fail("expected the padded input (", input.getDimSize(i + 2),
-                  " + ", padding.begin, " + ", padding.end,
-                  ") to hold the dilated kernel (",
-                  shape::dilatedKernelSize(window.kernel[i],
-                                           window.dilations[i]),
-                  ") in spatial dimension ", i);
+      return fail(
+          "expected the padded input (", input.getDimSize(i + 2), " + ",
+          padding.begin, " + ", padding.end, ") to hold the dilated kernel (",
+          shape::dilatedKernelSize(window.kernel[i], window.dilations[i]),
+          ") in spatial dimension ", i);
     shape.push_back(size);
   }
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
@@ -231,9 +227,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
 // ConvTransposeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvTransposeOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
   Diagnoser fail(loc, getOperationName());
   auto input = tensorType(adaptor.getInput());
   auto weight = tensorType(adaptor.getWeight());
@@ -281,7 +278,8 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
 // PoolOp, GlobalPoolOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult PoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult PoolOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   Diagnoser fail(loc, getOperationName());
@@ -309,8 +307,8 @@ LogicalResult PoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
         input.getDimSize(i + 2), window.kernel[i], window.strides[i],
         window.dilations[i], padding, adaptor.getCeilMode());
     if (size <= 0)
-      return fail("expected the padded input (", input.getDimSize(i + 2),
-                  " + ", padding.begin, " + ", padding.end,
+      return fail("expected the padded input (", input.getDimSize(i + 2), " + ",
+                  padding.begin, " + ", padding.end,
                   ") to hold the dilated kernel (", extent,
                   ") in spatial dimension ", i);
     shape.push_back(size);
@@ -366,7 +364,8 @@ LogicalResult BatchNormOp::verify() {
 LogicalResult BatchNormTrainOp::verify() {
   float momentum = getMomentum().convertToFloat();
   if (!(momentum >= 0.0f && momentum <= 1.0f))
-    return emitOpError("expected 'momentum' in [0, 1], got ") << number(momentum);
+    return emitOpError("expected 'momentum' in [0, 1], got ")
+           << number(momentum);
   return verifyNormalization(
       *this, getInput(),
       {getScale(), getBias(), getRunningMean(), getRunningVariance()},
@@ -380,7 +379,8 @@ LogicalResult InstanceNormOp::verify() {
 
 LogicalResult LrnOp::verify() {
   if (getInput().getType().getRank() < 3)
-    return emitOpError("expected an input of rank 3 or more ([N, C, ...]), got ")
+    return emitOpError(
+               "expected an input of rank 3 or more ([N, C, ...]), got ")
            << getInput().getType();
   return success();
 }
@@ -479,8 +479,7 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   auto lhs = tensorType(adaptor.getLhs());
   auto rhs = tensorType(adaptor.getRhs());
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
-    return fail("expected operands of rank 2 or more, got ", lhs, " and ",
-                rhs);
+    return fail("expected operands of rank 2 or more, got ", lhs, " and ", rhs);
   Type element = lhs.getElementType();
   if (failed(verifySameElementType(fail, "rhs", rhs, element)))
     return failure();
@@ -623,7 +622,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   Diagnoser fail(loc, getOperationName());
@@ -637,8 +637,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
     int64_t dim = input.getDimSize(d);
     int64_t begin = pads[d], end = pads[d + rank];
     if (adaptor.getMode() == PadMode::Reflect && (begin >= dim || end >= dim))
-      return fail("expected reflect pads smaller than dimension ", d,
-                  " (size ", dim, "), got ", begin, " and ", end);
+      return fail("expected reflect pads smaller than dimension ", d, " (size ",
+                  dim, "), got ", begin, " and ", end);
     if (adaptor.getMode() == PadMode::Edge && dim == 0 && begin + end > 0)
       return fail("expected edge padding of a non-empty dimension, ", d,
                   " is empty");
@@ -692,8 +692,7 @@ LogicalResult ReduceOp::inferReturnTypes(MLIRContext *,
       return fail("expected axes below the rank (", input.getRank(), "), got ",
                   axis);
     if (index > 0 && axes[index - 1] >= axis)
-      return fail("expected strictly increasing axes, got ",
-                  shapeString(axes));
+      return fail("expected strictly increasing axes, got ", shapeString(axes));
   }
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < input.getRank(); ++d) {
@@ -747,7 +746,8 @@ LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
                 "] (one per sample), got ", labels);
   float smoothing = adaptor.getLabelSmoothing().convertToFloat();
   if (!(smoothing >= 0.0f && smoothing <= 1.0f))
-    return fail("expected 'label_smoothing' in [0, 1], got ", number(smoothing));
+    return fail("expected 'label_smoothing' in [0, 1], got ",
+                number(smoothing));
   types.push_back(lossType(adaptor.getReduction(), logits.getDimSize(0),
                            logits.getElementType()));
   return success();
@@ -783,7 +783,9 @@ LogicalResult TransposeOp::verify() { return verifyByInference(*this); }
 LogicalResult SliceOp::verify() { return verifyByInference(*this); }
 LogicalResult PadOp::verify() { return verifyByInference(*this); }
 LogicalResult ReduceOp::verify() { return verifyByInference(*this); }
-LogicalResult SoftmaxCrossEntropyOp::verify() { return verifyByInference(*this); }
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  return verifyByInference(*this);
+}
 LogicalResult MseLossOp::verify() { return verifyByInference(*this); }
 
 #define GET_OP_CLASSES

@@ -24,8 +24,8 @@ int64_t dilatedKernelSize(int64_t kernel, int64_t dilation) {
 
 int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                          int64_t dilation, Padding padding, bool ceilMode) {
-  int64_t span = input + padding.begin + padding.end -
-                 dilatedKernelSize(kernel, dilation);
+  int64_t span =
+      input + padding.begin + padding.end - dilatedKernelSize(kernel, dilation);
   if (span < 0)
     return 0;
   if (!ceilMode)
