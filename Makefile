@@ -19,12 +19,13 @@ all: build
 setup:
 	@bash scripts/setup.sh
 
-$(BUILD_DIR)/build.ninja: | setup
+$(BUILD_DIR)/build.ninja: Makefile | setup
 	cmake -S . -B $(BUILD_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
 	  -DCMAKE_C_COMPILER=$(LLVM_DIR)/bin/clang \
 	  -DCMAKE_CXX_COMPILER=$(LLVM_DIR)/bin/clang++ \
 	  -DLLVM_USE_LINKER=lld \
+	  -DLLVM_ENABLE_WERROR=ON \
 	  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir \
 	  $(CMAKE_LAUNCHER)
 
