@@ -101,6 +101,31 @@ static LogicalResult verifyWindowArity(const Diagnoser &fail, size_t spatial,
   return success();
 }
 
+/// The spatial output sizes of a convolution or pooling window over an
+/// [N, C, D1..Dk] input, or an error naming the dimension the dilated
+/// kernel does not fit in.
+static FailureOr<SmallVector<int64_t>> windowOutputSizes(const Diagnoser &fail,
+                                                         RankedTensorType input,
+                                                         const Window &window,
+                                                         bool ceilMode) {
+  size_t spatial = input.getRank() - 2;
+  SmallVector<int64_t> sizes;
+  for (size_t i = 0; i < spatial; ++i) {
+    shape::Padding padding{window.pads[i], window.pads[i + spatial]};
+    int64_t size = shape::windowOutputSize(
+        input.getDimSize(i + 2), window.kernel[i], window.strides[i],
+        window.dilations[i], padding, ceilMode);
+    if (size <= 0)
+      return fail(
+          "expected the padded input (", input.getDimSize(i + 2), " + ",
+          padding.begin, " + ", padding.end, ") to hold the dilated kernel (",
+          shape::dilatedKernelSize(window.kernel[i], window.dilations[i]),
+          ") in spatial dimension ", i);
+    sizes.push_back(size);
+  }
+  return sizes;
+}
+
 /// Checks the rank of an [N, C, D1..Dk] activation with k in [minSpatial,
 /// 3] spatial dimensions.
 static LogicalResult verifyActivationRank(const Diagnoser &fail,
@@ -205,20 +230,12 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   if (failed(verifyWindowArity(fail, spatial, window)))
     return failure();
 
+  FailureOr<SmallVector<int64_t>> sizes =
+      windowOutputSizes(fail, input, window, /*ceilMode=*/false);
+  if (failed(sizes))
+    return failure();
   SmallVector<int64_t> shape{input.getDimSize(0), weight.getDimSize(0)};
-  for (size_t i = 0; i < spatial; ++i) {
-    shape::Padding padding{window.pads[i], window.pads[i + spatial]};
-    int64_t size = shape::windowOutputSize(input.getDimSize(i + 2),
-                                           window.kernel[i], window.strides[i],
-                                           window.dilations[i], padding);
-    if (size <= 0)
-      return fail(
-          "expected the padded input (", input.getDimSize(i + 2), " + ",
-          padding.begin, " + ", padding.end, ") to hold the dilated kernel (",
-          shape::dilatedKernelSize(window.kernel[i], window.dilations[i]),
-          ") in spatial dimension ", i);
-    shape.push_back(size);
-  }
+  llvm::append_range(shape, *sizes);
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }
@@ -294,25 +311,20 @@ LogicalResult PoolOp::inferReturnTypes(MLIRContext *,
   if (failed(verifyWindowArity(fail, spatial, window)))
     return failure();
 
-  SmallVector<int64_t> shape(input.getShape().take_front(2));
   for (size_t i = 0; i < spatial; ++i) {
-    shape::Padding padding{window.pads[i], window.pads[i + spatial]};
     int64_t extent =
         shape::dilatedKernelSize(window.kernel[i], window.dilations[i]);
-    if (padding.begin >= extent || padding.end >= extent)
+    int64_t begin = window.pads[i], end = window.pads[i + spatial];
+    if (begin >= extent || end >= extent)
       return fail("expected pads smaller than the dilated kernel (", extent,
-                  ") in spatial dimension ", i, ", got ", padding.begin,
-                  " and ", padding.end);
-    int64_t size = shape::windowOutputSize(
-        input.getDimSize(i + 2), window.kernel[i], window.strides[i],
-        window.dilations[i], padding, adaptor.getCeilMode());
-    if (size <= 0)
-      return fail("expected the padded input (", input.getDimSize(i + 2), " + ",
-                  padding.begin, " + ", padding.end,
-                  ") to hold the dilated kernel (", extent,
-                  ") in spatial dimension ", i);
-    shape.push_back(size);
+                  ") in spatial dimension ", i, ", got ", begin, " and ", end);
   }
+  FailureOr<SmallVector<int64_t>> sizes =
+      windowOutputSizes(fail, input, window, adaptor.getCeilMode());
+  if (failed(sizes))
+    return failure();
+  SmallVector<int64_t> shape(input.getShape().take_front(2));
+  llvm::append_range(shape, *sizes);
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }
