@@ -2,55 +2,27 @@
 //
 // Each op either infers its result type (and reports why it cannot, which
 // is how an invalid op is diagnosed: the verifier runs the inference) or,
-// when its result type is written out (reshape, resize), verifies it.
-// Attribute ranges that ODS can state (positive strides, non-negative pads)
-// are checked by ODS before any of this runs.
+// when its result type is written out, verifies it. Attribute ranges that
+// ODS can state (positive strides, non-negative pads) are checked by ODS
+// before any of this runs. The data movement ops are in
+// CNNDataMovementOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
+#include "OpDiagnostics.h"
 #include "cnnc/Dialect/CNN/IR/ShapeArithmetic.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OpImplementation.h"
-#include "mlir/IR/TypeUtilities.h"
-#include "llvm/ADT/STLExtras.h"
-
-#include <cmath>
-#include <cstdio>
 
 using namespace mlir;
 using namespace cnnc;
 using namespace cnnc::cnn;
+using namespace cnnc::cnn::detail;
 
 namespace {
-
-/// Emits an error at the location given to `inferReturnTypes` (there is none
-/// when a builder infers without one), worded like an op verifier's.
-class Diagnoser {
-public:
-  Diagnoser(std::optional<Location> loc, StringRef opName)
-      : loc(loc), opName(opName) {}
-
-  template <typename... Args> LogicalResult operator()(Args &&...args) const {
-    return emitOptionalError(loc, "'", opName, "' op ",
-                             std::forward<Args>(args)...);
-  }
-
-private:
-  std::optional<Location> loc;
-  StringRef opName;
-};
-
-/// Verifies an op by running its result-type inference with the op's
-/// location, so that an op that cannot be typed says why.
-template <typename OpTy> LogicalResult verifyByInference(OpTy op) {
-  SmallVector<Type> types;
-  return OpTy::inferReturnTypes(op.getContext(), op.getLoc(),
-                                typename OpTy::Adaptor(op), types);
-}
 
 /// The attributes of a sliding window over the spatial dimensions.
 struct Window {
@@ -62,27 +34,6 @@ struct Window {
 
 } // namespace
 
-static RankedTensorType tensorType(Value value) {
-  return cast<RankedTensorType>(value.getType());
-}
-
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string result;
-  llvm::raw_string_ostream os(result);
-  os << "[";
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return result;
-}
-
-/// A floating-point attribute value as a user wrote it (6, 0.5, 1e-05).
-static std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", value);
-  return text;
-}
-
-/// Checks that the window attributes have one entry per spatial dimension
 /// (two per dimension for `pads`).
 static LogicalResult verifyWindowArity(const Diagnoser &fail, size_t spatial,
                                        const Window &window) {
@@ -152,16 +103,6 @@ static LogicalResult verifyChannelParameter(const Diagnoser &fail,
     return fail("expected '", name, "' to have element type ", elementType,
                 ", got ", type);
   return success();
-}
-
-static LogicalResult verifySameElementType(const Diagnoser &fail,
-                                           StringRef name, Type type,
-                                           Type expected) {
-  Type element = getElementTypeOrSelf(type);
-  if (element == expected)
-    return success();
-  return fail("expected '", name, "' to have element type ", expected, ", got ",
-              type);
 }
 
 //===----------------------------------------------------------------------===//
@@ -529,164 +470,6 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
 }
 
 //===----------------------------------------------------------------------===//
-// Data movement
-//===----------------------------------------------------------------------===//
-
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &types) {
-  Diagnoser fail(loc, getOperationName());
-  ValueRange inputs = adaptor.getInputs();
-  if (inputs.empty())
-    return fail("expected at least one input");
-  auto first = tensorType(inputs.front());
-  int64_t rank = first.getRank();
-  uint64_t axis = adaptor.getAxis();
-  if (axis >= static_cast<uint64_t>(rank))
-    return fail("expected 'axis' (", axis, ") to be below the rank (", rank,
-                ")");
-  SmallVector<int64_t> shape(first.getShape());
-  for (auto [index, value] : llvm::enumerate(inputs.drop_front())) {
-    auto type = tensorType(value);
-    if (type.getElementType() != first.getElementType() ||
-        type.getRank() != rank)
-      return fail("expected input ", index + 1, " (", type,
-                  ") to have the rank and element type of input 0 (", first,
-                  ")");
-    for (int64_t d = 0; d < rank; ++d) {
-      if (d == static_cast<int64_t>(axis))
-        continue;
-      if (type.getDimSize(d) != shape[d])
-        return fail("expected input ", index + 1, " ", type,
-                    " to match input 0 ", first,
-                    " in every dimension but the axis, differs in ", d);
-    }
-    shape[axis] += type.getDimSize(axis);
-  }
-  types.push_back(RankedTensorType::get(shape, first.getElementType()));
-  return success();
-}
-
-LogicalResult ReshapeOp::verify() {
-  auto input = getInput().getType();
-  auto result = getResult().getType();
-  if (input.getElementType() != result.getElementType())
-    return emitOpError("expected the result to keep the element type ")
-           << input.getElementType() << ", got " << result;
-  if (input.getNumElements() != result.getNumElements())
-    return emitOpError("expected the result to have as many elements (")
-           << result.getNumElements() << ") as the input ("
-           << input.getNumElements() << ")";
-  return success();
-}
-
-LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &types) {
-  Diagnoser fail(loc, getOperationName());
-  auto input = tensorType(adaptor.getInput());
-  ArrayRef<int64_t> permutation = adaptor.getPermutation();
-  if (static_cast<int64_t>(permutation.size()) != input.getRank())
-    return fail("expected a permutation of ", input.getRank(),
-                " dimensions, got ", shapeString(permutation));
-  SmallVector<bool> seen(permutation.size(), false);
-  SmallVector<int64_t> shape;
-  for (int64_t dim : permutation) {
-    if (dim >= input.getRank() || seen[dim])
-      return fail("expected a permutation of ", input.getRank(),
-                  " dimensions, got ", shapeString(permutation));
-    seen[dim] = true;
-    shape.push_back(input.getDimSize(dim));
-  }
-  types.push_back(RankedTensorType::get(shape, input.getElementType()));
-  return success();
-}
-
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
-                                        std::optional<Location> loc,
-                                        Adaptor adaptor,
-                                        SmallVectorImpl<Type> &types) {
-  Diagnoser fail(loc, getOperationName());
-  auto input = tensorType(adaptor.getInput());
-  ArrayRef<int64_t> offsets = adaptor.getOffsets();
-  ArrayRef<int64_t> sizes = adaptor.getSizes();
-  ArrayRef<int64_t> strides = adaptor.getStrides();
-  int64_t rank = input.getRank();
-  if (static_cast<int64_t>(offsets.size()) != rank ||
-      static_cast<int64_t>(sizes.size()) != rank ||
-      static_cast<int64_t>(strides.size()) != rank)
-    return fail("expected ", rank,
-                " offsets, sizes and strides (one per dimension)");
-  for (int64_t d = 0; d < rank; ++d) {
-    if (strides[d] == 0)
-      return fail("expected non-zero strides, got 0 in dimension ", d);
-    if (sizes[d] == 0)
-      continue;
-    int64_t last = offsets[d] + (sizes[d] - 1) * strides[d];
-    int64_t dim = input.getDimSize(d);
-    if (offsets[d] >= dim || last < 0 || last >= dim)
-      return fail("expected the slice to stay inside dimension ", d,
-                  " of size ", dim, ", it reads ", offsets[d], " to ", last);
-  }
-  types.push_back(RankedTensorType::get(sizes, input.getElementType()));
-  return success();
-}
-
-LogicalResult PadOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  Diagnoser fail(loc, getOperationName());
-  auto input = tensorType(adaptor.getInput());
-  ArrayRef<int64_t> pads = adaptor.getPads();
-  int64_t rank = input.getRank();
-  if (static_cast<int64_t>(pads.size()) != 2 * rank)
-    return fail("expected ", 2 * rank, " values in 'pads', got ", pads.size());
-  SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < rank; ++d) {
-    int64_t dim = input.getDimSize(d);
-    int64_t begin = pads[d], end = pads[d + rank];
-    if (adaptor.getMode() == PadMode::Reflect && (begin >= dim || end >= dim))
-      return fail("expected reflect pads smaller than dimension ", d, " (size ",
-                  dim, "), got ", begin, " and ", end);
-    if (adaptor.getMode() == PadMode::Edge && dim == 0 && begin + end > 0)
-      return fail("expected edge padding of a non-empty dimension, ", d,
-                  " is empty");
-    shape.push_back(dim + begin + end);
-  }
-  types.push_back(RankedTensorType::get(shape, input.getElementType()));
-  return success();
-}
-
-LogicalResult ResizeOp::verify() {
-  auto input = getInput().getType();
-  auto result = getResult().getType();
-  ArrayRef<float> scales = getScales();
-  if (result.getElementType() != input.getElementType() ||
-      result.getRank() != input.getRank())
-    return emitOpError("expected a result of the input's rank and element "
-                       "type, got ")
-           << result;
-  if (static_cast<int64_t>(scales.size()) != input.getRank())
-    return emitOpError("expected ")
-           << input.getRank() << " scales (one per dimension), got "
-           << scales.size();
-  for (int64_t d = 0; d < input.getRank(); ++d) {
-    if (!(scales[d] > 0.0f))
-      return emitOpError("expected positive scales, got ")
-             << number(scales[d]) << " in dimension " << d;
-    double expected = static_cast<double>(input.getDimSize(d)) * scales[d];
-    if (std::abs(expected - static_cast<double>(result.getDimSize(d))) >= 1.0)
-      return emitOpError("expected dimension ")
-             << d << " of the result to be " << input.getDimSize(d) << " x "
-             << number(scales[d]) << ", got " << result.getDimSize(d);
-  }
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
 // Reductions and softmax
 //===----------------------------------------------------------------------===//
 
@@ -790,10 +573,6 @@ LogicalResult PoolOp::verify() { return verifyByInference(*this); }
 LogicalResult GlobalPoolOp::verify() { return verifyByInference(*this); }
 LogicalResult BinaryOp::verify() { return verifyByInference(*this); }
 LogicalResult MatmulOp::verify() { return verifyByInference(*this); }
-LogicalResult ConcatOp::verify() { return verifyByInference(*this); }
-LogicalResult TransposeOp::verify() { return verifyByInference(*this); }
-LogicalResult SliceOp::verify() { return verifyByInference(*this); }
-LogicalResult PadOp::verify() { return verifyByInference(*this); }
 LogicalResult ReduceOp::verify() { return verifyByInference(*this); }
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   return verifyByInference(*this);
