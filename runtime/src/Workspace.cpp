@@ -2,9 +2,14 @@
 
 #include "cnnc/runtime.h"
 
+#include <cstdint>
 #include <cstdlib>
 
 extern "C" void *cnnc_workspace_alloc(size_t size) {
+  if (size > SIZE_MAX - (CNNC_WORKSPACE_ALIGNMENT - 1)) {
+    cnnc_set_error("cnnc: a workspace of %zu bytes is too large", size);
+    return nullptr;
+  }
   // aligned_alloc wants a multiple of the alignment, and a non-zero size.
   size_t rounded = (size + CNNC_WORKSPACE_ALIGNMENT - 1) &
                    ~static_cast<size_t>(CNNC_WORKSPACE_ALIGNMENT - 1);

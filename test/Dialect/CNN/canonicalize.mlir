@@ -39,14 +39,42 @@ func.func @binary_of_splats() -> tensor<2x3xf32> {
 
 // CHECK-LABEL: func.func @binary_right_identity
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
-func.func @binary_right_identity(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+func.func @binary_right_identity(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %minus_zero = cnn.constant dense<-0.0> : tensor<3xf32>
   %zero = cnn.constant dense<0.0> : tensor<3xf32>
   %one = cnn.constant dense<1.0> : tensor<1xf32>
   // CHECK-NOT: cnn.binary
-  // CHECK: return %[[X]], %[[X]]
-  %0 = cnn.binary add %x, %zero : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: return %[[X]], %[[X]], %[[X]]
+  %0 = cnn.binary add %x, %minus_zero : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   %1 = cnn.binary div %x, %one : (tensor<2x3xf32>, tensor<1xf32>) -> tensor<2x3xf32>
-  return %0, %1 : tensor<2x3xf32>, tensor<2x3xf32>
+  %2 = cnn.binary sub %x, %zero : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %0, %1, %2 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// x + (+0) is not x when x is -0; x - (-0) neither.
+// CHECK-LABEL: func.func @binary_signed_zero
+func.func @binary_signed_zero(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %zero = cnn.constant dense<0.0> : tensor<3xf32>
+  %minus_zero = cnn.constant dense<-0.0> : tensor<3xf32>
+  // CHECK: cnn.binary add
+  // CHECK: cnn.binary sub
+  %0 = cnn.binary add %x, %zero : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %1 = cnn.binary sub %x, %minus_zero : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0, %1 : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @max_of_nan
+func.func @max_of_nan() -> tensor<2xf32> {
+  %nan = cnn.constant dense<0x7FC00000> : tensor<2xf32>
+  %one = cnn.constant dense<1.0> : tensor<2xf32>
+  // CHECK: cnn.constant dense<0x7FC00000> : tensor<2xf32>
+  // CHECK-NOT: cnn.binary
+  %0 = cnn.binary max %nan, %one : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
 }
 
 // -----

@@ -11,9 +11,9 @@ func.func @flatten_head(%x: tensor<1x8x1x1xf32>) -> tensor<1x8xf32> {
   // O2-NOT: cnn.binary
   // O2: return %[[R]]
   // O0: cnn.reshape
-  // O0: cnn.binary add
+  // O0: cnn.binary sub
   %r = cnn.reshape %x : tensor<1x8x1x1xf32> -> tensor<1x8xf32>
   %zero = cnn.constant dense<0.0> : tensor<8xf32>
-  %y = cnn.binary add %r, %zero : (tensor<1x8xf32>, tensor<8xf32>) -> tensor<1x8xf32>
+  %y = cnn.binary sub %r, %zero : (tensor<1x8xf32>, tensor<8xf32>) -> tensor<1x8xf32>
   return %y : tensor<1x8xf32>
 }

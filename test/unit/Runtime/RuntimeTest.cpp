@@ -38,6 +38,12 @@ TEST(RuntimeErrors, LastErrorIsPerThread) {
   EXPECT_STREQ(cnnc_last_error(), "main thread");
 }
 
+TEST(RuntimeErrors, MessageMayQuoteThePreviousOne) {
+  cnnc_set_error("inner");
+  cnnc_set_error("outer: %s", cnnc_last_error());
+  EXPECT_STREQ(cnnc_last_error(), "outer: inner");
+}
+
 TEST(RuntimeErrors, LongMessagesAreTruncated) {
   std::string longText(5000, 'x');
   cnnc_set_error("%s", longText.c_str());
@@ -65,6 +71,12 @@ TEST(RuntimeWorkspace, ExhaustionIsAnErrorNotACrash) {
   EXPECT_EQ(workspace, nullptr);
   EXPECT_NE(std::string(cnnc_last_error()).find("out of memory"),
             std::string::npos);
+  // Sizes whose rounding to the alignment would wrap around.
+  for (size_t size : {SIZE_MAX, SIZE_MAX - 1, SIZE_MAX - 62}) {
+    EXPECT_EQ(cnnc_workspace_alloc(size), nullptr) << size;
+    EXPECT_NE(std::string(cnnc_last_error()).find("too large"),
+              std::string::npos);
+  }
 }
 
 /// Counts how often each index is visited.

@@ -74,23 +74,25 @@ static double applyBinary(BinaryKind kind, double x, double y) {
     return x * y;
   case BinaryKind::Div:
     return x / y;
-  case BinaryKind::Max:
-    return std::fmax(x, y);
+  case BinaryKind::Max: // NaN propagates, as in numpy and PyTorch.
+    return std::isnan(x) || std::isnan(y) ? std::nan("") : std::fmax(x, y);
   case BinaryKind::Min:
-    return std::fmin(x, y);
+    return std::isnan(x) || std::isnan(y) ? std::nan("") : std::fmin(x, y);
   case BinaryKind::Pow:
     return std::pow(x, y);
   }
   llvm_unreachable("unknown binary kind");
 }
 
-/// Whether `rhs` is the right identity of `kind` (x + 0, x - 0, x * 1,
-/// x / 1, x ^ 1).
+/// Whether `rhs` is the right identity of `kind` for every x, signed zeros
+/// included: x + (-0), x - (+0), x * 1, x / 1, x ^ 1. (x + (+0) is not: it
+/// turns -0 into +0.)
 static bool isRightIdentity(BinaryKind kind, double rhs) {
   switch (kind) {
   case BinaryKind::Add:
+    return rhs == 0.0 && std::signbit(rhs);
   case BinaryKind::Sub:
-    return rhs == 0.0;
+    return rhs == 0.0 && !std::signbit(rhs);
   case BinaryKind::Mul:
   case BinaryKind::Div:
   case BinaryKind::Pow:
