@@ -14,6 +14,8 @@ packages=(
   googletest libgtest-dev
   # ONNX reading (the frontend) and the ONNX backend node tests.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  # Reading ONNX files in the test scripts (Debian's /usr/bin/python3).
+  python3-onnx
   # Data for `cnnc train` and its tests.
   dataset-fashion-mnist zlib1g-dev
 )

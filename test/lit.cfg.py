@@ -16,10 +16,13 @@ config.test_exec_root = os.path.join(config.cnnc_obj_root, "test")
 
 config.substitutions.append(("%conformance_list", config.cnnc_conformance_list))
 config.substitutions.append(("%cnnc_src_root", config.cnnc_src_root))
+# Debian's Python, which has python3-onnx (not the python3 first on PATH).
+config.substitutions.append(("%onnx_python", "/usr/bin/python3"))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt"], tool_dirs)
+llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt", "onnx-from-text"],
+                                   tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

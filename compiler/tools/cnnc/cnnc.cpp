@@ -1,12 +1,15 @@
 //===- cnnc.cpp - The cnnc command line -----------------------------------===//
 //
-//   cnnc compile MODEL -o FILE [--emit=cnn] [-O0..-O3]
+//   cnnc compile MODEL.onnx|MODEL.mlir -o FILE [--emit=cnn] [-O0..-O3]
+//                [--shape NAME=1x3x224x224 | --batch N] [--const NAME=FILE.pb]
 //
 // Exit codes: 0 success, 2 user error (bad model, bad flag, unsupported
 // request), 3 internal error. Output is written to a temporary file and
 // renamed, so a failed run leaves no partial output.
 //
 //===----------------------------------------------------------------------===//
+
+#include "LoadModel.h"
 
 #include "cnnc/InitAll.h"
 #include "mlir/IR/AsmState.h"
@@ -34,8 +37,8 @@ enum ExitCode { Success = 0, UserError = 2, InternalError = 3 };
 enum class Emit { CNN, Linalg, LLVM, Asm, Obj };
 
 cl::SubCommand compileCommand("compile",
-                              "Compile a model (a .mlir file in the cnn "
-                              "dialect) and write the result");
+                              "Compile a model (an ONNX file, or a .mlir "
+                              "file in the cnn dialect) and write the result");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model>"),
                                cl::Required, cl::sub(compileCommand));
@@ -50,6 +53,21 @@ cl::opt<Emit> emitKind(
                clEnumValN(Emit::Asm, "asm", "assembly"),
                clEnumValN(Emit::Obj, "obj", "an object file and a C header")),
     cl::sub(compileCommand));
+cl::list<std::string> shapeBindings(
+    "shape",
+    cl::desc("Static shape of a graph input with symbolic dimensions"),
+    cl::value_desc("NAME=1x3x224x224"), cl::sub(compileCommand));
+cl::opt<int64_t> batchSize("batch",
+                           cl::desc("Value of every symbolic batch (first) "
+                                    "dimension of the graph inputs"),
+                           cl::value_desc("N"), cl::init(0),
+                           cl::sub(compileCommand));
+cl::list<std::string> constBindings(
+    "const",
+    cl::desc("Bind a graph input (a shape, axes, pads or scales) to the "
+             "tensor in an ONNX TensorProto file"),
+    cl::value_desc("NAME=FILE.pb"), cl::sub(compileCommand));
+
 enum OptLevel { O0, O1, O2, O3 };
 
 cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
@@ -107,28 +125,17 @@ int runCompile() {
                     "use --emit=cnn\n";
     return UserError;
   }
-  if (!llvm::StringRef(inputFile).ends_with(".mlir")) {
-    llvm::errs() << "cnnc: error: '" << inputFile
-                 << "': expected a model in the cnn dialect (.mlir); the "
-                    "ONNX frontend is not built yet\n";
-    return UserError;
-  }
-
   mlir::DialectRegistry registry;
   cnnc::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-
-  std::string message;
-  auto buffer = mlir::openInputFile(inputFile, &message);
-  if (!buffer) {
-    llvm::errs() << "cnnc: error: " << message << "\n";
+  cnnc::ModelBindings bindings{shapeBindings, constBindings, batchSize};
+  if (batchSize < 0) {
+    llvm::errs() << "cnnc: error: --batch must be positive, got " << batchSize
+                 << "\n";
     return UserError;
   }
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+      cnnc::loadModel(inputFile, bindings, context);
   if (!module)
     return UserError;
 

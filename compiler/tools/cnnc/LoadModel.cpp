@@ -1,0 +1,157 @@
+//===- LoadModel.cpp - The model a cnnc command reads ---------------------===//
+
+#include "LoadModel.h"
+
+#include "cnnc/Frontend/ONNX/Importer.h"
+#include "cnnc/Frontend/ONNX/ModelReader.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cnnc {
+namespace {
+
+/// Prints diagnostics at ONNX node locations as
+/// "cnnc: error: FILE: node 'NAME' (OP): MESSAGE".
+class OnnxDiagnosticPrinter {
+public:
+  explicit OnnxDiagnosticPrinter(mlir::MLIRContext &context)
+      : handler(&context, [](mlir::Diagnostic &diag) {
+          print(diag);
+          return mlir::success();
+        }) {}
+
+private:
+  static void print(mlir::Diagnostic &diag) {
+    llvm::raw_ostream &os = llvm::errs();
+    os << "cnnc: ";
+    switch (diag.getSeverity()) {
+    case mlir::DiagnosticSeverity::Error:
+      os << "error: ";
+      break;
+    case mlir::DiagnosticSeverity::Warning:
+      os << "warning: ";
+      break;
+    case mlir::DiagnosticSeverity::Note:
+      os << "note: ";
+      break;
+    case mlir::DiagnosticSeverity::Remark:
+      os << "remark: ";
+      break;
+    }
+    std::string where = onnx::describeLocation(diag.getLocation());
+    if (!where.empty())
+      os << where << ": ";
+    os << diag.str() << "\n";
+    for (mlir::Diagnostic &note : diag.getNotes())
+      print(note);
+  }
+
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+bool parseShape(llvm::StringRef text, llvm::SmallVector<int64_t, 4> &shape) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  text.split(parts, 'x');
+  for (llvm::StringRef part : parts) {
+    int64_t dim;
+    if (part.getAsInteger(10, dim) || dim <= 0)
+      return false;
+    shape.push_back(dim);
+  }
+  return !shape.empty();
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> loadOnnx(llvm::StringRef path,
+                                           const ModelBindings &bindings,
+                                           mlir::MLIRContext &context) {
+  onnx::ImportOptions options;
+  bool ok = true;
+  for (llvm::StringRef binding : bindings.shapes) {
+    auto [name, shapeText] = binding.split('=');
+    llvm::SmallVector<int64_t, 4> shape;
+    if (name.empty() || !parseShape(shapeText, shape)) {
+      llvm::errs() << "cnnc: error: --shape '" << binding
+                   << "': expected NAME=DIMxDIMx... with positive "
+                      "dimensions, e.g. input=1x3x224x224\n";
+      ok = false;
+      continue;
+    }
+    options.inputShapes[name.str()] = shape;
+  }
+  for (llvm::StringRef binding : bindings.constants) {
+    auto [name, file] = binding.split('=');
+    if (name.empty() || file.empty()) {
+      llvm::errs() << "cnnc: error: --const '" << binding
+                   << "': expected NAME=FILE.pb\n";
+      ok = false;
+      continue;
+    }
+    llvm::Expected<onnx::Tensor> tensor = onnx::readTensorFile(file);
+    if (!tensor) {
+      llvm::errs() << "cnnc: error: --const " << name << ": "
+                   << llvm::toString(tensor.takeError()) << "\n";
+      ok = false;
+      continue;
+    }
+    options.constants[name.str()] = std::move(*tensor);
+  }
+  if (bindings.batch != 0)
+    options.batch = bindings.batch;
+  if (!ok)
+    return nullptr;
+
+  llvm::Expected<onnx::Model> model = onnx::readModelFile(path);
+  if (!model) {
+    llvm::errs() << "cnnc: error: " << llvm::toString(model.takeError())
+                 << "\n";
+    return nullptr;
+  }
+  OnnxDiagnosticPrinter printer(context);
+  return onnx::importModel(*model, options, &context);
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> loadMlir(llvm::StringRef path,
+                                           const ModelBindings &bindings,
+                                           mlir::MLIRContext &context) {
+  if (!bindings.shapes.empty() || !bindings.constants.empty() ||
+      bindings.batch != 0) {
+    llvm::errs() << "cnnc: error: --shape, --batch and --const apply to ONNX "
+                    "models; '"
+                 << path << "' is already static\n";
+    return nullptr;
+  }
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string message;
+  auto buffer = mlir::openInputFile(path, &message);
+  if (!buffer) {
+    llvm::errs() << "cnnc: error: " << message << "\n";
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+}
+
+} // namespace
+
+mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
+                                            const ModelBindings &bindings,
+                                            mlir::MLIRContext &context) {
+  if (path.ends_with(".mlir"))
+    return loadMlir(path, bindings, context);
+  if (path.ends_with(".onnx") || path == "-")
+    return loadOnnx(path, bindings, context);
+  llvm::errs() << "cnnc: error: '" << path
+               << "': expected an ONNX model (.onnx) or a model in the cnn "
+                  "dialect (.mlir)\n";
+  return nullptr;
+}
+
+} // namespace cnnc

@@ -1,0 +1,420 @@
+//===- Elementwise.cpp - Arithmetic, comparisons and math functions -------===//
+//
+// Arithmetic on floating-point tensors becomes cnn.binary / cnn.unary. When
+// every input is known at compile time and the result is an integer tensor
+// or small (shape arithmetic: `Gather(Shape(x)) * 2`), it is evaluated here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Ops.h"
+
+#include "../HostTensors.h"
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "mlir/Dialect/Traits.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace cnnc::onnx {
+namespace {
+
+/// Results of at most this many elements computed from constants are
+/// evaluated during the import; larger ones are left to the graph passes.
+constexpr int64_t kMaxHostElements = 64;
+
+/// The broadcast shape of the inputs, or an error showing them.
+FailureOr<llvm::SmallVector<int64_t>> broadcastShape(NodeImporter &node) {
+  llvm::SmallVector<int64_t> shape;
+  for (size_t i = 0; i < node.numInputs(); ++i) {
+    llvm::SmallVector<int64_t> next;
+    if (!OpTrait::util::getBroadcastedShape(shape, node.inputShape(i), next)) {
+      auto diag = node.error() << "input shapes do not broadcast:";
+      for (size_t j = 0; j < node.numInputs(); ++j)
+        diag << " " << formatShape(node.inputShape(j));
+      return failure();
+    }
+    shape = std::move(next);
+  }
+  return shape;
+}
+
+/// Whether the node can be computed on the host: all inputs known, and an
+/// integer result or a small one.
+bool evaluateOnHost(NodeImporter &node, llvm::ArrayRef<int64_t> shape,
+                    ElementType resultType) {
+  for (size_t i = 0; i < node.numInputs(); ++i)
+    if (!node.constantInput(i))
+      return false;
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  return isInteger(resultType) || count <= kMaxHostElements;
+}
+
+llvm::SmallVector<const Tensor *> constantInputs(NodeImporter &node) {
+  llvm::SmallVector<const Tensor *> inputs;
+  for (size_t i = 0; i < node.numInputs(); ++i)
+    inputs.push_back(node.constantInput(i));
+  return inputs;
+}
+
+/// The right operand of an arithmetic op before opset 7, whose `broadcast`
+/// and `axis` attributes align B with A starting at `axis`.
+FailureOr<Value> legacyBroadcastOperand(NodeImporter &node, Value rhs) {
+  FailureOr<int64_t> broadcast = node.getInt("broadcast", 0);
+  if (failed(broadcast))
+    return failure();
+  llvm::ArrayRef<int64_t> a = node.inputShape(0), b = node.inputShape(1);
+  if (*broadcast == 0) {
+    if (a != b)
+      return node.error() << "the operands have shapes " << formatShape(a)
+                          << " and " << formatShape(b)
+                          << ", which differ, and 'broadcast' is not set",
+             failure();
+    return rhs;
+  }
+  int64_t rankA = a.size(), rankB = b.size();
+  FailureOr<int64_t> axis = node.getInt("axis", rankA - rankB);
+  if (failed(axis))
+    return failure();
+  if (*axis < 0 || *axis + rankB > rankA)
+    return node.error() << "attribute 'axis' (" << *axis
+                        << ") does not place shape " << formatShape(b)
+                        << " inside shape " << formatShape(a),
+           failure();
+  llvm::SmallVector<int64_t> shape(b.begin(), b.end());
+  shape.append(rankA - *axis - rankB, 1);
+  return node.reshape(rhs, shape);
+}
+
+/// Integer arithmetic wraps around (two's complement) instead of
+/// overflowing, so that no input makes the importer's behaviour undefined.
+int64_t wrap(uint64_t value) { return static_cast<int64_t>(value); }
+
+int64_t integerBinary(cnn::BinaryKind kind, int64_t a, int64_t b) {
+  auto ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
+  switch (kind) {
+  case cnn::BinaryKind::Add:
+    return wrap(ua + ub);
+  case cnn::BinaryKind::Sub:
+    return wrap(ua - ub);
+  case cnn::BinaryKind::Mul:
+    return wrap(ua * ub);
+  case cnn::BinaryKind::Div:
+    if (b == 0)
+      return 0;
+    if (b == -1)
+      return wrap(0 - ua);
+    return a / b;
+  case cnn::BinaryKind::Max:
+    return std::max(a, b);
+  case cnn::BinaryKind::Min:
+    return std::min(a, b);
+  case cnn::BinaryKind::Pow: {
+    if (b < 0)
+      return a == 1 ? 1 : (a == -1 ? (b % 2 ? -1 : 1) : 0);
+    uint64_t result = 1, base = ua;
+    for (uint64_t e = ub; e; e >>= 1, base *= base)
+      if (e & 1)
+        result *= base;
+    return wrap(result);
+  }
+  }
+  return 0;
+}
+
+double floatBinary(cnn::BinaryKind kind, double a, double b) {
+  switch (kind) {
+  case cnn::BinaryKind::Add:
+    return a + b;
+  case cnn::BinaryKind::Sub:
+    return a - b;
+  case cnn::BinaryKind::Mul:
+    return a * b;
+  case cnn::BinaryKind::Div:
+    return a / b;
+  case cnn::BinaryKind::Max:
+    return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+  case cnn::BinaryKind::Min:
+    return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+  case cnn::BinaryKind::Pow:
+    return std::pow(a, b);
+  }
+  return 0;
+}
+
+/// Add, Sub, Mul, Div, Pow and the variadic Max, Min, Sum (folded left to
+/// right).
+LogicalResult convertBinary(NodeImporter &node, cnn::BinaryKind kind,
+                            bool variadic) {
+  if (failed(node.expectInputs(variadic ? 1 : 2, variadic ? SIZE_MAX : 2)))
+    return failure();
+  ElementType type = node.inputType(0);
+  for (size_t i = 1; i < node.numInputs(); ++i)
+    if (node.inputType(i) != type &&
+        !(kind == cnn::BinaryKind::Pow && isFloatingPoint(type)))
+      return node.error() << "expected inputs of one element type, got "
+                          << elementTypeName(type) << " and "
+                          << elementTypeName(node.inputType(i)),
+             failure();
+
+  bool legacy = !variadic && node.opset() < 7;
+  FailureOr<llvm::SmallVector<int64_t>> shape =
+      legacy ? FailureOr<llvm::SmallVector<int64_t>>(
+                   llvm::SmallVector<int64_t>(node.inputShape(0)))
+             : broadcastShape(node);
+  if (failed(shape))
+    return failure();
+  if (!legacy && evaluateOnHost(node, *shape, type)) {
+    if (isInteger(type)) {
+      if (kind == cnn::BinaryKind::Div)
+        for (size_t i = 1; i < node.numInputs(); ++i)
+          for (int64_t v : node.constantInput(i)->toInts())
+            if (v == 0)
+              return node.error() << "integer division by zero", failure();
+      node.setConstantOutput(
+          0, host::mapInts(constantInputs(node), *shape, type,
+                           [&](llvm::ArrayRef<int64_t> v) {
+                             int64_t acc = v[0];
+                             for (int64_t x : v.drop_front())
+                               acc = integerBinary(kind, acc, x);
+                             return acc;
+                           }));
+    } else {
+      node.setConstantOutput(
+          0, host::mapFloats(constantInputs(node), *shape, type,
+                             [&](llvm::ArrayRef<double> v) {
+                               double acc = v[0];
+                               for (double x : v.drop_front())
+                                 acc = floatBinary(kind, acc, x);
+                               return acc;
+                             }));
+    }
+    return success();
+  }
+
+  FailureOr<Value> acc = node.input(0);
+  if (failed(acc))
+    return failure();
+  for (size_t i = 1; i < node.numInputs(); ++i) {
+    FailureOr<Value> rhs = node.input(i);
+    if (failed(rhs))
+      return failure();
+    if (legacy)
+      rhs = legacyBroadcastOperand(node, *rhs);
+    if (failed(rhs))
+      return failure();
+    acc = node.createInferred<cnn::BinaryOp>(kind, *acc, *rhs);
+    if (failed(acc))
+      return failure();
+  }
+  node.setOutput(0, *acc);
+  return success();
+}
+
+/// Mean: the sum of the inputs divided by their count.
+LogicalResult convertMeanOp(NodeImporter &node) {
+  if (failed(node.expectInputs(1, SIZE_MAX)))
+    return failure();
+  FailureOr<llvm::SmallVector<int64_t>> shape = broadcastShape(node);
+  if (failed(shape))
+    return failure();
+  ElementType type = node.inputType(0);
+  double n = static_cast<double>(node.numInputs());
+  if (evaluateOnHost(node, *shape, type) && isFloatingPoint(type)) {
+    node.setConstantOutput(
+        0, host::mapFloats(constantInputs(node), *shape, type,
+                           [&](llvm::ArrayRef<double> v) {
+                             double sum = 0;
+                             for (double x : v)
+                               sum += x;
+                             return sum / n;
+                           }));
+    return success();
+  }
+  FailureOr<Value> acc = node.input(0);
+  if (failed(acc))
+    return failure();
+  for (size_t i = 1; i < node.numInputs(); ++i) {
+    FailureOr<Value> rhs = node.input(i);
+    if (failed(rhs))
+      return failure();
+    acc = node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Add, *acc, *rhs);
+    if (failed(acc))
+      return failure();
+  }
+  if (node.numInputs() > 1) {
+    FailureOr<Value> divisor =
+        node.constant(Tensor::fromFloats(type, {}, {n}));
+    if (failed(divisor))
+      return failure();
+    acc = node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Div, *acc,
+                                             *divisor);
+    if (failed(acc))
+      return failure();
+  }
+  node.setOutput(0, *acc);
+  return success();
+}
+
+double floatUnary(cnn::UnaryKind kind, double x) {
+  switch (kind) {
+  case cnn::UnaryKind::Exp:
+    return std::exp(x);
+  case cnn::UnaryKind::Log:
+    return std::log(x);
+  case cnn::UnaryKind::Sqrt:
+    return std::sqrt(x);
+  case cnn::UnaryKind::Neg:
+    return -x;
+  case cnn::UnaryKind::Abs:
+    return std::fabs(x);
+  case cnn::UnaryKind::Reciprocal:
+    return 1.0 / x;
+  }
+  return x;
+}
+
+LogicalResult convertUnary(NodeImporter &node, cnn::UnaryKind kind) {
+  if (failed(node.expectInputs(1, 1)))
+    return failure();
+  ElementType type = node.inputType(0);
+  if (evaluateOnHost(node, node.inputShape(0), type)) {
+    const Tensor &x = *node.constantInput(0);
+    if (isInteger(type) &&
+        (kind == cnn::UnaryKind::Neg || kind == cnn::UnaryKind::Abs)) {
+      node.setConstantOutput(
+          0, host::mapInts({&x}, x.shape, type, [&](llvm::ArrayRef<int64_t> v) {
+            uint64_t magnitude = static_cast<uint64_t>(v[0]);
+            bool negate = kind == cnn::UnaryKind::Neg || v[0] < 0;
+            return negate ? wrap(0 - magnitude) : v[0];
+          }));
+      return success();
+    }
+    if (isFloatingPoint(type)) {
+      node.setConstantOutput(
+          0, host::mapFloats({&x}, x.shape, type,
+                             [&](llvm::ArrayRef<double> v) {
+                               return floatUnary(kind, v[0]);
+                             }));
+      return success();
+    }
+  }
+  FailureOr<Value> x = node.input(0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> result = node.create<cnn::UnaryOp>(x->getType(), kind, *x);
+  if (failed(result))
+    return failure();
+  node.setOutput(0, *result);
+  return success();
+}
+
+/// Floor, Ceil, comparisons, Not and Where, which real models use only in
+/// shape arithmetic: they must be computable at compile time.
+LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
+                               size_t maxInputs) {
+  if (failed(node.expectInputs(minInputs, maxInputs)))
+    return failure();
+  for (size_t i = 0; i < node.numInputs(); ++i)
+    if (failed(node.requireConstant(i, "operand")))
+      return failure();
+  FailureOr<llvm::SmallVector<int64_t>> shape = broadcastShape(node);
+  if (failed(shape))
+    return failure();
+  llvm::StringRef op = node.node().opType;
+  llvm::SmallVector<const Tensor *> inputs = constantInputs(node);
+  if (op == "Floor" || op == "Ceil") {
+    bool floor = op == "Floor";
+    node.setConstantOutput(
+        0, host::mapFloats(inputs, *shape, node.inputType(0),
+                           [&](llvm::ArrayRef<double> v) {
+                             return floor ? std::floor(v[0]) : std::ceil(v[0]);
+                           }));
+    return success();
+  }
+  if (op == "Not") {
+    node.setConstantOutput(
+        0, host::mapInts(inputs, *shape, ElementType::Bool,
+                         [](llvm::ArrayRef<int64_t> v) { return !v[0]; }));
+    return success();
+  }
+  if (op == "Where") {
+    ElementType type = node.inputType(1);
+    if (isFloatingPoint(type))
+      node.setConstantOutput(
+          0, host::mapFloats(inputs, *shape, type,
+                             [](llvm::ArrayRef<double> v) {
+                               return v[0] != 0 ? v[1] : v[2];
+                             }));
+    else
+      node.setConstantOutput(
+          0, host::mapInts(inputs, *shape, type, [](llvm::ArrayRef<int64_t> v) {
+            return v[0] != 0 ? v[1] : v[2];
+          }));
+    return success();
+  }
+  // Comparisons, in double (exact for the integers of shapes).
+  node.setConstantOutput(
+      0, host::mapFloats(inputs, *shape, ElementType::Bool,
+                         [&](llvm::ArrayRef<double> v) {
+                           if (op == "Equal")
+                             return double(v[0] == v[1]);
+                           if (op == "Less")
+                             return double(v[0] < v[1]);
+                           return double(v[0] > v[1]);
+                         }));
+  return success();
+}
+
+} // namespace
+
+void addElementwiseOps(ConverterTable &table) {
+  using Kind = cnn::BinaryKind;
+  table["Add"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Add, false);
+  };
+  table["Sub"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Sub, false);
+  };
+  table["Mul"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Mul, false);
+  };
+  table["Div"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Div, false);
+  };
+  table["Pow"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Pow, false);
+  };
+  table["Max"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Max, true);
+  };
+  table["Min"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Min, true);
+  };
+  table["Sum"] = [](NodeImporter &n) {
+    return convertBinary(n, Kind::Add, true);
+  };
+  table["Mean"] = convertMeanOp;
+  using Unary = cnn::UnaryKind;
+  table["Exp"] = [](NodeImporter &n) { return convertUnary(n, Unary::Exp); };
+  table["Log"] = [](NodeImporter &n) { return convertUnary(n, Unary::Log); };
+  table["Sqrt"] = [](NodeImporter &n) { return convertUnary(n, Unary::Sqrt); };
+  table["Neg"] = [](NodeImporter &n) { return convertUnary(n, Unary::Neg); };
+  table["Abs"] = [](NodeImporter &n) { return convertUnary(n, Unary::Abs); };
+  table["Reciprocal"] = [](NodeImporter &n) {
+    return convertUnary(n, Unary::Reciprocal);
+  };
+  table["Floor"] = [](NodeImporter &n) { return convertShapeOnly(n, 1, 1); };
+  table["Ceil"] = [](NodeImporter &n) { return convertShapeOnly(n, 1, 1); };
+  table["Not"] = [](NodeImporter &n) { return convertShapeOnly(n, 1, 1); };
+  table["Equal"] = [](NodeImporter &n) { return convertShapeOnly(n, 2, 2); };
+  table["Less"] = [](NodeImporter &n) { return convertShapeOnly(n, 2, 2); };
+  table["Greater"] = [](NodeImporter &n) { return convertShapeOnly(n, 2, 2); };
+  table["Where"] = [](NodeImporter &n) { return convertShapeOnly(n, 3, 3); };
+}
+
+} // namespace cnnc::onnx

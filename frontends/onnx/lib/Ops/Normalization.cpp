@@ -1,0 +1,135 @@
+//===- Normalization.cpp - BatchNormalization, InstanceNormalization, LRN -===//
+
+#include "Ops.h"
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+using namespace mlir;
+
+namespace cnnc::onnx {
+namespace {
+
+/// BatchNormalization. In inference form (the usual export) it is one
+/// cnn.batch_norm with the running statistics. In training form
+/// (training_mode = 1 from opset 14, or when an output besides Y is read)
+/// it is cnn.batch_norm_train, whose extra results are the updated running
+/// statistics and the batch statistics.
+LogicalResult convertBatchNorm(NodeImporter &node) {
+  if (failed(node.expectInputs(5, 5)))
+    return failure();
+  FailureOr<float> epsilon = node.getFloat("epsilon", 1e-5f);
+  FailureOr<float> momentum = node.getFloat("momentum", 0.9f);
+  FailureOr<int64_t> spatial = node.getInt("spatial", 1);
+  FailureOr<int64_t> trainingMode = node.getInt("training_mode", 0);
+  if (failed(epsilon) || failed(momentum) || failed(spatial) ||
+      failed(trainingMode))
+    return failure();
+  if (*spatial != 1)
+    return node.error() << "attribute 'spatial' = " << *spatial
+                        << " (statistics per activation rather than per "
+                           "channel) is not supported",
+           failure();
+  if (node.inputRank(0) < 2)
+    return node.error() << "expected an input of rank 2 or more ([N, C, ...]), "
+                           "got shape "
+                        << formatShape(node.inputShape(0)),
+           failure();
+
+  llvm::SmallVector<Value, 5> operands;
+  for (size_t i = 0; i < 5; ++i) {
+    FailureOr<Value> operand = node.input(i);
+    if (failed(operand))
+      return failure();
+    operands.push_back(*operand);
+  }
+  bool training = *trainingMode != 0;
+  for (size_t i = 1; i < node.numOutputs(); ++i)
+    training |= node.outputUsed(i);
+  OpBuilder &b = node.builder();
+  if (!training) {
+    FailureOr<Value> result = node.create<cnn::BatchNormOp>(
+        operands[0].getType(), operands[0], operands[1], operands[2],
+        operands[3], operands[4], b.getF32FloatAttr(*epsilon));
+    if (failed(result))
+      return failure();
+    node.setOutput(0, *result);
+    return success();
+  }
+
+  auto inputType = cast<RankedTensorType>(operands[0].getType());
+  auto channelType = RankedTensorType::get({inputType.getDimSize(1)},
+                                           inputType.getElementType());
+  auto op = cnn::BatchNormTrainOp::create(
+      b, node.loc(), inputType, channelType, channelType, channelType,
+      channelType, operands[0], operands[1], operands[2], operands[3],
+      operands[4], b.getF32FloatAttr(*epsilon), b.getF32FloatAttr(*momentum));
+  if (failed(mlir::verify(op, /*verifyRecursively=*/false))) {
+    op->erase();
+    return failure();
+  }
+  node.setOutput(0, op.getResult());
+  node.setOutput(1, op.getNewRunningMean());
+  node.setOutput(2, op.getNewRunningVariance());
+  // Before opset 14 outputs 3 and 4 were the saved batch mean and inverse
+  // standard deviation.
+  node.setOutput(3, op.getBatchMean());
+  node.setOutput(4, op.getBatchInvStd());
+  return success();
+}
+
+LogicalResult convertInstanceNorm(NodeImporter &node) {
+  if (failed(node.expectInputs(3, 3)))
+    return failure();
+  FailureOr<float> epsilon = node.getFloat("epsilon", 1e-5f);
+  if (failed(epsilon))
+    return failure();
+  FailureOr<Value> x = node.input(0), scale = node.input(1),
+                   bias = node.input(2);
+  if (failed(x) || failed(scale) || failed(bias))
+    return failure();
+  FailureOr<Value> result = node.create<cnn::InstanceNormOp>(
+      x->getType(), *x, *scale, *bias,
+      node.builder().getF32FloatAttr(*epsilon));
+  if (failed(result))
+    return failure();
+  node.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult convertLrn(NodeImporter &node) {
+  if (failed(node.expectInputs(1, 1)))
+    return failure();
+  if (!node.hasAttr("size"))
+    return node.error() << "attribute 'size' is required", failure();
+  FailureOr<int64_t> size = node.getInt("size", 1);
+  FailureOr<float> alpha = node.getFloat("alpha", 1e-4f);
+  FailureOr<float> beta = node.getFloat("beta", 0.75f);
+  FailureOr<float> bias = node.getFloat("bias", 1.0f);
+  if (failed(size) || failed(alpha) || failed(beta) || failed(bias))
+    return failure();
+  if (*size <= 0)
+    return node.error() << "attribute 'size' is " << *size
+                        << ", expected a positive value",
+           failure();
+  FailureOr<Value> x = node.input(0);
+  if (failed(x))
+    return failure();
+  Builder &b = node.builder();
+  FailureOr<Value> result = node.create<cnn::LrnOp>(
+      x->getType(), *x, b.getI64IntegerAttr(*size), b.getF32FloatAttr(*alpha),
+      b.getF32FloatAttr(*beta), b.getF32FloatAttr(*bias));
+  if (failed(result))
+    return failure();
+  node.setOutput(0, *result);
+  return success();
+}
+
+} // namespace
+
+void addNormalizationOps(ConverterTable &table) {
+  table["BatchNormalization"] = convertBatchNorm;
+  table["InstanceNormalization"] = convertInstanceNorm;
+  table["LRN"] = convertLrn;
+}
+
+} // namespace cnnc::onnx
