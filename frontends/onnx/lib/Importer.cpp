@@ -23,7 +23,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
-#include <deque>
+#include <queue>
 
 using namespace mlir;
 
@@ -44,6 +44,8 @@ std::string describeLocation(Location location) {
     if (!file)
       return "";
     std::string nodeName = name.getName().str();
+    if (!opType) // A value: a graph input, an initializer, a constant.
+      return file.getFilename().str() + ": value '" + nodeName + "'";
     std::string text = file.getFilename().str() + ": node ";
     text += llvm::StringRef(nodeName).starts_with("#") ? nodeName
                                                        : "'" + nodeName + "'";
@@ -358,7 +360,7 @@ LogicalResult GraphImporter::sortNodes() {
   if (!ok)
     return failure();
 
-  // Kahn's algorithm, keeping the file's order among ready nodes.
+  // Kahn's algorithm.
   std::vector<int> pending(graph.nodes.size(), 0);
   std::vector<std::vector<size_t>> consumers(graph.nodes.size());
   for (const Node &node : graph.nodes) {
@@ -390,17 +392,19 @@ LogicalResult GraphImporter::sortNodes() {
   if (!ok)
     return failure();
 
-  std::deque<size_t> ready;
+  // The ready node that comes first in the file goes first, so that a
+  // sorted graph keeps its order.
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
   for (const Node &node : graph.nodes)
     if (pending[node.index] == 0)
-      ready.push_back(node.index);
+      ready.push(node.index);
   while (!ready.empty()) {
-    size_t index = ready.front();
-    ready.pop_front();
+    size_t index = ready.top();
+    ready.pop();
     order.push_back(&graph.nodes[index]);
     for (size_t consumer : consumers[index])
       if (--pending[consumer] == 0)
-        ready.push_back(consumer);
+        ready.push(consumer);
   }
   if (order.size() == graph.nodes.size())
     return success();
@@ -483,6 +487,7 @@ LogicalResult GraphImporter::checkOutputs(SmallVectorImpl<Value> &results) {
           declared += (i ? ", " : "") +
                       (d.isKnown() ? std::to_string(d.value)
                                    : (d.symbol.empty() ? "?" : d.symbol));
+        declared += "]";
         return error() << "graph output '" << output.name
                        << "' is declared with shape " << declared
                        << ", but the graph computes "

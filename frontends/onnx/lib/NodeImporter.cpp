@@ -107,6 +107,10 @@ FailureOr<Value> ImportState::materialize(ValueState &value,
                           << name << "=FILE.pb if it is a shape or axes)",
            failure();
   }
+  if (Value shared = constantOps.lookup(value.constant.get())) {
+    value.value = shared;
+    return shared;
+  }
   // Constants are created at the top of the function, so that every later
   // node can use them.
   OpBuilder::InsertionGuard guard(builder);
@@ -115,10 +119,17 @@ FailureOr<Value> ImportState::materialize(ValueState &value,
   while (builder.getInsertionPoint() != block->end() &&
          isa<cnn::ConstantOp>(*builder.getInsertionPoint()))
     builder.setInsertionPointAfter(&*builder.getInsertionPoint());
-  FailureOr<Value> created = createConstant(builder, loc, *value.constant);
+  // A constant is located at the value it defines: an initializer's name,
+  // or the output of the node that computed it.
+  Location fileLoc = loc;
+  while (auto named = dyn_cast<NameLoc>(fileLoc))
+    fileLoc = named.getChildLoc();
+  Location at = NameLoc::get(builder.getStringAttr(name), fileLoc);
+  FailureOr<Value> created = createConstant(builder, at, *value.constant);
   if (failed(created))
     return failure();
   value.value = *created;
+  constantOps[value.constant.get()] = *created;
   return *created;
 }
 

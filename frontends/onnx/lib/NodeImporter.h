@@ -52,6 +52,9 @@ struct ImportState {
   llvm::StringMap<ValueState> values;
   /// Declared types of values (graph outputs and value_info).
   llvm::StringMap<const ValueInfo *> declared;
+  /// The constant op of each tensor materialized so far: values that share
+  /// a tensor (Identity, Dropout in inference) share the op.
+  llvm::DenseMap<const Tensor *, mlir::Value> constantOps;
   /// Values some node or the graph reads.
   llvm::StringSet<> used;
   /// Graph inputs whose argument a converter wanted as a constant; they are

@@ -8,6 +8,8 @@
 //
 // Every op is located at its node: NameLoc(node name, NameLoc(op type,
 // FileLineColLoc(model file, 0, 0))); an unnamed node is named "#index".
+// Constants and arguments are located at their value: NameLoc(value name,
+// FileLineColLoc(model file, 0, 0)).
 // Errors are emitted as MLIR diagnostics at those locations; see
 // describeLocation().
 //
