@@ -16,6 +16,11 @@
 
 namespace cnnc::onnx::host {
 
+/// The most elements a tensor computed during the import may have (16 Mi):
+/// larger results are refused with a message, so that a malformed model
+/// cannot make the importer allocate without bound.
+constexpr int64_t kMaxElements = int64_t(1) << 24;
+
 /// Row-major strides of `shape`, in elements.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 

@@ -119,10 +119,10 @@ llvm::Expected<Tensor> TensorDecoder::decode(const proto::TensorProto &from,
 
   // Typed fields: ONNX stores small integer types, bool and 16-bit floats in
   // int32_data, uint32 in uint64_data.
-  tensor.bytes.resize(byteSize);
   auto copy = [&](const auto &field, auto convert) -> llvm::Error {
     if (field.size() != count)
       return sizeMismatch(field.size());
+    tensor.bytes.resize(byteSize);
     for (int64_t i = 0; i < count; ++i) {
       auto value = convert(field.Get(i));
       std::memcpy(tensor.bytes.data() + i * elementSize, &value, elementSize);

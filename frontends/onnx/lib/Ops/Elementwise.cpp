@@ -50,7 +50,10 @@ bool evaluateOnHost(NodeImporter &node, llvm::ArrayRef<int64_t> shape,
       return false;
   int64_t count = 1;
   for (int64_t d : shape)
-    count *= d;
+    count = d != 0 && count > host::kMaxElements / d ? host::kMaxElements + 1
+                                                     : count * d;
+  if (count > host::kMaxElements)
+    return false;
   return isInteger(resultType) || count <= kMaxHostElements;
 }
 
@@ -325,6 +328,14 @@ LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
   FailureOr<llvm::SmallVector<int64_t>> shape = broadcastShape(node);
   if (failed(shape))
     return failure();
+  int64_t count = 1;
+  for (int64_t d : *shape)
+    count = d != 0 && count > host::kMaxElements / d ? host::kMaxElements + 1
+                                                     : count * d;
+  if (count > host::kMaxElements)
+    return node.error() << "the result " << formatShape(*shape)
+                        << " is too large to compute at compile time",
+           failure();
   llvm::StringRef op = node.node().opType;
   llvm::SmallVector<const Tensor *> inputs = constantInputs(node);
   if (op == "Floor" || op == "Ceil") {

@@ -19,10 +19,6 @@ using namespace mlir;
 namespace cnnc::onnx {
 namespace {
 
-/// Host tensors larger than this are refused (1 Gi elements), so that a
-/// malformed model cannot exhaust memory at import.
-constexpr int64_t kMaxElements = int64_t(1) << 30;
-
 LogicalResult convertShape(NodeImporter &node) {
   if (failed(node.expectInputs(1, 1)))
     return failure();
@@ -131,7 +127,7 @@ LogicalResult convertConstantOfShape(NodeImporter &node) {
       return node.error() << "the shape " << formatShape(*shape)
                           << " has a negative dimension",
              failure();
-    if (d != 0 && count > kMaxElements / d)
+    if (d != 0 && count > host::kMaxElements / d)
       return node.error() << "the shape " << formatShape(*shape)
                           << " is too large",
              failure();
@@ -218,7 +214,7 @@ LogicalResult convertRange(NodeImporter &node) {
     return node.error() << "expected finite bounds and a non-zero delta",
            failure();
   double steps = std::ceil((limit - start) / delta);
-  if (steps > static_cast<double>(kMaxElements))
+  if (steps > static_cast<double>(host::kMaxElements))
     return node.error() << "the range is too large", failure();
   int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
   std::vector<double> values;

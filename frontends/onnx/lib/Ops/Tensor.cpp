@@ -610,6 +610,16 @@ LogicalResult convertGather(NodeImporter &node) {
   }
   llvm::ArrayRef<int64_t> indicesShape = (*indicesTensor)->shape;
   if (const Tensor *input = node.constantInput(0)) {
+    int64_t count = static_cast<int64_t>(indices.size());
+    for (size_t d = 0; d < data.size(); ++d)
+      if (static_cast<int64_t>(d) != *axis)
+        count = data[d] == 0 ? 0
+                : count > host::kMaxElements / data[d] ? host::kMaxElements + 1
+                                                       : count * data[d];
+    if (count > host::kMaxElements)
+      return node.error() << "the gathered tensor is too large to compute "
+                             "at compile time",
+             failure();
     node.setConstantOutput(
         0, host::gather(*input, indices, indicesShape, *axis));
     return success();
@@ -661,7 +671,7 @@ LogicalResult convertExpand(NodeImporter &node) {
                         << " to " << formatShape(target),
            failure();
   if (const Tensor *input = node.constantInput(0)) {
-    if (product(shape) > (int64_t(1) << 30))
+    if (product(shape) > host::kMaxElements)
       return node.error() << "the expanded shape " << formatShape(shape)
                           << " is too large",
              failure();
