@@ -3,6 +3,7 @@
 #   make          set up (install Debian packages), build into build/
 #   make test     set up, build, run every suite; ends with "N passed, N failed"
 #   make demo     set up, build, run the compiler on the bundled default model
+#   make fuzz     set up, build, fuzz the ONNX reader and importer for 10 minutes
 #
 # Every target runs scripts/setup.sh first; it returns at once when all the
 # packages are installed.
@@ -12,7 +13,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all setup configure build test demo clean
+.PHONY: all setup configure build test demo fuzz clean
 
 all: build
 
@@ -39,6 +40,10 @@ test: build
 
 demo: build
 	@bash examples/demo.sh $(BUILD_DIR)
+
+FUZZ_TIME ?= 600
+fuzz: build
+	@bash test/fuzz/run.sh $(BUILD_DIR) $(FUZZ_TIME)
 
 clean:
 	rm -rf $(BUILD_DIR)

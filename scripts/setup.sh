@@ -14,14 +14,15 @@ packages=(
   googletest libgtest-dev
   # ONNX reading (the frontend) and the ONNX backend node tests.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  # Reading ONNX files in the test scripts (Debian's /usr/bin/python3).
-  python3-onnx
+  # The test scripts (Debian's /usr/bin/python3): reading ONNX files,
+  # exporting torchvision models.
+  python3-onnx python3-torch python3-torchvision
   # Data for `cnnc train` and its tests.
   dataset-fashion-mnist zlib1g-dev
 )
 
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-torchvision python3-onnx libopenblas0-openmp nodejs npm)
+  packages+=(libopenblas0-openmp nodejs npm)
 fi
 
 missing=()

@@ -156,6 +156,14 @@ func.func @conv_pads_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // -----
 
+func.func @conv_pads_overflow(%x: tensor<1x3x4x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error@+1 {{expected an output size below 2^62 in spatial dimension 0, got 9223372036854775807 (the pads are too large)}}
+  %0 = cnn.conv %x, %w strides [1, 1] pads [9223372036854775807, 0, 9223372036854775807, 0] dilations [1, 1] groups 1 : (tensor<1x3x4x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x2x6xf32>
+  return
+}
+
+// -----
+
 func.func @conv_kernel_too_large(%x: tensor<1x3x4x8xf32>, %w: tensor<4x3x3x3xf32>) {
   // expected-error@+1 {{expected the padded input (4 + 0 + 0) to hold the dilated kernel (5) in spatial dimension 0}}
   %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [2, 1] groups 1 : (tensor<1x3x4x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x6xf32>
@@ -556,6 +564,14 @@ func.func @slice_reversed_out_of_range(%x: tensor<5xf32>) {
 
 // -----
 
+func.func @slice_overflow(%x: tensor<5xf32>) {
+  // expected-error@+1 {{expected the slice to stay inside dimension 0 of size 5, it reads from 1 3 elements 4611686018427387904 apart}}
+  %0 = cnn.slice %x offsets [1] sizes [3] strides [4611686018427387904] : tensor<5xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
 func.func @pad_count(%x: tensor<2x3xf32>) {
   // expected-error@+1 {{expected 4 values in 'pads', got 2}}
   %0 = cnn.pad constant %x pads [1, 1] : tensor<2x3xf32> -> tensor<3x4xf32>
@@ -567,6 +583,14 @@ func.func @pad_count(%x: tensor<2x3xf32>) {
 func.func @pad_reflect_too_large(%x: tensor<2x3xf32>) {
   // expected-error@+1 {{expected reflect pads smaller than dimension 0 (size 2), got 2 and 0}}
   %0 = cnn.pad reflect %x pads [2, 0, 0, 0] : tensor<2x3xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_overflow(%x: tensor<2x3xf32>) {
+  // expected-error@+1 {{expected pads that keep dimension 0 within int64, got 9223372036854775807 and 0}}
+  %0 = cnn.pad constant %x pads [9223372036854775807, 0, 0, 0] : tensor<2x3xf32> -> tensor<4x3xf32>
   return
 }
 

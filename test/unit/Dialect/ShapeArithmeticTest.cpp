@@ -111,4 +111,16 @@ TEST(ShapeArithmetic, TransposedPadding) {
   EXPECT_EQ(transposedWindowOutputSize(5, 4, 2, 1, pads, 0), 10);
 }
 
+TEST(ShapeArithmetic, SaturatesInsteadOfOverflowing) {
+  constexpr int64_t max = std::numeric_limits<int64_t>::max();
+  // Pads near INT64_MAX: the padded size does not fit in 64 bits.
+  EXPECT_EQ(windowOutputSize(8, 3, 1, 1, Padding{max, max}), max);
+  EXPECT_EQ(dilatedKernelSize(max, max), max);
+  EXPECT_EQ(transposedWindowOutputSize(max, 3, max, 1, Padding{}, 0), max);
+  EXPECT_EQ(transposedWindowOutputSize(2, 3, 1, 1, Padding{max, max}, 0),
+            std::numeric_limits<int64_t>::min());
+  // A window wider than any input yields no output, not a wrapped size.
+  EXPECT_EQ(windowOutputSize(8, max, 1, 2, Padding{}), 0);
+}
+
 } // namespace

@@ -10,6 +10,8 @@
 
 #include "OpDiagnostics.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -108,11 +110,17 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
       return fail("expected non-zero strides, got 0 in dimension ", d);
     if (sizes[d] == 0)
       continue;
-    int64_t last = offsets[d] + (sizes[d] - 1) * strides[d];
     int64_t dim = input.getDimSize(d);
-    if (offsets[d] >= dim || last < 0 || last >= dim)
+    std::optional<int64_t> step = llvm::checkedMul(sizes[d] - 1, strides[d]);
+    std::optional<int64_t> last =
+        step ? llvm::checkedAdd(offsets[d], *step) : std::nullopt;
+    if (!last)
       return fail("expected the slice to stay inside dimension ", d,
-                  " of size ", dim, ", it reads ", offsets[d], " to ", last);
+                  " of size ", dim, ", it reads from ", offsets[d], " ",
+                  sizes[d], " elements ", strides[d], " apart");
+    if (offsets[d] >= dim || *last < 0 || *last >= dim)
+      return fail("expected the slice to stay inside dimension ", d,
+                  " of size ", dim, ", it reads ", offsets[d], " to ", *last);
   }
   types.push_back(RankedTensorType::get(sizes, input.getElementType()));
   return success();
@@ -138,7 +146,13 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
     if (adaptor.getMode() == PadMode::Edge && dim == 0 && begin + end > 0)
       return fail("expected edge padding of a non-empty dimension, ", d,
                   " is empty");
-    shape.push_back(dim + begin + end);
+    std::optional<int64_t> size = llvm::checkedAdd(dim, begin);
+    if (size)
+      size = llvm::checkedAdd(*size, end);
+    if (!size)
+      return fail("expected pads that keep dimension ", d,
+                  " within int64, got ", begin, " and ", end);
+    shape.push_back(*size);
   }
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();

@@ -55,6 +55,9 @@ static LogicalResult verifyWindowArity(const Diagnoser &fail, size_t spatial,
 /// The spatial output sizes of a convolution or pooling window over an
 /// [N, C, D1..Dk] input, or an error naming the dimension the dilated
 /// kernel does not fit in.
+/// Sizes beyond this are refused: they would overflow any element count.
+static constexpr int64_t kMaxDimSize = int64_t(1) << 62;
+
 static FailureOr<SmallVector<int64_t>> windowOutputSizes(const Diagnoser &fail,
                                                          RankedTensorType input,
                                                          const Window &window,
@@ -72,6 +75,9 @@ static FailureOr<SmallVector<int64_t>> windowOutputSizes(const Diagnoser &fail,
           padding.begin, " + ", padding.end, ") to hold the dilated kernel (",
           shape::dilatedKernelSize(window.kernel[i], window.dilations[i]),
           ") in spatial dimension ", i);
+    if (size >= kMaxDimSize)
+      return fail("expected an output size below 2^62 in spatial dimension ",
+                  i, ", got ", size, " (the pads are too large)");
     sizes.push_back(size);
   }
   return sizes;

@@ -2,61 +2,81 @@
 
 #include "cnnc/Dialect/CNN/IR/ShapeArithmetic.h"
 
+#include <limits>
+
 namespace cnnc::shape {
 
-static int64_t floorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
+// Sizes are computed in 128 bits and saturated to int64, so that no
+// attribute value, however large, makes the arithmetic overflow: a result
+// out of range comes back as INT64_MAX or INT64_MIN, which the verifiers
+// report as a size that does not fit.
+using Wide = __int128;
+
+static int64_t saturate(Wide value) {
+  if (value > std::numeric_limits<int64_t>::max())
+    return std::numeric_limits<int64_t>::max();
+  if (value < std::numeric_limits<int64_t>::min())
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(value);
+}
+
+static Wide floorDiv(Wide a, Wide b) {
+  Wide q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-static int64_t ceilDiv(int64_t a, int64_t b) { return -floorDiv(-a, b); }
+static Wide ceilDiv(Wide a, Wide b) { return -floorDiv(-a, b); }
 
-static Padding split(int64_t total, SamePadding mode) {
-  int64_t small = total / 2;
+static Wide dilatedExtent(int64_t kernel, int64_t dilation) {
+  return Wide(dilation) * (Wide(kernel) - 1) + 1;
+}
+
+static Padding split(Wide total, SamePadding mode) {
+  Wide small = total / 2;
   if (mode == SamePadding::Upper)
-    return {small, total - small};
-  return {total - small, small};
+    return {saturate(small), saturate(total - small)};
+  return {saturate(total - small), saturate(small)};
 }
 
 int64_t dilatedKernelSize(int64_t kernel, int64_t dilation) {
-  return dilation * (kernel - 1) + 1;
+  return saturate(dilatedExtent(kernel, dilation));
 }
 
 int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                          int64_t dilation, Padding padding, bool ceilMode) {
-  int64_t span =
-      input + padding.begin + padding.end - dilatedKernelSize(kernel, dilation);
+  Wide span = Wide(input) + padding.begin + padding.end -
+              dilatedExtent(kernel, dilation);
   if (span < 0)
     return 0;
   if (!ceilMode)
-    return floorDiv(span, stride) + 1;
-  int64_t output = ceilDiv(span, stride) + 1;
+    return saturate(floorDiv(span, stride) + 1);
+  Wide output = ceilDiv(span, stride) + 1;
   // The last window must start inside the input or the leading padding.
-  if ((output - 1) * stride >= input + padding.begin)
+  if ((output - 1) * stride >= Wide(input) + padding.begin)
     --output;
-  return output;
+  return saturate(output);
 }
 
 int64_t transposedWindowOutputSize(int64_t input, int64_t kernel,
                                    int64_t stride, int64_t dilation,
                                    Padding padding, int64_t outputPadding) {
-  return stride * (input - 1) + outputPadding +
-         dilatedKernelSize(kernel, dilation) - padding.begin - padding.end;
+  return saturate(Wide(stride) * (Wide(input) - 1) + outputPadding +
+                  dilatedExtent(kernel, dilation) - padding.begin -
+                  padding.end);
 }
 
 Padding samePadding(int64_t input, int64_t kernel, int64_t stride,
                     int64_t dilation, SamePadding mode) {
-  int64_t output = ceilDiv(input, stride);
-  int64_t total =
-      (output - 1) * stride + dilatedKernelSize(kernel, dilation) - input;
+  Wide output = ceilDiv(input, stride);
+  Wide total = (output - 1) * stride + dilatedExtent(kernel, dilation) - input;
   return split(total < 0 ? 0 : total, mode);
 }
 
 Padding transposedPadding(int64_t input, int64_t kernel, int64_t stride,
                           int64_t dilation, int64_t outputPadding,
                           int64_t output, SamePadding mode) {
-  int64_t total = stride * (input - 1) + outputPadding +
-                  dilatedKernelSize(kernel, dilation) - output;
+  Wide total = Wide(stride) * (Wide(input) - 1) + outputPadding +
+               dilatedExtent(kernel, dilation) - output;
   return split(total, mode);
 }
 
