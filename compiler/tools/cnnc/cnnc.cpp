@@ -54,8 +54,7 @@ cl::opt<Emit> emitKind(
                clEnumValN(Emit::Obj, "obj", "an object file and a C header")),
     cl::sub(compileCommand));
 cl::list<std::string> shapeBindings(
-    "shape",
-    cl::desc("Static shape of a graph input with symbolic dimensions"),
+    "shape", cl::desc("Static shape of a graph input with symbolic dimensions"),
     cl::value_desc("NAME=1x3x224x224"), cl::sub(compileCommand));
 cl::opt<int64_t> batchSize("batch",
                            cl::desc("Value of every symbolic batch (first) "

@@ -170,8 +170,7 @@ Tensor mapInts(llvm::ArrayRef<const Tensor *> inputs,
                llvm::ArrayRef<int64_t> shape, ElementType type,
                llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> fn) {
   return mapElements<int64_t>(
-      inputs, shape, fn,
-      [](const Tensor &t, int64_t i) { return t.intAt(i); },
+      inputs, shape, fn, [](const Tensor &t, int64_t i) { return t.intAt(i); },
       [&](const std::vector<int64_t> &values) {
         return Tensor::fromInts(type, shape, values);
       });

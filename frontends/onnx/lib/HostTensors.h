@@ -1,4 +1,5 @@
-//===- HostTensors.h - Evaluating ops on tensors known at import -*- C++ -*-===//
+//===- HostTensors.h - Evaluating ops on tensors known at import -*- C++
+//-*-===//
 //
 // Shape subgraphs (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) and
 // data movement of constants are evaluated while importing, on the host, so

@@ -32,8 +32,9 @@ namespace cnnc::onnx {
 Location nodeLocation(MLIRContext *context, llvm::StringRef path,
                       const Node &node) {
   Location file = FileLineColLoc::get(context, path, 0, 0);
-  return NameLoc::get(StringAttr::get(context, node.displayName()),
-                      NameLoc::get(StringAttr::get(context, node.opType), file));
+  return NameLoc::get(
+      StringAttr::get(context, node.displayName()),
+      NameLoc::get(StringAttr::get(context, node.opType), file));
 }
 
 std::string describeLocation(Location location) {
@@ -180,9 +181,8 @@ LogicalResult GraphImporter::checkOptions() {
     return names.empty() ? std::string("none") : names;
   };
   auto isInput = [&](const std::string &name) {
-    return llvm::any_of(graph.inputs, [&](const ValueInfo &info) {
-      return info.name == name;
-    });
+    return llvm::any_of(
+        graph.inputs, [&](const ValueInfo &info) { return info.name == name; });
   };
   bool ok = true;
   for (const auto &[name, shape] : options.inputShapes)
@@ -231,9 +231,9 @@ GraphImporter::inputShape(const ValueInfo &info) {
   auto howToPin = [&](InFlightDiagnostic &diag) {
     std::string example;
     for (auto [i, dim] : llvm::enumerate(info.dims))
-      example += (i ? "x" : "") +
-                 (dim.isKnown() ? std::to_string(dim.value)
-                                : std::string(i == 0 ? "1" : "N"));
+      example +=
+          (i ? "x" : "") + (dim.isKnown() ? std::to_string(dim.value)
+                                          : std::string(i == 0 ? "1" : "N"));
     diag << "; pin it with --shape " << info.name << "="
          << (info.hasShape && !info.dims.empty() ? example : "1x3x224x224");
     if (info.hasShape && !info.dims.empty() && !info.dims[0].isKnown())
@@ -254,9 +254,10 @@ GraphImporter::inputShape(const ValueInfo &info) {
     } else {
       std::string text = "[";
       for (auto [j, d] : llvm::enumerate(info.dims))
-        text += (j ? ", " : "") +
-                (d.isKnown() ? std::to_string(d.value)
-                             : (d.symbol.empty() ? std::string("?") : d.symbol));
+        text +=
+            (j ? ", " : "") +
+            (d.isKnown() ? std::to_string(d.value)
+                         : (d.symbol.empty() ? std::string("?") : d.symbol));
       text += "]";
       auto diag = error() << "graph input '" << info.name
                           << "' has the dynamic shape " << text;
@@ -307,9 +308,10 @@ LogicalResult GraphImporter::bindInputs() {
     }
     int64_t count = 1;
     for (int64_t dim : *shape)
-      count = dim > kMaxInputElements ? kMaxInputElements + 1
-                                      : std::min(count * std::max<int64_t>(dim, 0),
-                                                 kMaxInputElements + 1);
+      count = dim > kMaxInputElements
+                  ? kMaxInputElements + 1
+                  : std::min(count * std::max<int64_t>(dim, 0),
+                             kMaxInputElements + 1);
     if (count > kMaxInputElements) {
       error() << "graph input '" << info.name << "' has the shape "
               << formatShape(*shape) << ", more than 2^40 elements";
@@ -472,15 +474,15 @@ LogicalResult GraphImporter::checkOutputs(SmallVectorImpl<Value> &results) {
     if (output.type != ElementType::Undefined && output.type != value.type &&
         convertElementType(context, output.type) !=
             convertElementType(context, value.type))
-      return error() << "graph output '" << output.name
-                     << "' is declared as " << elementTypeName(output.type)
-                     << " but computes " << elementTypeName(value.type),
+      return error() << "graph output '" << output.name << "' is declared as "
+                     << elementTypeName(output.type) << " but computes "
+                     << elementTypeName(value.type),
              failure();
     if (output.hasShape) {
       bool fits = output.dims.size() == value.shape.size();
       for (size_t i = 0; fits && i < output.dims.size(); ++i)
-        fits = !output.dims[i].isKnown() ||
-               output.dims[i].value == value.shape[i];
+        fits =
+            !output.dims[i].isKnown() || output.dims[i].value == value.shape[i];
       if (!fits) {
         std::string declared = "[";
         for (auto [i, d] : llvm::enumerate(output.dims))

@@ -197,7 +197,8 @@ static uint16_t floatToHalf(float value) {
   if (magnitude >= 65520.0f)
     return static_cast<uint16_t>(sign | 0x7c00u);
   if (magnitude < 6.103515625e-05f) { // Subnormal.
-    auto mantissa = static_cast<uint32_t>(std::nearbyint(magnitude * 16777216.0f));
+    auto mantissa =
+        static_cast<uint32_t>(std::nearbyint(magnitude * 16777216.0f));
     return static_cast<uint16_t>(sign | mantissa);
   }
   int exponent;

@@ -52,8 +52,9 @@ private:
   llvm::StringRef baseDir;
 };
 
-llvm::Expected<Tensor> TensorDecoder::decode(const proto::TensorProto &from,
-                                             const llvm::Twine &whatTwine) const {
+llvm::Expected<Tensor>
+TensorDecoder::decode(const proto::TensorProto &from,
+                      const llvm::Twine &whatTwine) const {
   std::string what = whatTwine.str();
   Tensor tensor;
   tensor.name = from.name();
@@ -83,22 +84,21 @@ llvm::Expected<Tensor> TensorDecoder::decode(const proto::TensorProto &from,
     return fail(path, what + " is segmented, which cnnc does not support");
 
   auto sizeMismatch = [&](int64_t have) {
-    return fail(path, llvm::formatv("{0} has {1} elements of data, but its "
-                                    "shape [{2}] has {3}",
-                                    what, have,
-                                    llvm::join(llvm::map_range(
-                                                   tensor.shape,
-                                                   [](int64_t d) {
-                                                     return std::to_string(d);
-                                                   }),
-                                               ", "),
-                                    count)
+    return fail(path, llvm::formatv(
+                          "{0} has {1} elements of data, but its "
+                          "shape [{2}] has {3}",
+                          what, have,
+                          llvm::join(llvm::map_range(tensor.shape,
+                                                     [](int64_t d) {
+                                                       return std::to_string(d);
+                                                     }),
+                                     ", "),
+                          count)
                           .str());
   };
 
   if (from.data_location() == proto::TensorProto::EXTERNAL) {
-    if (llvm::Error error =
-            readExternal(from, what, byteSize, tensor.bytes))
+    if (llvm::Error error = readExternal(from, what, byteSize, tensor.bytes))
       return std::move(error);
     return tensor;
   }
@@ -375,14 +375,14 @@ llvm::Expected<Model> convertModel(const proto::ModelProto &from,
         decoder.decode(initializer, "initializer '" + initializer.name() + "'");
     if (!tensor)
       return tensor.takeError();
-    to.initializers.push_back(std::make_shared<const Tensor>(std::move(*tensor)));
+    to.initializers.push_back(
+        std::make_shared<const Tensor>(std::move(*tensor)));
   }
   if (graph.sparse_initializer_size() != 0)
     return fail(path, "sparse initializers are not supported");
-  for (auto [list, infos] :
-       {std::pair{&to.inputs, &graph.input()},
-        std::pair{&to.outputs, &graph.output()},
-        std::pair{&to.valueInfos, &graph.value_info()}}) {
+  for (auto [list, infos] : {std::pair{&to.inputs, &graph.input()},
+                             std::pair{&to.outputs, &graph.output()},
+                             std::pair{&to.valueInfos, &graph.value_info()}}) {
     for (const proto::ValueInfoProto &info : *infos) {
       llvm::Expected<ValueInfo> converted = convertValueInfo(info, path);
       if (!converted)

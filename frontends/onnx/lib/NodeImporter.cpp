@@ -5,8 +5,8 @@
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -186,10 +186,9 @@ FailureOr<const Tensor *> NodeImporter::requireConstant(size_t i,
   if (const Tensor *tensor = constantInput(i))
     return tensor;
   const std::string &name = onnxNode.inputs[i];
-  bool isGraphInput = llvm::any_of(state.model.graph.inputs,
-                                   [&](const ValueInfo &info) {
-                                     return info.name == name;
-                                   });
+  bool isGraphInput =
+      llvm::any_of(state.model.graph.inputs,
+                   [&](const ValueInfo &info) { return info.name == name; });
   auto diag = error() << "the " << role << " (input " << i << ", '" << name
                       << "') must be known at compile time";
   if (isGraphInput) {
@@ -202,8 +201,8 @@ FailureOr<const Tensor *> NodeImporter::requireConstant(size_t i,
   return failure();
 }
 
-FailureOr<std::vector<int64_t>> NodeImporter::requireInts(size_t i,
-                                                          llvm::StringRef role) {
+FailureOr<std::vector<int64_t>>
+NodeImporter::requireInts(size_t i, llvm::StringRef role) {
   FailureOr<const Tensor *> tensor = requireConstant(i, role);
   if (failed(tensor))
     return failure();
@@ -253,10 +252,9 @@ FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
 // Attributes
 //===----------------------------------------------------------------------===//
 
-const Attribute *
-NodeImporter::attrOfKind(llvm::StringRef name,
-                         llvm::ArrayRef<Attribute::Kind> kinds,
-                         bool &wrongKind) {
+const Attribute *NodeImporter::attrOfKind(llvm::StringRef name,
+                                          llvm::ArrayRef<Attribute::Kind> kinds,
+                                          bool &wrongKind) {
   wrongKind = false;
   const Attribute *attr = onnxNode.attribute(name);
   if (!attr || llvm::is_contained(kinds, attr->kind))
@@ -277,11 +275,10 @@ FailureOr<int64_t> NodeImporter::getInt(llvm::StringRef name,
   return attr ? attr->i : otherwise;
 }
 
-FailureOr<float> NodeImporter::getFloat(llvm::StringRef name,
-                                        float otherwise) {
+FailureOr<float> NodeImporter::getFloat(llvm::StringRef name, float otherwise) {
   bool wrong;
-  const Attribute *attr = attrOfKind(
-      name, {Attribute::Kind::Float, Attribute::Kind::Int}, wrong);
+  const Attribute *attr =
+      attrOfKind(name, {Attribute::Kind::Float, Attribute::Kind::Int}, wrong);
   if (wrong)
     return failure();
   if (!attr)

@@ -62,9 +62,8 @@ struct ImportState {
   llvm::StringSet<> wantedAsConstant;
 
   /// The SSA value of `state`, creating a constant for a known tensor.
-  mlir::FailureOr<mlir::Value> materialize(ValueState &state,
-                                           llvm::StringRef name,
-                                           mlir::Location loc);
+  mlir::FailureOr<mlir::Value>
+  materialize(ValueState &state, llvm::StringRef name, mlir::Location loc);
 };
 
 /// The MLIR type of an ONNX element type, or null when cnnc has none.
@@ -121,6 +120,10 @@ public:
                                                     llvm::StringRef role);
   /// The SSA value of input `i` (a floating-point tensor).
   mlir::FailureOr<mlir::Value> input(size_t i);
+  /// Input `i` (floating point) when given, a null value when omitted.
+  mlir::FailureOr<mlir::Value> optionalInput(size_t i) {
+    return hasInput(i) ? input(i) : mlir::FailureOr<mlir::Value>(mlir::Value());
+  }
   /// The SSA value of input `i` of any element type.
   mlir::FailureOr<mlir::Value> anyInput(size_t i);
 
@@ -155,6 +158,14 @@ public:
   /// The static shape the model declares for output `i`, if it does.
   std::optional<llvm::SmallVector<int64_t, 4>> declaredOutputShape(size_t i);
   void setOutput(size_t i, mlir::Value value);
+  /// Defines output 0 as `result` when there is one; the usual last line of
+  /// a converter: `return node.setResult(node.createInferred<...>(...));`.
+  mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> result) {
+    if (mlir::failed(result))
+      return mlir::failure();
+    setOutput(0, *result);
+    return mlir::success();
+  }
   void setConstantOutput(size_t i, Tensor tensor);
   void setConstantOutput(size_t i, std::shared_ptr<const Tensor> tensor);
   /// Whether every output the node must define has been defined.
@@ -176,9 +187,8 @@ public:
       return eraseAndFail(op);
     llvm::SmallVector<mlir::Type, 1> types;
     if (mlir::failed(OpTy::inferReturnTypes(
-            context(), location, op->getOperands(),
-            op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
-            op->getRegions(), types)))
+            context(), location, op->getOperands(), op->getRawDictionaryAttrs(),
+            op->getPropertiesStorage(), op->getRegions(), types)))
       return eraseAndFail(op);
     op->getResult(0).setType(types.front());
     return verified(op);

@@ -245,8 +245,8 @@ void externalize(onnx::ModelProto &model, const std::vector<std::string> &names,
     if (!tensor)
       fail(output, "--external-data: no initializer named '" + name + "'");
     if (tensor->data_location() == onnx::TensorProto::EXTERNAL)
-      fail(output, "--external-data: initializer '" + name +
-                       "' is already external");
+      fail(output,
+           "--external-data: initializer '" + name + "' is already external");
     std::string bytes, err;
     if (!tensorRawBytes(*tensor, bytes, err))
       fail(output, "--external-data: initializer '" + name + "': " + err);
@@ -328,8 +328,8 @@ int main(int argc, char **argv) {
   bool hasEmbedded = false;
   std::string text = extractModelText(readInput(input), marker, hasEmbedded);
   if (!section.empty() && !hasEmbedded)
-    fail(input, "no lines starting with '// " + marker + "' or '# " + marker +
-                    "'");
+    fail(input,
+         "no lines starting with '// " + marker + "' or '# " + marker + "'");
 
   onnx::ModelProto model;
   try {
@@ -344,8 +344,7 @@ int main(int argc, char **argv) {
   } catch (const std::exception &e) {
     // OnnxParser converts literals with std::stoll/stof, which throw on
     // out-of-range or malformed numbers (e.g. inf, nan).
-    fail(input, std::string("parse error: invalid literal (") + e.what() +
-                    ")");
+    fail(input, std::string("parse error: invalid literal (") + e.what() + ")");
   }
 
   // The text syntax cannot name nodes: --name-nodes names each after its

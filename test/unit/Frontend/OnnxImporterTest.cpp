@@ -232,8 +232,7 @@ TEST(OnnxImporter, ResizeCoordinatesFollowTheOpset) {
   resize = current.only<cnn::ResizeOp>(module);
   EXPECT_EQ(resize.getCoordinateMode(), cnn::CoordinateMode::HalfPixel);
   EXPECT_EQ(resize.getNearestMode(), cnn::NearestMode::RoundPreferFloor);
-  EXPECT_EQ(resize.getType().getShape(),
-            (llvm::ArrayRef<int64_t>{1, 1, 4, 4}));
+  EXPECT_EQ(resize.getType().getShape(), (llvm::ArrayRef<int64_t>{1, 1, 4, 4}));
 }
 
 TEST(OnnxImporter, DropoutRatioMovesFromAttributeToInput) {
@@ -265,7 +264,8 @@ TEST(OnnxImporter, BatchNormTrainingModeFromOpset14) {
   for (const char *name : {"s", "b", "m", "v"})
     m.model.graph.initializers.push_back(
         initializer(name, ElementType::Float, {3}, {1, 2, 3}));
-  m.node.attributes = {intAttr("training_mode", 1), floatAttr("momentum", 0.8f)};
+  m.node.attributes = {intAttr("training_mode", 1),
+                       floatAttr("momentum", 0.8f)};
   mlir::ModuleOp module = m.import();
   ASSERT_TRUE(module) << m.errors;
   auto bn = m.only<cnn::BatchNormTrainOp>(module);
@@ -327,19 +327,17 @@ TEST(OnnxImporter, ShapeArithmeticFoldsToConstants) {
   g.initializers = {initializer("zero", ElementType::Int64, {}, {0}),
                     initializer("axes", ElementType::Int64, {1}, {0}),
                     initializer("rest", ElementType::Int64, {1}, {-1})};
-  auto node = [](std::string op, std::vector<std::string> in,
-                 std::string out) {
+  auto node = [](std::string op, std::vector<std::string> in, std::string out) {
     Node n;
     n.opType = std::move(op);
     n.inputs = std::move(in);
     n.outputs = {std::move(out)};
     return n;
   };
-  std::vector<Node> nodes = {node("Shape", {"x"}, "s"),
-                             node("Gather", {"s", "zero"}, "d"),
-                             node("Unsqueeze", {"d", "axes"}, "u"),
-                             node("Concat", {"u", "rest"}, "c"),
-                             node("Reshape", {"x", "c"}, "y")};
+  std::vector<Node> nodes = {
+      node("Shape", {"x"}, "s"), node("Gather", {"s", "zero"}, "d"),
+      node("Unsqueeze", {"d", "axes"}, "u"), node("Concat", {"u", "rest"}, "c"),
+      node("Reshape", {"x", "c"}, "y")};
   nodes[3].attributes = {intAttr("axis", 0)};
   for (size_t i = 0; i < nodes.size(); ++i)
     nodes[i].index = i;
@@ -357,8 +355,8 @@ TEST(OnnxImporter, ShapeArithmeticFoldsToConstants) {
 }
 
 TEST(OnnxTensor, ConvertsBetweenElementTypes) {
-  Tensor half = Tensor::fromFloats(ElementType::Float16, {4},
-                                   {1.0, -2.5, 65504.0, 5.9604644775390625e-08});
+  Tensor half = Tensor::fromFloats(
+      ElementType::Float16, {4}, {1.0, -2.5, 65504.0, 5.9604644775390625e-08});
   EXPECT_EQ(half.toFloats(),
             (std::vector<double>{1.0, -2.5, 65504.0, 5.9604644775390625e-08}));
   Tensor bf16 = Tensor::fromFloats(ElementType::BFloat16, {2}, {1.0, -3.0});

@@ -76,8 +76,8 @@ static FailureOr<SmallVector<int64_t>> windowOutputSizes(const Diagnoser &fail,
           shape::dilatedKernelSize(window.kernel[i], window.dilations[i]),
           ") in spatial dimension ", i);
     if (size >= kMaxDimSize)
-      return fail("expected an output size below 2^62 in spatial dimension ",
-                  i, ", got ", size, " (the pads are too large)");
+      return fail("expected an output size below 2^62 in spatial dimension ", i,
+                  ", got ", size, " (the pads are too large)");
     sizes.push_back(size);
   }
   return sizes;

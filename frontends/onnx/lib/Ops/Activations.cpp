@@ -26,12 +26,8 @@ LogicalResult activation(NodeImporter &node, cnn::ActivationKind kind,
   Builder &b = node.builder();
   FloatAttr alphaAttr = alpha ? b.getF32FloatAttr(*alpha) : FloatAttr();
   FloatAttr betaAttr = beta ? b.getF32FloatAttr(*beta) : FloatAttr();
-  FailureOr<Value> result = node.create<cnn::ActivationOp>(
-      x->getType(), kind, *x, alphaAttr, betaAttr);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.create<cnn::ActivationOp>(x->getType(), kind, *x,
+                                                       alphaAttr, betaAttr));
 }
 
 /// An activation without parameters.
@@ -73,8 +69,8 @@ FailureOr<float> clipBound(NodeImporter &node, size_t input,
   if (failed(bound))
     return failure();
   if ((*bound)->numElements() != 1)
-    return node.error() << "expected the " << name
-                        << " (input " << input << ") to be a scalar, got shape "
+    return node.error() << "expected the " << name << " (input " << input
+                        << ") to be a scalar, got shape "
                         << formatShape((*bound)->shape),
            failure();
   return static_cast<float>((*bound)->floatAt(0));
@@ -102,12 +98,7 @@ LogicalResult convertPRelu(NodeImporter &node) {
   FailureOr<Value> x = node.input(0), slope = node.input(1);
   if (failed(x) || failed(slope))
     return failure();
-  FailureOr<Value> result =
-      node.create<cnn::PReluOp>(x->getType(), *x, *slope);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.create<cnn::PReluOp>(x->getType(), *x, *slope));
 }
 
 } // namespace
@@ -126,8 +117,9 @@ void addActivationOps(ConverterTable &table) {
     return convertWithAttrs<Kind::Elu>(node, "alpha", 1.0f);
   };
   table["Selu"] = [](NodeImporter &node) {
-    return convertWithAttrs<Kind::Selu>(node, "alpha", 1.67326319217681884765625f,
-                                        "gamma", 1.05070102214813232421875f);
+    return convertWithAttrs<Kind::Selu>(node, "alpha",
+                                        1.67326319217681884765625f, "gamma",
+                                        1.05070102214813232421875f);
   };
   table["HardSigmoid"] = [](NodeImporter &node) {
     return convertWithAttrs<Kind::HardSigmoid>(node, "alpha", 0.2f, "beta",

@@ -47,20 +47,12 @@ LogicalResult convertConv(NodeImporter &node) {
   FailureOr<Value> x = node.input(0), w = node.input(1);
   if (failed(x) || failed(w))
     return failure();
-  Value bias;
-  if (node.hasInput(2)) {
-    FailureOr<Value> b = node.input(2);
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
-  FailureOr<Value> result = node.createInferred<cnn::ConvOp>(
-      *x, *w, bias, window->strides, window->pads, window->dilations,
-      static_cast<uint64_t>(*group));
-  if (failed(result))
+  FailureOr<Value> bias = node.optionalInput(2);
+  if (failed(bias))
     return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.createInferred<cnn::ConvOp>(
+      *x, *w, *bias, window->strides, window->pads, window->dilations,
+      static_cast<uint64_t>(*group)));
 }
 
 LogicalResult convertConvTranspose(NodeImporter &node) {
@@ -83,9 +75,9 @@ LogicalResult convertConvTranspose(NodeImporter &node) {
   if (failed(checkIntList(node, "output_padding", *outputPadding, rank,
                           "one per spatial dimension", true)))
     return failure();
-  FailureOr<Window> window = readWindow(node, input.drop_front(2),
-                                        weight.drop_front(2),
-                                        /*samePads=*/false);
+  FailureOr<Window> window =
+      readWindow(node, input.drop_front(2), weight.drop_front(2),
+                 /*samePads=*/false);
   if (failed(window))
     return failure();
 
@@ -132,20 +124,12 @@ LogicalResult convertConvTranspose(NodeImporter &node) {
   FailureOr<Value> x = node.input(0), w = node.input(1);
   if (failed(x) || failed(w))
     return failure();
-  Value bias;
-  if (node.hasInput(2)) {
-    FailureOr<Value> b = node.input(2);
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
-  FailureOr<Value> result = node.createInferred<cnn::ConvTransposeOp>(
-      *x, *w, bias, window->strides, window->pads, window->dilations,
-      *outputPadding, static_cast<uint64_t>(*group));
-  if (failed(result))
+  FailureOr<Value> bias = node.optionalInput(2);
+  if (failed(bias))
     return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.createInferred<cnn::ConvTransposeOp>(
+      *x, *w, *bias, window->strides, window->pads, window->dilations,
+      *outputPadding, static_cast<uint64_t>(*group)));
 }
 
 } // namespace

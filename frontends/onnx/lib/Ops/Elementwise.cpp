@@ -228,14 +228,14 @@ LogicalResult convertMeanOp(NodeImporter &node) {
   ElementType type = node.inputType(0);
   double n = static_cast<double>(node.numInputs());
   if (evaluateOnHost(node, *shape, type) && isFloatingPoint(type)) {
-    node.setConstantOutput(
-        0, host::mapFloats(constantInputs(node), *shape, type,
-                           [&](llvm::ArrayRef<double> v) {
-                             double sum = 0;
-                             for (double x : v)
-                               sum += x;
-                             return sum / n;
-                           }));
+    node.setConstantOutput(0,
+                           host::mapFloats(constantInputs(node), *shape, type,
+                                           [&](llvm::ArrayRef<double> v) {
+                                             double sum = 0;
+                                             for (double x : v)
+                                               sum += x;
+                                             return sum / n;
+                                           }));
     return success();
   }
   FailureOr<Value> acc = node.input(0);
@@ -250,8 +250,7 @@ LogicalResult convertMeanOp(NodeImporter &node) {
       return failure();
   }
   if (node.numInputs() > 1) {
-    FailureOr<Value> divisor =
-        node.constant(Tensor::fromFloats(type, {}, {n}));
+    FailureOr<Value> divisor = node.constant(Tensor::fromFloats(type, {}, {n}));
     if (failed(divisor))
       return failure();
     acc = node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Div, *acc,
@@ -298,22 +297,17 @@ LogicalResult convertUnary(NodeImporter &node, cnn::UnaryKind kind) {
       return success();
     }
     if (isFloatingPoint(type)) {
-      node.setConstantOutput(
-          0, host::mapFloats({&x}, x.shape, type,
-                             [&](llvm::ArrayRef<double> v) {
-                               return floatUnary(kind, v[0]);
-                             }));
+      node.setConstantOutput(0, host::mapFloats({&x}, x.shape, type,
+                                                [&](llvm::ArrayRef<double> v) {
+                                                  return floatUnary(kind, v[0]);
+                                                }));
       return success();
     }
   }
   FailureOr<Value> x = node.input(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> result = node.create<cnn::UnaryOp>(x->getType(), kind, *x);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.create<cnn::UnaryOp>(x->getType(), kind, *x));
 }
 
 /// Floor, Ceil, comparisons, Not and Where, which real models use only in
@@ -340,11 +334,11 @@ LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
   llvm::SmallVector<const Tensor *> inputs = constantInputs(node);
   if (op == "Floor" || op == "Ceil") {
     bool floor = op == "Floor";
-    node.setConstantOutput(
-        0, host::mapFloats(inputs, *shape, node.inputType(0),
-                           [&](llvm::ArrayRef<double> v) {
-                             return floor ? std::floor(v[0]) : std::ceil(v[0]);
-                           }));
+    node.setConstantOutput(0, host::mapFloats(inputs, *shape, node.inputType(0),
+                                              [&](llvm::ArrayRef<double> v) {
+                                                return floor ? std::floor(v[0])
+                                                             : std::ceil(v[0]);
+                                              }));
     return success();
   }
   if (op == "Not") {
@@ -356,11 +350,11 @@ LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
   if (op == "Where") {
     ElementType type = node.inputType(1);
     if (isFloatingPoint(type))
-      node.setConstantOutput(
-          0, host::mapFloats(inputs, *shape, type,
-                             [](llvm::ArrayRef<double> v) {
-                               return v[0] != 0 ? v[1] : v[2];
-                             }));
+      node.setConstantOutput(0, host::mapFloats(inputs, *shape, type,
+                                                [](llvm::ArrayRef<double> v) {
+                                                  return v[0] != 0 ? v[1]
+                                                                   : v[2];
+                                                }));
     else
       node.setConstantOutput(
           0, host::mapInts(inputs, *shape, type, [](llvm::ArrayRef<int64_t> v) {
@@ -369,63 +363,59 @@ LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
     return success();
   }
   // Comparisons, in double (exact for the integers of shapes).
-  node.setConstantOutput(
-      0, host::mapFloats(inputs, *shape, ElementType::Bool,
-                         [&](llvm::ArrayRef<double> v) {
-                           if (op == "Equal")
-                             return double(v[0] == v[1]);
-                           if (op == "Less")
-                             return double(v[0] < v[1]);
-                           return double(v[0] > v[1]);
-                         }));
+  node.setConstantOutput(0, host::mapFloats(inputs, *shape, ElementType::Bool,
+                                            [&](llvm::ArrayRef<double> v) {
+                                              if (op == "Equal")
+                                                return double(v[0] == v[1]);
+                                              if (op == "Less")
+                                                return double(v[0] < v[1]);
+                                              return double(v[0] > v[1]);
+                                            }));
   return success();
+}
+
+template <cnn::BinaryKind Kind, bool Variadic>
+LogicalResult convertBinaryOp(NodeImporter &node) {
+  return convertBinary(node, Kind, Variadic);
+}
+
+template <cnn::UnaryKind Kind>
+LogicalResult convertUnaryOp(NodeImporter &node) {
+  return convertUnary(node, Kind);
+}
+
+template <size_t MinInputs, size_t MaxInputs>
+LogicalResult convertShapeOnlyOp(NodeImporter &node) {
+  return convertShapeOnly(node, MinInputs, MaxInputs);
 }
 
 } // namespace
 
 void addElementwiseOps(ConverterTable &table) {
   using Kind = cnn::BinaryKind;
-  table["Add"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Add, false);
-  };
-  table["Sub"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Sub, false);
-  };
-  table["Mul"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Mul, false);
-  };
-  table["Div"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Div, false);
-  };
-  table["Pow"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Pow, false);
-  };
-  table["Max"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Max, true);
-  };
-  table["Min"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Min, true);
-  };
-  table["Sum"] = [](NodeImporter &n) {
-    return convertBinary(n, Kind::Add, true);
-  };
+  table["Add"] = convertBinaryOp<Kind::Add, false>;
+  table["Sub"] = convertBinaryOp<Kind::Sub, false>;
+  table["Mul"] = convertBinaryOp<Kind::Mul, false>;
+  table["Div"] = convertBinaryOp<Kind::Div, false>;
+  table["Pow"] = convertBinaryOp<Kind::Pow, false>;
+  table["Max"] = convertBinaryOp<Kind::Max, true>;
+  table["Min"] = convertBinaryOp<Kind::Min, true>;
+  table["Sum"] = convertBinaryOp<Kind::Add, true>;
   table["Mean"] = convertMeanOp;
   using Unary = cnn::UnaryKind;
-  table["Exp"] = [](NodeImporter &n) { return convertUnary(n, Unary::Exp); };
-  table["Log"] = [](NodeImporter &n) { return convertUnary(n, Unary::Log); };
-  table["Sqrt"] = [](NodeImporter &n) { return convertUnary(n, Unary::Sqrt); };
-  table["Neg"] = [](NodeImporter &n) { return convertUnary(n, Unary::Neg); };
-  table["Abs"] = [](NodeImporter &n) { return convertUnary(n, Unary::Abs); };
-  table["Reciprocal"] = [](NodeImporter &n) {
-    return convertUnary(n, Unary::Reciprocal);
-  };
-  table["Floor"] = [](NodeImporter &n) { return convertShapeOnly(n, 1, 1); };
-  table["Ceil"] = [](NodeImporter &n) { return convertShapeOnly(n, 1, 1); };
-  table["Not"] = [](NodeImporter &n) { return convertShapeOnly(n, 1, 1); };
-  table["Equal"] = [](NodeImporter &n) { return convertShapeOnly(n, 2, 2); };
-  table["Less"] = [](NodeImporter &n) { return convertShapeOnly(n, 2, 2); };
-  table["Greater"] = [](NodeImporter &n) { return convertShapeOnly(n, 2, 2); };
-  table["Where"] = [](NodeImporter &n) { return convertShapeOnly(n, 3, 3); };
+  table["Exp"] = convertUnaryOp<Unary::Exp>;
+  table["Log"] = convertUnaryOp<Unary::Log>;
+  table["Sqrt"] = convertUnaryOp<Unary::Sqrt>;
+  table["Neg"] = convertUnaryOp<Unary::Neg>;
+  table["Abs"] = convertUnaryOp<Unary::Abs>;
+  table["Reciprocal"] = convertUnaryOp<Unary::Reciprocal>;
+  table["Floor"] = convertShapeOnlyOp<1, 1>;
+  table["Ceil"] = convertShapeOnlyOp<1, 1>;
+  table["Not"] = convertShapeOnlyOp<1, 1>;
+  table["Equal"] = convertShapeOnlyOp<2, 2>;
+  table["Less"] = convertShapeOnlyOp<2, 2>;
+  table["Greater"] = convertShapeOnlyOp<2, 2>;
+  table["Where"] = convertShapeOnlyOp<3, 3>;
 }
 
 } // namespace cnnc::onnx

@@ -27,22 +27,14 @@ LogicalResult convertGemm(NodeImporter &node) {
   FailureOr<Value> a = node.input(0), b = node.input(1);
   if (failed(a) || failed(b))
     return failure();
-  Value bias;
-  if (node.hasInput(2)) {
-    FailureOr<Value> c = node.input(2);
-    if (failed(c))
-      return failure();
-    bias = *c;
-  }
-  Builder &builder = node.builder();
-  FailureOr<Value> result = node.createInferred<cnn::MatmulOp>(
-      *a, *b, bias, *transA ? builder.getUnitAttr() : UnitAttr(),
-      *transB ? builder.getUnitAttr() : UnitAttr(),
-      builder.getF32FloatAttr(*alpha), builder.getF32FloatAttr(*beta));
-  if (failed(result))
+  FailureOr<Value> bias = node.optionalInput(2);
+  if (failed(bias))
     return failure();
-  node.setOutput(0, *result);
-  return success();
+  Builder &builder = node.builder();
+  return node.setResult(node.createInferred<cnn::MatmulOp>(
+      *a, *b, *bias, *transA ? builder.getUnitAttr() : UnitAttr(),
+      *transB ? builder.getUnitAttr() : UnitAttr(),
+      builder.getF32FloatAttr(*alpha), builder.getF32FloatAttr(*beta)));
 }
 
 /// numpy's matmul: a 1-D operand is a row (lhs) or a column (rhs) whose

@@ -87,13 +87,9 @@ LogicalResult convertInstanceNorm(NodeImporter &node) {
                    bias = node.input(2);
   if (failed(x) || failed(scale) || failed(bias))
     return failure();
-  FailureOr<Value> result = node.create<cnn::InstanceNormOp>(
+  return node.setResult(node.create<cnn::InstanceNormOp>(
       x->getType(), *x, *scale, *bias,
-      node.builder().getF32FloatAttr(*epsilon));
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+      node.builder().getF32FloatAttr(*epsilon)));
 }
 
 LogicalResult convertLrn(NodeImporter &node) {
@@ -115,13 +111,9 @@ LogicalResult convertLrn(NodeImporter &node) {
   if (failed(x))
     return failure();
   Builder &b = node.builder();
-  FailureOr<Value> result = node.create<cnn::LrnOp>(
+  return node.setResult(node.create<cnn::LrnOp>(
       x->getType(), *x, b.getI64IntegerAttr(*size), b.getF32FloatAttr(*alpha),
-      b.getF32FloatAttr(*beta), b.getF32FloatAttr(*bias));
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+      b.getF32FloatAttr(*beta), b.getF32FloatAttr(*bias)));
 }
 
 } // namespace

@@ -62,8 +62,7 @@ LogicalResult convertDropout(NodeImporter &node) {
       ratio = static_cast<float>((*value)->floatAt(0));
     }
     if (node.hasInput(2)) {
-      FailureOr<const Tensor *> mode =
-          node.requireConstant(2, "training_mode");
+      FailureOr<const Tensor *> mode = node.requireConstant(2, "training_mode");
       if (failed(mode))
         return failure();
       if ((*mode)->numElements() != 1)
@@ -85,13 +84,9 @@ LogicalResult convertDropout(NodeImporter &node) {
   if (failed(x))
     return failure();
   Builder &b = node.builder();
-  FailureOr<Value> result = node.create<cnn::DropoutOp>(
+  return node.setResult(node.create<cnn::DropoutOp>(
       x->getType(), *x, b.getF32FloatAttr(ratio),
-      b.getI64IntegerAttr(static_cast<int64_t>(node.node().index)));
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+      b.getI64IntegerAttr(static_cast<int64_t>(node.node().index))));
 }
 
 } // namespace

@@ -41,14 +41,10 @@ LogicalResult convertPool(NodeImporter &node, cnn::PoolKind kind) {
   FailureOr<Value> x = node.input(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> result = node.createInferred<cnn::PoolOp>(
+  return node.setResult(node.createInferred<cnn::PoolOp>(
       kind, *x, window->kernel, window->strides, window->pads,
       window->dilations, *ceilMode != 0,
-      kind == cnn::PoolKind::Avg && *countIncludePad != 0);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+      kind == cnn::PoolKind::Avg && *countIncludePad != 0));
 }
 
 LogicalResult convertGlobalPool(NodeImporter &node, cnn::PoolKind kind) {
@@ -57,11 +53,7 @@ LogicalResult convertGlobalPool(NodeImporter &node, cnn::PoolKind kind) {
   FailureOr<Value> x = node.input(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> result = node.createInferred<cnn::GlobalPoolOp>(kind, *x);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.createInferred<cnn::GlobalPoolOp>(kind, *x));
 }
 
 } // namespace

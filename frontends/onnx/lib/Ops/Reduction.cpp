@@ -60,12 +60,8 @@ LogicalResult convertReduce(NodeImporter &node, cnn::ReduceKind kind) {
   FailureOr<Value> x = node.input(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> result = node.createInferred<cnn::ReduceOp>(
-      kind, *x, normalized, *keepDims != 0);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(
+      node.createInferred<cnn::ReduceOp>(kind, *x, normalized, *keepDims != 0));
 }
 
 /// Softmax and LogSoftmax. Before opset 13 the input is seen as a matrix
@@ -85,8 +81,8 @@ template <typename OpTy> LogicalResult convertSoftmax(NodeImporter &node) {
     return failure();
   Builder &b = node.builder();
   if (!flattening || *axis == rank - 1) {
-    FailureOr<Value> result = node.create<OpTy>(
-        x->getType(), *x, b.getI64IntegerAttr(*axis));
+    FailureOr<Value> result =
+        node.create<OpTy>(x->getType(), *x, b.getI64IntegerAttr(*axis));
     if (failed(result))
       return failure();
     node.setOutput(0, *result);
@@ -99,15 +95,11 @@ template <typename OpTy> LogicalResult convertSoftmax(NodeImporter &node) {
   FailureOr<Value> matrix = node.reshape(*x, {rows, columns});
   if (failed(matrix))
     return failure();
-  FailureOr<Value> normalized = node.create<OpTy>(
-      matrix->getType(), *matrix, b.getI64IntegerAttr(1));
+  FailureOr<Value> normalized =
+      node.create<OpTy>(matrix->getType(), *matrix, b.getI64IntegerAttr(1));
   if (failed(normalized))
     return failure();
-  FailureOr<Value> result = node.reshape(*normalized, shape);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.reshape(*normalized, shape));
 }
 
 } // namespace

@@ -68,16 +68,17 @@ LogicalResult createResize(NodeImporter &node, cnn::ResizeMode mode,
         return node.error() << "expected positive scales, got " << scales[d]
                             << " for dimension " << d,
                failure();
-      double exact = std::floor(static_cast<double>(input[d]) *
-                                static_cast<double>(static_cast<float>(scales[d])));
+      double exact =
+          std::floor(static_cast<double>(input[d]) *
+                     static_cast<double>(static_cast<float>(scales[d])));
       if (exact > static_cast<double>(int64_t(1) << 31))
-        return node.error() << "scale " << scales[d] << " makes dimension "
-                            << d << " (" << input[d] << ") too large",
+        return node.error() << "scale " << scales[d] << " makes dimension " << d
+                            << " (" << input[d] << ") too large",
                failure();
       auto size = static_cast<int64_t>(exact);
       if (size <= 0)
-        return node.error() << "scale " << scales[d] << " makes dimension "
-                            << d << " (" << input[d] << ") empty",
+        return node.error() << "scale " << scales[d] << " makes dimension " << d
+                            << " (" << input[d] << ") empty",
                failure();
       output.push_back(size);
       factors.push_back(static_cast<float>(scales[d]));
@@ -87,12 +88,8 @@ LogicalResult createResize(NodeImporter &node, cnn::ResizeMode mode,
   if (failed(x))
     return failure();
   auto type = cast<RankedTensorType>(x->getType()).clone(output);
-  FailureOr<Value> result = node.create<cnn::ResizeOp>(
-      type, mode, *x, factors, coordinates, nearest);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.create<cnn::ResizeOp>(type, mode, *x, factors,
+                                                   coordinates, nearest));
 }
 
 FailureOr<std::vector<double>> floatScales(NodeImporter &node, size_t input) {
@@ -125,8 +122,7 @@ LogicalResult convertUpsample(NodeImporter &node) {
     scales = *given;
   }
   return createResize(node, *mode, scales, std::nullopt,
-                      cnn::CoordinateMode::Asymmetric,
-                      cnn::NearestMode::Floor);
+                      cnn::CoordinateMode::Asymmetric, cnn::NearestMode::Floor);
 }
 
 LogicalResult convertResize(NodeImporter &node) {
@@ -173,8 +169,7 @@ LogicalResult convertResize(NodeImporter &node) {
           .Case("ceil", cnn::NearestMode::Ceil)
           .Default(std::nullopt);
   if (!nearestMode)
-    return node.error() << "nearest_mode '" << *nearest
-                        << "' is not supported",
+    return node.error() << "nearest_mode '" << *nearest << "' is not supported",
            failure();
   if (*excludeOutside != 0)
     return node.error() << "exclude_outside = 1 is not supported", failure();

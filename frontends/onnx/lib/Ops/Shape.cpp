@@ -35,8 +35,8 @@ LogicalResult convertShape(NodeImporter &node) {
   };
   int64_t from = clamp(*start), to = std::max(clamp(*end), from);
   std::vector<int64_t> dims(shape.begin() + from, shape.begin() + to);
-  node.setConstantOutput(0, Tensor::fromInts(ElementType::Int64,
-                                             {int64_t(dims.size())}, dims));
+  node.setConstantOutput(
+      0, Tensor::fromInts(ElementType::Int64, {int64_t(dims.size())}, dims));
   return success();
 }
 
@@ -144,10 +144,10 @@ LogicalResult convertConstantOfShape(NodeImporter &node) {
              failure();
     value = **given;
   }
-  node.setConstantOutput(0, host::broadcastTo(host::reshape(value, {}),
-                                              llvm::SmallVector<int64_t>(
-                                                  shape->begin(),
-                                                  shape->end())));
+  node.setConstantOutput(
+      0, host::broadcastTo(
+             host::reshape(value, {}),
+             llvm::SmallVector<int64_t>(shape->begin(), shape->end())));
   return success();
 }
 
@@ -185,8 +185,8 @@ LogicalResult convertCast(NodeImporter &node) {
     return success();
   }
   return node.error() << "casting a computed tensor from "
-                      << elementTypeName(from) << " to "
-                      << elementTypeName(*to) << " is not supported",
+                      << elementTypeName(from) << " to " << elementTypeName(*to)
+                      << " is not supported",
          failure();
 }
 

@@ -42,11 +42,7 @@ LogicalResult reshapeTo(NodeImporter &node, llvm::ArrayRef<int64_t> shape) {
   FailureOr<Value> x = node.anyInput(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> result = node.reshape(*x, shape);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.reshape(*x, shape));
 }
 
 /// ONNX Reshape's shape: 0 copies the input dimension (unless allowzero),
@@ -136,8 +132,8 @@ LogicalResult convertFlatten(NodeImporter &node) {
                         << ")",
            failure();
   int64_t axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
-  return reshapeTo(node, {product(input.take_front(axis)),
-                          product(input.drop_front(axis))});
+  return reshapeTo(
+      node, {product(input.take_front(axis)), product(input.drop_front(axis))});
 }
 
 /// Squeeze and Unsqueeze's axes: an attribute before opset 13, an input
@@ -189,8 +185,8 @@ LogicalResult convertSqueeze(NodeImporter &node) {
       return failure();
     if (input[*a] != 1)
       return node.error() << "cannot squeeze dimension " << *a << " of "
-                          << formatShape(input) << ": its size is "
-                          << input[*a] << ", not 1",
+                          << formatShape(input) << ": its size is " << input[*a]
+                          << ", not 1",
              failure();
     drop[*a] = true;
   }
@@ -258,11 +254,7 @@ LogicalResult convertTranspose(NodeImporter &node) {
   FailureOr<Value> x = node.anyInput(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> result = node.createInferred<cnn::TransposeOp>(*x, *perm);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.createInferred<cnn::TransposeOp>(*x, *perm));
 }
 
 LogicalResult convertConcat(NodeImporter &node) {
@@ -311,12 +303,8 @@ LogicalResult convertConcat(NodeImporter &node) {
       return failure();
     values.push_back(*value);
   }
-  FailureOr<Value> result =
-      node.createInferred<cnn::ConcatOp>(values, static_cast<uint64_t>(*axis));
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(
+      node.createInferred<cnn::ConcatOp>(values, static_cast<uint64_t>(*axis)));
 }
 
 /// A strided window of input 0 into output `output`.
@@ -458,8 +446,8 @@ LogicalResult convertSplit(NodeImporter &node) {
   int64_t outputs = node.numOutputs(), dim = input[*axis];
   if (split.empty()) {
     if (outputs == 0 || dim % outputs != 0)
-      return node.error() << "cannot split dimension " << *axis << " ("
-                          << dim << ") into " << outputs << " equal parts",
+      return node.error() << "cannot split dimension " << *axis << " (" << dim
+                          << ") into " << outputs << " equal parts",
              failure();
     split.assign(outputs, dim / outputs);
   }
@@ -478,12 +466,10 @@ LogicalResult convertSplit(NodeImporter &node) {
            failure();
   int64_t offset = 0;
   for (int64_t i = 0; i < outputs; ++i) {
-    llvm::SmallVector<int64_t> offsets(rank, 0), sizes(input),
-        strides(rank, 1);
+    llvm::SmallVector<int64_t> offsets(rank, 0), sizes(input), strides(rank, 1);
     offsets[*axis] = split[i] > 0 ? offset : 0;
     sizes[*axis] = split[i];
-    if (node.outputUsed(i) &&
-        failed(sliceTo(node, i, offsets, sizes, strides)))
+    if (node.outputUsed(i) && failed(sliceTo(node, i, offsets, sizes, strides)))
       return failure();
     offset += split[i];
   }
@@ -498,7 +484,7 @@ LogicalResult convertPad(NodeImporter &node) {
   if (failed(modeName))
     return failure();
   std::optional<cnn::PadMode> mode =
-      *modeName == "constant" ? std::optional(cnn::PadMode::Constant)
+      *modeName == "constant"  ? std::optional(cnn::PadMode::Constant)
       : *modeName == "reflect" ? std::optional(cnn::PadMode::Reflect)
       : *modeName == "edge"    ? std::optional(cnn::PadMode::Edge)
                                : std::nullopt;
@@ -552,9 +538,9 @@ LogicalResult convertPad(NodeImporter &node) {
       crops = true;
       int64_t drop = std::max<int64_t>(0, -begin) + std::max<int64_t>(0, -end);
       if (drop > input[d])
-        return node.error() << "pads " << formatShape(pads) << " crop more "
-                            << "than dimension " << d << " (" << input[d]
-                            << ") holds",
+        return node.error()
+                   << "pads " << formatShape(pads) << " crop more "
+                   << "than dimension " << d << " (" << input[d] << ") holds",
                failure();
       offsets[d] = std::max<int64_t>(0, -begin);
       sizes[d] = input[d] - drop;
@@ -570,12 +556,8 @@ LogicalResult convertPad(NodeImporter &node) {
     if (failed(x))
       return failure();
   }
-  FailureOr<Value> result = node.createInferred<cnn::PadOp>(
-      *mode, *x, padding, llvm::APFloat(static_cast<float>(value)));
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.createInferred<cnn::PadOp>(
+      *mode, *x, padding, llvm::APFloat(static_cast<float>(value))));
 }
 
 LogicalResult convertGather(NodeImporter &node) {
@@ -589,8 +571,7 @@ LogicalResult convertGather(NodeImporter &node) {
   FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, rank, "axis");
   if (failed(axis))
     return failure();
-  FailureOr<const Tensor *> indicesTensor =
-      node.requireConstant(1, "indices");
+  FailureOr<const Tensor *> indicesTensor = node.requireConstant(1, "indices");
   if (failed(indicesTensor))
     return failure();
   if (!isInteger((*indicesTensor)->type))
@@ -613,15 +594,15 @@ LogicalResult convertGather(NodeImporter &node) {
     int64_t count = static_cast<int64_t>(indices.size());
     for (size_t d = 0; d < data.size(); ++d)
       if (static_cast<int64_t>(d) != *axis)
-        count = data[d] == 0 ? 0
+        count = data[d] == 0                           ? 0
                 : count > host::kMaxElements / data[d] ? host::kMaxElements + 1
                                                        : count * data[d];
     if (count > host::kMaxElements)
       return node.error() << "the gathered tensor is too large to compute "
                              "at compile time",
              failure();
-    node.setConstantOutput(
-        0, host::gather(*input, indices, indicesShape, *axis));
+    node.setConstantOutput(0,
+                           host::gather(*input, indices, indicesShape, *axis));
     return success();
   }
   // A computed tensor: one slice per index, concatenated and reshaped.
@@ -630,8 +611,7 @@ LogicalResult convertGather(NodeImporter &node) {
     return failure();
   llvm::SmallVector<Value> parts;
   for (int64_t index : indices) {
-    llvm::SmallVector<int64_t> offsets(rank, 0), sizes(data),
-        strides(rank, 1);
+    llvm::SmallVector<int64_t> offsets(rank, 0), sizes(data), strides(rank, 1);
     offsets[*axis] = index;
     sizes[*axis] = 1;
     FailureOr<Value> part =
@@ -640,21 +620,16 @@ LogicalResult convertGather(NodeImporter &node) {
       return failure();
     parts.push_back(*part);
   }
-  FailureOr<Value> gathered =
-      parts.size() == 1
-          ? FailureOr<Value>(parts.front())
-          : node.createInferred<cnn::ConcatOp>(parts,
-                                               static_cast<uint64_t>(*axis));
+  FailureOr<Value> gathered = parts.size() == 1
+                                  ? FailureOr<Value>(parts.front())
+                                  : node.createInferred<cnn::ConcatOp>(
+                                        parts, static_cast<uint64_t>(*axis));
   if (failed(gathered))
     return failure();
   llvm::SmallVector<int64_t> shape(data.take_front(*axis));
   llvm::append_range(shape, indicesShape);
   llvm::append_range(shape, data.drop_front(*axis + 1));
-  FailureOr<Value> result = node.reshape(*gathered, shape);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(node.reshape(*gathered, shape));
 }
 
 LogicalResult convertExpand(NodeImporter &node) {
@@ -688,12 +663,8 @@ LogicalResult convertExpand(NodeImporter &node) {
       node.builder(), node.loc(),
       DenseElementsAttr::get(onesType,
                              node.builder().getFloatAttr(elementType, 1.0)));
-  FailureOr<Value> result =
-      node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Mul, *x, ones);
-  if (failed(result))
-    return failure();
-  node.setOutput(0, *result);
-  return success();
+  return node.setResult(
+      node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Mul, *x, ones));
 }
 
 } // namespace

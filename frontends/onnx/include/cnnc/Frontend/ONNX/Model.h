@@ -134,7 +134,7 @@ struct Attribute {
 struct Node {
   std::string name; // May be empty; see displayName().
   std::string opType;
-  std::string domain; // "" is the default domain, ai.onnx.
+  std::string domain;               // "" is the default domain, ai.onnx.
   std::vector<std::string> inputs;  // "" marks an omitted optional input.
   std::vector<std::string> outputs; // "" marks an omitted optional output.
   std::vector<Attribute> attributes;
