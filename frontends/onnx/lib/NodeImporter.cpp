@@ -238,6 +238,14 @@ FailureOr<Value> NodeImporter::input(size_t i) {
   return value;
 }
 
+FailureOr<int64_t> NodeImporter::getAxis(llvm::StringRef name,
+                                         int64_t otherwise, int64_t rank) {
+  FailureOr<int64_t> axis = getInt(name, otherwise);
+  if (failed(axis))
+    return failure();
+  return normalizeAxis(*axis, rank, name);
+}
+
 FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
                                                llvm::StringRef what) {
   if (axis < -rank || axis >= rank)

@@ -210,6 +210,10 @@ public:
     return createConstant(builder(), location, tensor);
   }
 
+  /// The integer attribute `name` (default `otherwise`) as an axis of a
+  /// tensor of rank `rank`, normalized to [0, rank).
+  mlir::FailureOr<int64_t> getAxis(llvm::StringRef name, int64_t otherwise,
+                                   int64_t rank);
   /// Normalizes an axis in [-rank, rank) to [0, rank), or reports that
   /// `what` is out of range.
   mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,

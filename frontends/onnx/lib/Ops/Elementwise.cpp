@@ -149,6 +149,21 @@ double floatBinary(cnn::BinaryKind kind, double a, double b) {
   return 0;
 }
 
+/// The inputs combined left to right by `kind`, as cnn.binary ops.
+FailureOr<Value> combineInputs(NodeImporter &node, cnn::BinaryKind kind,
+                               bool legacy) {
+  FailureOr<Value> acc = node.input(0);
+  for (size_t i = 1; i < node.numInputs() && succeeded(acc); ++i) {
+    FailureOr<Value> rhs = node.input(i);
+    if (succeeded(rhs) && legacy)
+      rhs = legacyBroadcastOperand(node, *rhs);
+    if (failed(rhs))
+      return failure();
+    acc = node.createInferred<cnn::BinaryOp>(kind, *acc, *rhs);
+  }
+  return acc;
+}
+
 /// Add, Sub, Mul, Div, Pow and the variadic Max, Min, Sum (folded left to
 /// right).
 LogicalResult convertBinary(NodeImporter &node, cnn::BinaryKind kind,
@@ -199,23 +214,7 @@ LogicalResult convertBinary(NodeImporter &node, cnn::BinaryKind kind,
     return success();
   }
 
-  FailureOr<Value> acc = node.input(0);
-  if (failed(acc))
-    return failure();
-  for (size_t i = 1; i < node.numInputs(); ++i) {
-    FailureOr<Value> rhs = node.input(i);
-    if (failed(rhs))
-      return failure();
-    if (legacy)
-      rhs = legacyBroadcastOperand(node, *rhs);
-    if (failed(rhs))
-      return failure();
-    acc = node.createInferred<cnn::BinaryOp>(kind, *acc, *rhs);
-    if (failed(acc))
-      return failure();
-  }
-  node.setOutput(0, *acc);
-  return success();
+  return node.setResult(combineInputs(node, kind, legacy));
 }
 
 /// Mean: the sum of the inputs divided by their count.
@@ -238,17 +237,9 @@ LogicalResult convertMeanOp(NodeImporter &node) {
                                            }));
     return success();
   }
-  FailureOr<Value> acc = node.input(0);
+  FailureOr<Value> acc = combineInputs(node, cnn::BinaryKind::Add, false);
   if (failed(acc))
     return failure();
-  for (size_t i = 1; i < node.numInputs(); ++i) {
-    FailureOr<Value> rhs = node.input(i);
-    if (failed(rhs))
-      return failure();
-    acc = node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Add, *acc, *rhs);
-    if (failed(acc))
-      return failure();
-  }
   if (node.numInputs() > 1) {
     FailureOr<Value> divisor = node.constant(Tensor::fromFloats(type, {}, {n}));
     if (failed(divisor))

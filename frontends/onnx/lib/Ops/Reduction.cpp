@@ -71,11 +71,8 @@ template <typename OpTy> LogicalResult convertSoftmax(NodeImporter &node) {
   if (failed(node.expectInputs(1, 1)))
     return failure();
   bool flattening = node.opset() < 13;
-  FailureOr<int64_t> axisAttr = node.getInt("axis", flattening ? 1 : -1);
-  if (failed(axisAttr))
-    return failure();
   int64_t rank = node.inputRank(0);
-  FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, rank, "axis");
+  FailureOr<int64_t> axis = node.getAxis("axis", flattening ? 1 : -1, rank);
   FailureOr<Value> x = node.input(0);
   if (failed(axis) || failed(x))
     return failure();

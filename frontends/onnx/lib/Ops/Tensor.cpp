@@ -265,11 +265,8 @@ LogicalResult convertConcat(NodeImporter &node) {
       return node.error() << "input " << i << " is omitted", failure();
   if (node.opset() >= 4 && !node.hasAttr("axis"))
     return node.error() << "attribute 'axis' is required", failure();
-  FailureOr<int64_t> axisAttr = node.getInt("axis", 1);
-  if (failed(axisAttr))
-    return failure();
   int64_t rank = node.inputRank(0);
-  FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, rank, "axis");
+  FailureOr<int64_t> axis = node.getAxis("axis", 1, rank);
   if (failed(axis))
     return failure();
   bool allConstant = true;
@@ -423,12 +420,9 @@ LogicalResult convertSlice(NodeImporter &node) {
 LogicalResult convertSplit(NodeImporter &node) {
   if (failed(node.expectInputs(1, node.opset() < 13 ? 1 : 2)))
     return failure();
-  FailureOr<int64_t> axisAttr = node.getInt("axis", 0);
-  if (failed(axisAttr))
-    return failure();
   llvm::ArrayRef<int64_t> input = node.inputShape(0);
   int64_t rank = input.size();
-  FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, rank, "axis");
+  FailureOr<int64_t> axis = node.getAxis("axis", 0, rank);
   if (failed(axis))
     return failure();
   std::vector<int64_t> split;
@@ -563,12 +557,9 @@ LogicalResult convertPad(NodeImporter &node) {
 LogicalResult convertGather(NodeImporter &node) {
   if (failed(node.expectInputs(2, 2)))
     return failure();
-  FailureOr<int64_t> axisAttr = node.getInt("axis", 0);
-  if (failed(axisAttr))
-    return failure();
   llvm::ArrayRef<int64_t> data = node.inputShape(0);
   int64_t rank = data.size();
-  FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, rank, "axis");
+  FailureOr<int64_t> axis = node.getAxis("axis", 0, rank);
   if (failed(axis))
     return failure();
   FailureOr<const Tensor *> indicesTensor = node.requireConstant(1, "indices");
