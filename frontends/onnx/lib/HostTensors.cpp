@@ -5,8 +5,19 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <cassert>
+#include <cstdint>
 
 namespace cnnc::onnx::host {
+
+int64_t countElements(llvm::ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d == 0)
+      return 0;
+    count = count > INT64_MAX / d ? INT64_MAX : count * d;
+  }
+  return count;
+}
 
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape) {
   llvm::SmallVector<int64_t, 4> strides(shape.size(), 1);
@@ -143,7 +154,11 @@ Tensor broadcastTo(const Tensor &input, llvm::ArrayRef<int64_t> shape) {
 }
 
 Tensor cast(const Tensor &input, ElementType type) {
-  if (isFloatingPoint(input.type) || type == ElementType::Bool)
+  if (input.type == ElementType::UInt64 && !isFloatingPoint(type) &&
+      type != ElementType::Bool)
+    return Tensor::fromInts(type, input.shape, input.toInts()); // Bits kept.
+  if (isFloatingPoint(input.type) || isFloatingPoint(type) ||
+      type == ElementType::Bool)
     return Tensor::fromFloats(type, input.shape, input.toFloats());
   return Tensor::fromInts(type, input.shape, input.toInts());
 }

@@ -22,6 +22,10 @@ namespace cnnc::onnx::host {
 /// cannot make the importer allocate without bound.
 constexpr int64_t kMaxElements = int64_t(1) << 24;
 
+/// The number of elements of `shape` (non-negative dimensions), saturated
+/// at INT64_MAX instead of overflowing.
+int64_t countElements(llvm::ArrayRef<int64_t> shape);
+
 /// Row-major strides of `shape`, in elements.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 

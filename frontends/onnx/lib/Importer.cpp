@@ -13,6 +13,7 @@
 
 #include "cnnc/Frontend/ONNX/Importer.h"
 
+#include "HostTensors.h"
 #include "NodeImporter.h"
 #include "Ops/Ops.h"
 
@@ -306,12 +307,7 @@ LogicalResult GraphImporter::bindInputs() {
       ok = false;
       continue;
     }
-    int64_t count = 1;
-    for (int64_t dim : *shape)
-      count = dim > kMaxInputElements
-                  ? kMaxInputElements + 1
-                  : std::min(count * std::max<int64_t>(dim, 0),
-                             kMaxInputElements + 1);
+    int64_t count = host::countElements(*shape);
     if (count > kMaxInputElements) {
       error() << "graph input '" << info.name << "' has the shape "
               << formatShape(*shape) << ", more than 2^40 elements";
@@ -457,9 +453,11 @@ LogicalResult GraphImporter::convertNodes() {
     ConvertFn convert = converters().lookup(node->opType);
     if (failed(convert(importer)))
       return failure();
-    if (!importer.outputsDefined())
-      return emitError(loc) << "internal error: the converter did not define "
-                               "every output that is used",
+    if (std::optional<size_t> output = importer.undefinedOutput())
+      return emitError(loc)
+                 << "output " << *output << " ('" << node->outputs[*output]
+                 << "') is read, but " << node->opType
+                 << " does not produce an output " << *output,
              failure();
   }
   return success();

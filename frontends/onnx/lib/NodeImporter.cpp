@@ -151,7 +151,8 @@ bool NodeImporter::hasInput(size_t i) const {
 LogicalResult NodeImporter::expectInputs(size_t min, size_t max) {
   size_t count = numInputs();
   if (count >= min && count <= max) {
-    for (size_t i = 0; i < min; ++i)
+    // Every input of a variadic op is required.
+    for (size_t i = 0; i < (max == SIZE_MAX ? count : min); ++i)
       if (!hasInput(i))
         return error() << "input " << i << " is required but omitted",
                failure();
@@ -164,7 +165,8 @@ LogicalResult NodeImporter::expectInputs(size_t min, size_t max) {
     diag << "at least " << min;
   else
     diag << min << " to " << max;
-  diag << " input" << (max == 1 && min == 1 ? "" : "s") << ", got " << count;
+  bool one = min == 1 && (max == 1 || max == SIZE_MAX);
+  diag << " input" << (one ? "" : "s") << ", got " << count;
   return failure();
 }
 
@@ -185,6 +187,10 @@ FailureOr<const Tensor *> NodeImporter::requireConstant(size_t i,
                                                         llvm::StringRef role) {
   if (const Tensor *tensor = constantInput(i))
     return tensor;
+  if (!hasInput(i))
+    return error() << "the " << role << " (input " << i
+                   << ") is required but omitted",
+           failure();
   const std::string &name = onnxNode.inputs[i];
   bool isGraphInput =
       llvm::any_of(state.model.graph.inputs,
@@ -421,15 +427,15 @@ void NodeImporter::setConstantOutput(size_t i,
   out.constant = std::move(tensor);
 }
 
-bool NodeImporter::outputsDefined() const {
+std::optional<size_t> NodeImporter::undefinedOutput() const {
   for (size_t i = 0; i < onnxNode.outputs.size(); ++i) {
     if (!outputUsed(i))
       continue;
     const ValueState &out = state.values[onnxNode.outputs[i]];
     if (!out.value && !out.constant)
-      return false;
+      return i;
   }
-  return true;
+  return std::nullopt;
 }
 
 //===----------------------------------------------------------------------===//

@@ -168,8 +168,9 @@ public:
   }
   void setConstantOutput(size_t i, Tensor tensor);
   void setConstantOutput(size_t i, std::shared_ptr<const Tensor> tensor);
-  /// Whether every output the node must define has been defined.
-  bool outputsDefined() const;
+  /// The first output that something reads but the converter did not
+  /// define, if any.
+  std::optional<size_t> undefinedOutput() const;
 
   //===--------------------------------------------------------------------===//
   // Building ops

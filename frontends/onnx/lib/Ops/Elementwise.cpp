@@ -64,9 +64,11 @@ llvm::SmallVector<const Tensor *> constantInputs(NodeImporter &node) {
   return inputs;
 }
 
-/// The right operand of an arithmetic op before opset 7, whose `broadcast`
-/// and `axis` attributes align B with A starting at `axis`.
-FailureOr<Value> legacyBroadcastOperand(NodeImporter &node, Value rhs) {
+/// Before opset 7, arithmetic broadcast only B, and only when `broadcast`
+/// is set: B's shape is placed in A's from `axis` (default: the trailing
+/// dimensions) and must stretch to A's. Returns B's shape aligned to A's
+/// rank.
+FailureOr<llvm::SmallVector<int64_t>> legacyOperandShape(NodeImporter &node) {
   FailureOr<int64_t> broadcast = node.getInt("broadcast", 0);
   if (failed(broadcast))
     return failure();
@@ -77,7 +79,7 @@ FailureOr<Value> legacyBroadcastOperand(NodeImporter &node, Value rhs) {
                           << " and " << formatShape(b)
                           << ", which differ, and 'broadcast' is not set",
              failure();
-    return rhs;
+    return llvm::SmallVector<int64_t>(b);
   }
   int64_t rankA = a.size(), rankB = b.size();
   FailureOr<int64_t> axis = node.getInt("axis", rankA - rankB);
@@ -88,9 +90,15 @@ FailureOr<Value> legacyBroadcastOperand(NodeImporter &node, Value rhs) {
                         << ") does not place shape " << formatShape(b)
                         << " inside shape " << formatShape(a),
            failure();
-  llvm::SmallVector<int64_t> shape(b.begin(), b.end());
+  llvm::SmallVector<int64_t> shape(b);
   shape.append(rankA - *axis - rankB, 1);
-  return node.reshape(rhs, shape);
+  for (int64_t d = 0; d < rankB; ++d)
+    if (b[d] != 1 && b[d] != a[*axis + d])
+      return node.error() << "shape " << formatShape(b)
+                          << " does not stretch to shape " << formatShape(a)
+                          << " from axis " << *axis,
+             failure();
+  return shape;
 }
 
 /// Integer arithmetic wraps around (two's complement) instead of
@@ -149,19 +157,37 @@ double floatBinary(cnn::BinaryKind kind, double a, double b) {
   return 0;
 }
 
-/// The inputs combined left to right by `kind`, as cnn.binary ops.
-FailureOr<Value> combineInputs(NodeImporter &node, cnn::BinaryKind kind,
-                               bool legacy) {
+/// The inputs combined left to right by `kind`, as cnn.binary ops. Before
+/// opset 7, the second is first reshaped to `legacyShape`.
+FailureOr<Value>
+combineInputs(NodeImporter &node, cnn::BinaryKind kind,
+              std::optional<llvm::ArrayRef<int64_t>> legacyShape) {
   FailureOr<Value> acc = node.input(0);
   for (size_t i = 1; i < node.numInputs() && succeeded(acc); ++i) {
     FailureOr<Value> rhs = node.input(i);
-    if (succeeded(rhs) && legacy)
-      rhs = legacyBroadcastOperand(node, *rhs);
+    if (succeeded(rhs) && legacyShape)
+      rhs = node.reshape(*rhs, *legacyShape);
     if (failed(rhs))
       return failure();
     acc = node.createInferred<cnn::BinaryOp>(kind, *acc, *rhs);
   }
   return acc;
+}
+
+/// Pow with an exponent of another element type (an integer exponent of a
+/// float base): the exponent, known at compile time, converted to the
+/// base's type.
+LogicalResult convertMixedPow(NodeImporter &node) {
+  FailureOr<const Tensor *> exponent = node.requireConstant(1, "exponent");
+  FailureOr<Value> base = node.input(0);
+  if (failed(exponent) || failed(base))
+    return failure();
+  FailureOr<Value> converted =
+      node.constant(host::cast(**exponent, node.inputType(0)));
+  if (failed(converted))
+    return failure();
+  return node.setResult(node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Pow,
+                                                           *base, *converted));
 }
 
 /// Add, Sub, Mul, Div, Pow and the variadic Max, Min, Sum (folded left to
@@ -171,22 +197,36 @@ LogicalResult convertBinary(NodeImporter &node, cnn::BinaryKind kind,
   if (failed(node.expectInputs(variadic ? 1 : 2, variadic ? SIZE_MAX : 2)))
     return failure();
   ElementType type = node.inputType(0);
+  if (kind == cnn::BinaryKind::Pow && isFloatingPoint(type) &&
+      node.inputType(1) != type)
+    return convertMixedPow(node);
   for (size_t i = 1; i < node.numInputs(); ++i)
-    if (node.inputType(i) != type &&
-        !(kind == cnn::BinaryKind::Pow && isFloatingPoint(type)))
+    if (node.inputType(i) != type)
       return node.error() << "expected inputs of one element type, got "
                           << elementTypeName(type) << " and "
                           << elementTypeName(node.inputType(i)),
              failure();
 
-  bool legacy = !variadic && node.opset() < 7;
+  std::optional<llvm::SmallVector<int64_t>> legacyShape;
   FailureOr<llvm::SmallVector<int64_t>> shape =
-      legacy ? FailureOr<llvm::SmallVector<int64_t>>(
-                   llvm::SmallVector<int64_t>(node.inputShape(0)))
-             : broadcastShape(node);
+      llvm::SmallVector<int64_t>(node.inputShape(0));
+  if (!variadic && node.opset() < 7) {
+    FailureOr<llvm::SmallVector<int64_t>> aligned = legacyOperandShape(node);
+    if (failed(aligned))
+      return failure();
+    legacyShape = *aligned;
+  } else {
+    shape = broadcastShape(node);
+  }
   if (failed(shape))
     return failure();
-  if (!legacy && evaluateOnHost(node, *shape, type)) {
+  llvm::SmallVector<const Tensor *> inputs = constantInputs(node);
+  Tensor alignedOperand;
+  if (legacyShape && inputs[1]) {
+    alignedOperand = host::reshape(*inputs[1], *legacyShape);
+    inputs[1] = &alignedOperand;
+  }
+  if (evaluateOnHost(node, *shape, type)) {
     if (isInteger(type)) {
       if (kind == cnn::BinaryKind::Div)
         for (size_t i = 1; i < node.numInputs(); ++i)
@@ -194,27 +234,30 @@ LogicalResult convertBinary(NodeImporter &node, cnn::BinaryKind kind,
             if (v == 0)
               return node.error() << "integer division by zero", failure();
       node.setConstantOutput(
-          0, host::mapInts(constantInputs(node), *shape, type,
-                           [&](llvm::ArrayRef<int64_t> v) {
-                             int64_t acc = v[0];
-                             for (int64_t x : v.drop_front())
-                               acc = integerBinary(kind, acc, x);
-                             return acc;
-                           }));
+          0,
+          host::mapInts(inputs, *shape, type, [&](llvm::ArrayRef<int64_t> v) {
+            int64_t acc = v[0];
+            for (int64_t x : v.drop_front())
+              acc = integerBinary(kind, acc, x);
+            return acc;
+          }));
     } else {
       node.setConstantOutput(
-          0, host::mapFloats(constantInputs(node), *shape, type,
-                             [&](llvm::ArrayRef<double> v) {
-                               double acc = v[0];
-                               for (double x : v.drop_front())
-                                 acc = floatBinary(kind, acc, x);
-                               return acc;
-                             }));
+          0,
+          host::mapFloats(inputs, *shape, type, [&](llvm::ArrayRef<double> v) {
+            double acc = v[0];
+            for (double x : v.drop_front())
+              acc = floatBinary(kind, acc, x);
+            return acc;
+          }));
     }
     return success();
   }
 
-  return node.setResult(combineInputs(node, kind, legacy));
+  return node.setResult(combineInputs(
+      node, kind,
+      legacyShape ? std::optional<llvm::ArrayRef<int64_t>>(*legacyShape)
+                  : std::nullopt));
 }
 
 /// Mean: the sum of the inputs divided by their count.
@@ -237,7 +280,8 @@ LogicalResult convertMeanOp(NodeImporter &node) {
                                            }));
     return success();
   }
-  FailureOr<Value> acc = combineInputs(node, cnn::BinaryKind::Add, false);
+  FailureOr<Value> acc =
+      combineInputs(node, cnn::BinaryKind::Add, std::nullopt);
   if (failed(acc))
     return failure();
   if (node.numInputs() > 1) {
@@ -340,6 +384,11 @@ LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
   }
   if (op == "Where") {
     ElementType type = node.inputType(1);
+    if (node.inputType(2) != type)
+      return node.error() << "expected X and Y of one element type, got "
+                          << elementTypeName(type) << " and "
+                          << elementTypeName(node.inputType(2)),
+             failure();
     if (isFloatingPoint(type))
       node.setConstantOutput(0, host::mapFloats(inputs, *shape, type,
                                                 [](llvm::ArrayRef<double> v) {
@@ -353,15 +402,30 @@ LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
           }));
     return success();
   }
-  // Comparisons, in double (exact for the integers of shapes).
-  node.setConstantOutput(0, host::mapFloats(inputs, *shape, ElementType::Bool,
-                                            [&](llvm::ArrayRef<double> v) {
-                                              if (op == "Equal")
-                                                return double(v[0] == v[1]);
-                                              if (op == "Less")
-                                                return double(v[0] < v[1]);
-                                              return double(v[0] > v[1]);
+  // Comparisons: exact in int64 for integers, in double for floats.
+  if (node.inputType(0) != node.inputType(1))
+    return node.error() << "expected operands of one element type, got "
+                        << elementTypeName(node.inputType(0)) << " and "
+                        << elementTypeName(node.inputType(1)),
+           failure();
+  auto compare = [&](auto a, auto b) -> int64_t {
+    if (op == "Equal")
+      return a == b;
+    if (op == "Less")
+      return a < b;
+    return a > b;
+  };
+  if (isInteger(node.inputType(0)))
+    node.setConstantOutput(0, host::mapInts(inputs, *shape, ElementType::Bool,
+                                            [&](llvm::ArrayRef<int64_t> v) {
+                                              return compare(v[0], v[1]);
                                             }));
+  else
+    node.setConstantOutput(0,
+                           host::mapFloats(inputs, *shape, ElementType::Bool,
+                                           [&](llvm::ArrayRef<double> v) {
+                                             return double(compare(v[0], v[1]));
+                                           }));
   return success();
 }
 

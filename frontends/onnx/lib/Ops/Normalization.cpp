@@ -4,6 +4,9 @@
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
+
 using namespace mlir;
 
 namespace cnnc::onnx {
@@ -42,9 +45,22 @@ LogicalResult convertBatchNorm(NodeImporter &node) {
       return failure();
     operands.push_back(*operand);
   }
+  // From opset 14 the attribute says; before, asking for the statistics
+  // outputs meant training (unless is_test, before opset 7), as ONNX
+  // Runtime reads it.
   bool training = *trainingMode != 0;
   for (size_t i = 1; i < node.numOutputs(); ++i)
-    training |= node.outputUsed(i);
+    training |= node.outputUsed(i) ||
+                (node.opset() < 14 && !node.node().outputs[i].empty());
+  if (node.opset() < 7) {
+    FailureOr<int64_t> isTest = node.getInt("is_test", 0);
+    if (failed(isTest))
+      return failure();
+    if (*isTest != 0 &&
+        !llvm::any_of(llvm::seq<size_t>(1, node.numOutputs()),
+                      [&](size_t i) { return node.outputUsed(i); }))
+      training = false;
+  }
   OpBuilder &b = node.builder();
   if (!training) {
     FailureOr<Value> result = node.create<cnn::BatchNormOp>(

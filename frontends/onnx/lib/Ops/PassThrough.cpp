@@ -76,7 +76,7 @@ LogicalResult convertDropout(NodeImporter &node) {
     return node.error() << "the dropout ratio is " << ratio
                         << ", expected a value in [0, 1)",
            failure();
-  if (inference || ratio == 0.0f || node.inputState(0).constant) {
+  if (inference || ratio == 0.0f) {
     forwardInput(node);
     return success();
   }

@@ -68,10 +68,11 @@ LogicalResult createResize(NodeImporter &node, cnn::ResizeMode mode,
         return node.error() << "expected positive scales, got " << scales[d]
                             << " for dimension " << d,
                failure();
-      double exact =
-          std::floor(static_cast<double>(input[d]) *
-                     static_cast<double>(static_cast<float>(scales[d])));
-      if (exact > static_cast<double>(int64_t(1) << 31))
+      // In float, as ONNX's shape inference and ONNX Runtime compute it.
+      double exact = std::floor(static_cast<double>(
+          static_cast<float>(input[d]) * static_cast<float>(scales[d])));
+      if (!std::isfinite(exact) ||
+          exact > static_cast<double>(int64_t(1) << 31))
         return node.error() << "scale " << scales[d] << " makes dimension " << d
                             << " (" << input[d] << ") too large",
                failure();
@@ -103,8 +104,27 @@ FailureOr<std::vector<double>> floatScales(NodeImporter &node, size_t input) {
   return (*scales)->toFloats();
 }
 
+/// Nearest rounding before opset 11 (Resize 10, Upsample): asymmetric
+/// coordinates rounded down when upsampling and up when downsampling, as
+/// ONNX's test data and ONNX Runtime do.
+FailureOr<cnn::NearestMode> legacyNearestMode(NodeImporter &node,
+                                              cnn::ResizeMode mode,
+                                              llvm::ArrayRef<double> scales) {
+  if (mode != cnn::ResizeMode::Nearest)
+    return cnn::NearestMode::Floor; // Unused by linear.
+  bool up = llvm::any_of(scales, [](double s) { return s > 1; });
+  bool down = llvm::any_of(scales, [](double s) { return s < 1; });
+  if (up && down)
+    return node.error() << "nearest resizing that enlarges some dimensions "
+                           "and shrinks others is not supported before "
+                           "opset 11",
+           failure();
+  return down ? cnn::NearestMode::Ceil : cnn::NearestMode::Floor;
+}
+
 LogicalResult convertUpsample(NodeImporter &node) {
-  if (failed(node.expectInputs(1, node.opset() < 9 ? 1 : 2)))
+  if (failed(node.expectInputs(node.opset() < 9 ? 1 : 2,
+                               node.opset() < 9 ? 1 : 2)))
     return failure();
   FailureOr<cnn::ResizeMode> mode = resizeMode(node);
   if (failed(mode))
@@ -121,8 +141,11 @@ LogicalResult convertUpsample(NodeImporter &node) {
       return failure();
     scales = *given;
   }
+  FailureOr<cnn::NearestMode> nearest = legacyNearestMode(node, *mode, scales);
+  if (failed(nearest))
+    return failure();
   return createResize(node, *mode, scales, std::nullopt,
-                      cnn::CoordinateMode::Asymmetric, cnn::NearestMode::Floor);
+                      cnn::CoordinateMode::Asymmetric, *nearest);
 }
 
 LogicalResult convertResize(NodeImporter &node) {
@@ -136,9 +159,12 @@ LogicalResult convertResize(NodeImporter &node) {
     FailureOr<std::vector<double>> scales = floatScales(node, 1);
     if (failed(scales))
       return failure();
+    FailureOr<cnn::NearestMode> nearest =
+        legacyNearestMode(node, *mode, *scales);
+    if (failed(nearest))
+      return failure();
     return createResize(node, *mode, *scales, std::nullopt,
-                        cnn::CoordinateMode::Asymmetric,
-                        cnn::NearestMode::Floor);
+                        cnn::CoordinateMode::Asymmetric, *nearest);
   }
 
   FailureOr<std::string> coordinates =

@@ -2,7 +2,7 @@
 //
 // The sources of shape arithmetic. Every shape is static, so these ops
 // always produce tensors known at compile time (Cast of a computed tensor
-// is the exception, supported between floating-point types).
+// is the exception, supported when it does not change the element type).
 //
 //===----------------------------------------------------------------------===//
 

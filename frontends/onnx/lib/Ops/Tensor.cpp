@@ -21,14 +21,16 @@ namespace cnnc::onnx {
 namespace {
 
 int64_t product(llvm::ArrayRef<int64_t> shape) {
-  int64_t count = 1;
-  for (int64_t d : shape)
-    count *= d;
-  return count;
+  return host::countElements(shape);
 }
 
 /// Defines output 0 as input 0 in `shape`.
 LogicalResult reshapeTo(NodeImporter &node, llvm::ArrayRef<int64_t> shape) {
+  for (int64_t dim : shape)
+    if (dim > (int64_t(1) << 40))
+      return node.error() << "cannot reshape to " << formatShape(shape)
+                          << ": dimension " << dim << " is too large",
+             failure();
   if (product(shape) != product(node.inputShape(0)))
     return node.error() << "cannot reshape " << formatShape(node.inputShape(0))
                         << " (" << product(node.inputShape(0))
@@ -287,6 +289,13 @@ LogicalResult convertConcat(NodeImporter &node) {
     allConstant &= node.constantInput(i) != nullptr;
   }
   if (allConstant) {
+    int64_t count = 0;
+    for (size_t i = 0; i < node.numInputs(); ++i)
+      count += std::min(product(node.inputShape(i)), host::kMaxElements + 1);
+    if (count > host::kMaxElements)
+      return node.error() << "the concatenation is too large to compute at "
+                             "compile time",
+             failure();
     llvm::SmallVector<const Tensor *> inputs;
     for (size_t i = 0; i < node.numInputs(); ++i)
       inputs.push_back(node.constantInput(i));
@@ -404,11 +413,12 @@ LogicalResult convertSlice(NodeImporter &node) {
     if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
-      size = end > start ? (end - start + step - 1) / step : 0;
+      size = end > start ? (end - start - 1) / step + 1 : 0;
     } else {
       start = std::clamp<int64_t>(start, -1, dim - 1);
       end = ends[i] < -dim ? -1 : std::clamp<int64_t>(end, -1, dim - 1);
-      size = start > end ? (start - end + (-step) - 1) / (-step) : 0;
+      // (end - start + 1) / step is exact without negating the step.
+      size = start > end ? (end - start + 1) / step + 1 : 0;
     }
     offsets[*axis] = size > 0 ? start : 0;
     sizes[*axis] = size;
@@ -472,7 +482,7 @@ LogicalResult convertSplit(NodeImporter &node) {
 
 LogicalResult convertPad(NodeImporter &node) {
   int64_t opset = node.opset();
-  if (failed(node.expectInputs(1, opset < 11 ? 1 : 3)))
+  if (failed(node.expectInputs(opset < 11 ? 1 : 2, opset < 11 ? 1 : 3)))
     return failure();
   FailureOr<std::string> modeName = node.getString("mode", "constant");
   if (failed(modeName))
@@ -596,10 +606,23 @@ LogicalResult convertGather(NodeImporter &node) {
                            host::gather(*input, indices, indicesShape, *axis));
     return success();
   }
-  // A computed tensor: one slice per index, concatenated and reshaped.
+  // A computed tensor: one slice per index, concatenated and reshaped; no
+  // index is an empty slice.
   FailureOr<Value> x = node.anyInput(0);
   if (failed(x))
     return failure();
+  if (indices.empty()) {
+    llvm::SmallVector<int64_t> offsets(rank, 0), sizes(data), strides(rank, 1);
+    sizes[*axis] = 0;
+    FailureOr<Value> empty =
+        node.createInferred<cnn::SliceOp>(*x, offsets, sizes, strides);
+    if (failed(empty))
+      return failure();
+    llvm::SmallVector<int64_t> shape(data.take_front(*axis));
+    llvm::append_range(shape, indicesShape);
+    llvm::append_range(shape, data.drop_front(*axis + 1));
+    return node.setResult(node.reshape(*empty, shape));
+  }
   llvm::SmallVector<Value> parts;
   for (int64_t index : indices) {
     llvm::SmallVector<int64_t> offsets(rank, 0), sizes(data), strides(rank, 1);
