@@ -83,6 +83,8 @@ func.func @batch_norm(%x: tensor<8x16x14x14xf32>, %c: tensor<16xf32>) -> (tensor
   %0 = cnn.batch_norm %x, %c, %c, %c, %c {epsilon = 1.0e-3 : f32} : tensor<8x16x14x14xf32>, tensor<16xf32>
   // CHECK: cnn.batch_norm_train %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {momentum = 8.000000e-01 : f32} : tensor<8x16x14x14xf32>, tensor<16xf32>
   %1:5 = cnn.batch_norm_train %x, %c, %c, %c, %c {momentum = 0.8 : f32} : tensor<8x16x14x14xf32>, tensor<16xf32>
+  // CHECK: cnn.batch_norm_train %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {population_running_variance} : tensor<8x16x14x14xf32>, tensor<16xf32>
+  %2:5 = cnn.batch_norm_train %x, %c, %c, %c, %c {population_running_variance} : tensor<8x16x14x14xf32>, tensor<16xf32>
   return %0, %1#0, %1#1 : tensor<8x16x14x14xf32>, tensor<8x16x14x14xf32>, tensor<16xf32>
 }
 

@@ -78,7 +78,8 @@ LogicalResult convertBatchNorm(NodeImporter &node) {
   auto op = cnn::BatchNormTrainOp::create(
       b, node.loc(), inputType, channelType, channelType, channelType,
       channelType, operands[0], operands[1], operands[2], operands[3],
-      operands[4], b.getF32FloatAttr(*epsilon), b.getF32FloatAttr(*momentum));
+      operands[4], b.getF32FloatAttr(*epsilon), b.getF32FloatAttr(*momentum),
+      /*population_running_variance=*/b.getUnitAttr());
   if (failed(mlir::verify(op, /*verifyRecursively=*/false))) {
     op->erase();
     return failure();

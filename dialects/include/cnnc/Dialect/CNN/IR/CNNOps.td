@@ -211,7 +211,9 @@ def CNN_BatchNormTrainOp : CNN_Op<"batch_norm_train",
     channel over N and the spatial dimensions, and returns the updated
     running statistics `momentum * running + (1 - momentum) * batch`, where
     the running variance takes the unbiased batch variance (as PyTorch
-    does; ONNX's momentum is PyTorch's `1 - momentum`). `batch_mean` and
+    does; ONNX's momentum is PyTorch's `1 - momentum`), or with
+    `population_running_variance` the biased one (as ONNX specifies; the
+    ONNX importer sets it). `batch_mean` and
     `batch_inv_std = 1 / sqrt(var + epsilon)` are kept for the backward pass.
 
     ```mlir
@@ -224,7 +226,8 @@ def CNN_BatchNormTrainOp : CNN_Op<"batch_norm_train",
                    CNN_FloatTensor:$bias, CNN_FloatTensor:$running_mean,
                    CNN_FloatTensor:$running_variance,
                    DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
-                   DefaultValuedAttr<F32Attr, "0.9">:$momentum);
+                   DefaultValuedAttr<F32Attr, "0.9">:$momentum,
+                   UnitAttr:$population_running_variance);
   let results = (outs CNN_FloatTensor:$result,
                   CNN_FloatTensor:$new_running_mean,
                   CNN_FloatTensor:$new_running_variance,
