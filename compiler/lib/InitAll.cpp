@@ -2,6 +2,7 @@
 
 #include "cnnc/InitAll.h"
 
+#include "cnnc/Conversion/Passes.h"
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -32,4 +33,5 @@ void cnnc::registerAllDialects(mlir::DialectRegistry &registry) {
 void cnnc::registerAllPasses() {
   // Upstream's generic passes (canonicalize, cse, inline, ...).
   mlir::registerTransformsPasses();
+  cnnc::registerCNNCConversionPasses();
 }

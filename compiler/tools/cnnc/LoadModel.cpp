@@ -15,46 +15,45 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace cnnc {
-namespace {
 
-/// Prints diagnostics at ONNX node locations as
-/// "cnnc: error: FILE: node 'NAME' (OP): MESSAGE".
-class OnnxDiagnosticPrinter {
-public:
-  explicit OnnxDiagnosticPrinter(mlir::MLIRContext &context)
-      : handler(&context, [](mlir::Diagnostic &diag) {
-          print(diag);
-          return mlir::success();
-        }) {}
+DiagnosticPrinter::DiagnosticPrinter(mlir::MLIRContext &context)
+    : handler(&context, [](mlir::Diagnostic &diag) {
+        print(diag);
+        return mlir::success();
+      }) {}
 
-private:
-  static void print(mlir::Diagnostic &diag) {
-    llvm::raw_ostream &os = llvm::errs();
-    os << "cnnc: ";
-    switch (diag.getSeverity()) {
-    case mlir::DiagnosticSeverity::Error:
-      os << "error: ";
-      break;
-    case mlir::DiagnosticSeverity::Warning:
-      os << "warning: ";
-      break;
-    case mlir::DiagnosticSeverity::Note:
-      os << "note: ";
-      break;
-    case mlir::DiagnosticSeverity::Remark:
-      os << "remark: ";
-      break;
-    }
-    std::string where = onnx::describeLocation(diag.getLocation());
-    if (!where.empty())
-      os << where << ": ";
-    os << diag.str() << "\n";
-    for (mlir::Diagnostic &note : diag.getNotes())
-      print(note);
+void DiagnosticPrinter::print(mlir::Diagnostic &diag) {
+  llvm::raw_ostream &os = llvm::errs();
+  os << "cnnc: ";
+  switch (diag.getSeverity()) {
+  case mlir::DiagnosticSeverity::Error:
+    os << "error: ";
+    break;
+  case mlir::DiagnosticSeverity::Warning:
+    os << "warning: ";
+    break;
+  case mlir::DiagnosticSeverity::Note:
+    os << "note: ";
+    break;
+  case mlir::DiagnosticSeverity::Remark:
+    os << "remark: ";
+    break;
   }
+  std::string where = onnx::describeLocation(diag.getLocation());
+  if (where.empty())
+    if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(diag.getLocation()))
+      where =
+          (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) +
+           ":" + llvm::Twine(file.getColumn()))
+              .str();
+  if (!where.empty())
+    os << where << ": ";
+  os << diag.str() << "\n";
+  for (mlir::Diagnostic &note : diag.getNotes())
+    print(note);
+}
 
-  mlir::ScopedDiagnosticHandler handler;
-};
+namespace {
 
 bool parseShape(llvm::StringRef text, llvm::SmallVector<int64_t, 4> &shape) {
   llvm::SmallVector<llvm::StringRef> parts;
@@ -113,7 +112,7 @@ mlir::OwningOpRef<mlir::ModuleOp> loadOnnx(llvm::StringRef path,
                  << "\n";
     return nullptr;
   }
-  OnnxDiagnosticPrinter printer(context);
+  DiagnosticPrinter printer(context);
   return onnx::importModel(*model, options, &context);
 }
 

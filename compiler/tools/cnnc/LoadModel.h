@@ -11,6 +11,7 @@
 #define CNNC_TOOLS_CNNC_LOADMODEL_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 
 #include <string>
@@ -22,6 +23,18 @@ struct ModelBindings {
   std::vector<std::string> shapes;    // NAME=1x3x224x224
   std::vector<std::string> constants; // NAME=FILE.pb
   int64_t batch = 0;                  // 0: not given.
+};
+
+/// While alive, prints the context's diagnostics on stderr as
+/// "cnnc: error: FILE: node 'NAME' (OP): MESSAGE" (ONNX node locations) or
+/// "cnnc: error: FILE:LINE:COL: MESSAGE".
+class DiagnosticPrinter {
+public:
+  explicit DiagnosticPrinter(mlir::MLIRContext &context);
+
+private:
+  static void print(mlir::Diagnostic &diag);
+  mlir::ScopedDiagnosticHandler handler;
 };
 
 /// Reads `path`; null after printing the errors.

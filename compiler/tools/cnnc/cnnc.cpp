@@ -11,6 +11,7 @@
 
 #include "LoadModel.h"
 
+#include "cnnc/Conversion/Passes.h"
 #include "cnnc/InitAll.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -114,19 +115,20 @@ writeAtomically(llvm::StringRef path,
 }
 
 int runCompile() {
-  if (emitKind != Emit::CNN) {
+  if (emitKind != Emit::CNN && emitKind != Emit::Linalg) {
     llvm::errs() << "cnnc: error: --emit="
-                 << (emitKind == Emit::Linalg ? "linalg"
-                     : emitKind == Emit::LLVM ? "llvm"
-                     : emitKind == Emit::Asm  ? "asm"
-                                              : "obj")
+                 << (emitKind == Emit::LLVM  ? "llvm"
+                     : emitKind == Emit::Asm ? "asm"
+                                             : "obj")
                  << " is not supported yet: code generation is not built; "
-                    "use --emit=cnn\n";
+                    "use --emit=cnn or --emit=linalg\n";
     return UserError;
   }
   mlir::DialectRegistry registry;
   cnnc::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
+  // Messages name the op and its location; the op's IR is noise to users.
+  context.printOpOnDiagnostic(false);
   cnnc::ModelBindings bindings{shapeBindings, constBindings, batchSize};
   if (batchSize < 0) {
     llvm::errs() << "cnnc: error: --batch must be positive, got " << batchSize
@@ -138,13 +140,17 @@ int runCompile() {
   if (!module)
     return UserError;
 
+  cnnc::DiagnosticPrinter printer(context);
+  mlir::PassManager pm(&context);
   if (optLevel != O0) {
-    mlir::PassManager pm(&context);
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(mlir::createCSEPass());
-    if (mlir::failed(pm.run(*module)))
-      return InternalError;
   }
+  if (emitKind == Emit::Linalg)
+    pm.addNestedPass<mlir::func::FuncOp>(cnnc::createConvertCNNToLinalg());
+  // A lowering that cannot handle an op reports it: a user error.
+  if (mlir::failed(pm.run(*module)))
+    return UserError;
 
   if (mlir::failed(writeAtomically(
           outputFile, [&](llvm::raw_ostream &os) { module->print(os); })))

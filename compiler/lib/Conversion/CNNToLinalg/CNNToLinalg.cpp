@@ -1,0 +1,680 @@
+//===- CNNToLinalg.cpp - cnn ops to linalg on tensors ---------------------===//
+//
+// One pattern per cnn op family. Elementwise ops become linalg.generic with
+// numpy broadcasting in the indexing maps; convolutions and pooling the
+// named linalg ops over a tensor.pad-ded input; the bias of a convolution
+// is the initial value of its accumulator.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Conversion/Passes.h"
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+namespace cnnc {
+#define GEN_PASS_DEF_CONVERTCNNTOLINALG
+#include "cnnc/Conversion/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+using namespace cnnc;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
+}
+
+/// The identity-or-broadcast map reading an operand of `shape` for a result
+/// of rank `rank` (numpy rules: trailing alignment, size-1 dimensions
+/// repeat).
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                       ArrayRef<int64_t> resultShape) {
+  int64_t rank = resultShape.size();
+  int64_t lead = rank - static_cast<int64_t>(shape.size());
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    if (dim == 1 && resultShape[lead + i] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(lead + i, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// A linalg.generic computing `fn` elementwise over the broadcast inputs.
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  ValueRange inputs,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(
+        broadcastMap(ctx, cast<RankedTensorType>(input.getType()).getShape(),
+                     resultType.getShape()));
+  maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, fn(nb, nloc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+/// `input` padded with `value`: `low` and `high` per dimension.
+Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, double value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (auto [d, dim] : llvm::enumerate(type.getShape()))
+    shape.push_back(dim + low[d] + high[d]);
+  Value padding = floatConstant(b, loc, type.getElementType(), value);
+  SmallVector<OpFoldResult> lowPads, highPads;
+  for (auto [l, h] : llvm::zip(low, high)) {
+    lowPads.push_back(b.getIndexAttr(l));
+    highPads.push_back(b.getIndexAttr(h));
+  }
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, lowPads,
+                               highPads, padding);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+Value activation(OpBuilder &b, Location loc, cnn::ActivationOp op, Value x) {
+  Type t = x.getType();
+  auto c = [&](double v) { return floatConstant(b, loc, t, v); };
+  double alpha = op.getAlpha() ? op.getAlpha()->convertToDouble() : 0.0;
+  double beta = op.getBeta() ? op.getBeta()->convertToDouble() : 0.0;
+  auto sigmoid = [&](Value v) {
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+    return arith::DivFOp::create(b, loc, c(1),
+                                 arith::AddFOp::create(b, loc, c(1), e))
+        .getResult();
+  };
+  auto isNegative = [&](Value v) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v, c(0));
+  };
+  auto clamp01 = [&](Value v) {
+    return arith::MinimumFOp::create(
+               b, loc, arith::MaximumFOp::create(b, loc, v, c(0)), c(1))
+        .getResult();
+  };
+  auto elu = [&](Value v, double a) {
+    Value negative =
+        arith::MulFOp::create(b, loc, c(a), math::ExpM1Op::create(b, loc, v));
+    return arith::SelectOp::create(b, loc, isNegative(v), negative, v)
+        .getResult();
+  };
+  switch (op.getKind()) {
+  case cnn::ActivationKind::Relu:
+    return arith::MaximumFOp::create(b, loc, x, c(0));
+  case cnn::ActivationKind::LeakyRelu:
+    return arith::SelectOp::create(
+        b, loc, isNegative(x), arith::MulFOp::create(b, loc, c(alpha), x), x);
+  case cnn::ActivationKind::Clip:
+    return arith::MinimumFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, x, c(alpha)), c(beta));
+  case cnn::ActivationKind::Sigmoid:
+    return sigmoid(x);
+  case cnn::ActivationKind::HardSigmoid:
+    return clamp01(arith::AddFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, c(alpha), x), c(beta)));
+  case cnn::ActivationKind::HardSwish:
+    return arith::MulFOp::create(
+        b, loc, x,
+        clamp01(arith::AddFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, c(1.0 / 6.0), x), c(0.5))));
+  case cnn::ActivationKind::Tanh:
+    return math::TanhOp::create(b, loc, x);
+  case cnn::ActivationKind::Elu:
+    return elu(x, alpha);
+  case cnn::ActivationKind::Selu:
+    return arith::MulFOp::create(b, loc, c(beta), elu(x, alpha));
+  case cnn::ActivationKind::Softplus: {
+    // max(x, 0) + log1p(exp(-|x|)): no overflow for large x.
+    Value tail = math::Log1pOp::create(
+        b, loc,
+        math::ExpOp::create(
+            b, loc,
+            arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x))));
+    return arith::AddFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, x, c(0)), tail);
+  }
+  case cnn::ActivationKind::Gelu: {
+    Value erf = math::ErfOp::create(
+        b, loc, arith::MulFOp::create(b, loc, x, c(M_SQRT1_2)));
+    return arith::MulFOp::create(b, loc,
+                                 arith::MulFOp::create(b, loc, c(0.5), x),
+                                 arith::AddFOp::create(b, loc, c(1), erf));
+  }
+  case cnn::ActivationKind::GeluTanh: {
+    Value cube =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value inner = arith::MulFOp::create(
+        b, loc, c(std::sqrt(2.0 / M_PI)),
+        arith::AddFOp::create(
+            b, loc, x, arith::MulFOp::create(b, loc, c(0.044715), cube)));
+    return arith::MulFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, c(0.5), x),
+        arith::AddFOp::create(b, loc, c(1),
+                              math::TanhOp::create(b, loc, inner)));
+  }
+  case cnn::ActivationKind::Silu:
+    return arith::MulFOp::create(b, loc, x, sigmoid(x));
+  }
+  llvm_unreachable("every activation kind is lowered");
+}
+
+struct ActivationLowering : OpConversionPattern<cnn::ActivationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::ActivationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), op.getType(), adaptor.getInput(),
+                        [&](OpBuilder &b, Location loc, ValueRange args) {
+                          return activation(b, loc, op, args[0]);
+                        }));
+    return success();
+  }
+};
+
+struct UnaryLowering : OpConversionPattern<cnn::UnaryOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::UnaryOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    cnn::UnaryKind kind = op.getKind();
+    rewriter.replaceOp(
+        op,
+        elementwise(rewriter, op.getLoc(), op.getType(), adaptor.getInput(),
+                    [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                      Value x = args[0];
+                      switch (kind) {
+                      case cnn::UnaryKind::Exp:
+                        return math::ExpOp::create(b, loc, x);
+                      case cnn::UnaryKind::Log:
+                        return math::LogOp::create(b, loc, x);
+                      case cnn::UnaryKind::Sqrt:
+                        return math::SqrtOp::create(b, loc, x);
+                      case cnn::UnaryKind::Neg:
+                        return arith::NegFOp::create(b, loc, x);
+                      case cnn::UnaryKind::Abs:
+                        return math::AbsFOp::create(b, loc, x);
+                      case cnn::UnaryKind::Reciprocal:
+                        return arith::DivFOp::create(
+                            b, loc, floatConstant(b, loc, x.getType(), 1.0), x);
+                      }
+                      llvm_unreachable("every unary kind is lowered");
+                    }));
+    return success();
+  }
+};
+
+struct BinaryLowering : OpConversionPattern<cnn::BinaryOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::BinaryOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    cnn::BinaryKind kind = op.getKind();
+    rewriter.replaceOp(
+        op,
+        elementwise(rewriter, op.getLoc(), op.getType(),
+                    {adaptor.getLhs(), adaptor.getRhs()},
+                    [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                      Value x = args[0], y = args[1];
+                      switch (kind) {
+                      case cnn::BinaryKind::Add:
+                        return arith::AddFOp::create(b, loc, x, y);
+                      case cnn::BinaryKind::Sub:
+                        return arith::SubFOp::create(b, loc, x, y);
+                      case cnn::BinaryKind::Mul:
+                        return arith::MulFOp::create(b, loc, x, y);
+                      case cnn::BinaryKind::Div:
+                        return arith::DivFOp::create(b, loc, x, y);
+                      case cnn::BinaryKind::Max:
+                        return arith::MaximumFOp::create(b, loc, x, y);
+                      case cnn::BinaryKind::Min:
+                        return arith::MinimumFOp::create(b, loc, x, y);
+                      case cnn::BinaryKind::Pow:
+                        return math::PowFOp::create(b, loc, x, y);
+                      }
+                      llvm_unreachable("every binary kind is lowered");
+                    }));
+    return success();
+  }
+};
+
+struct ConstantLowering : OpConversionPattern<cnn::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, cast<TypedAttr>(op.getValue()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+/// The accumulator of a convolution: zeros, or the bias broadcast along the
+/// channel dimension.
+Value accumulator(OpBuilder &b, Location loc, RankedTensorType type,
+                  Value bias) {
+  if (!bias) {
+    Value empty =
+        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+    Value zero = floatConstant(b, loc, type.getElementType(), 0.0);
+    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  }
+  SmallVector<int64_t> dims;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != 1)
+      dims.push_back(d);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::BroadcastOp::create(b, loc, bias, empty, dims).getResult()[0];
+}
+
+/// The [begin..., end...] pads of a 2-D window, as full-rank low/high pads.
+void splitPads(ArrayRef<int64_t> pads, int64_t rank, SmallVector<int64_t> &low,
+               SmallVector<int64_t> &high) {
+  int64_t spatial = pads.size() / 2;
+  low.assign(rank, 0);
+  high.assign(rank, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[rank - spatial + i] = pads[i];
+    high[rank - spatial + i] = pads[spatial + i];
+  }
+}
+
+struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t rank = inputType.getRank();
+    if (rank != 4 || op.getGroups() != 1)
+      return rewriter.notifyMatchFailure(
+          op, "only 2-D convolutions without groups are lowered yet");
+    SmallVector<int64_t> low, high;
+    splitPads(op.getPads(), rank, low, high);
+    Value input = padWith(rewriter, loc, adaptor.getInput(), low, high, 0.0);
+    Value init = accumulator(rewriter, loc, op.getType(), adaptor.getBias());
+    auto conv = linalg::Conv2DNchwFchwOp::create(
+        rewriter, loc, op.getType(), ValueRange{input, adaptor.getWeight()},
+        init, rewriter.getI64TensorAttr(op.getStrides()),
+        rewriter.getI64TensorAttr(op.getDilations()));
+    rewriter.replaceOp(op, conv.getResult(0));
+    return success();
+  }
+};
+
+struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::PoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    RankedTensorType resultType = op.getType();
+    int64_t rank = inputType.getRank();
+    if (rank != 4)
+      return rewriter.notifyMatchFailure(op, "only 2-D pooling is lowered yet");
+    Type element = inputType.getElementType();
+    bool isMax = op.getKind() == cnn::PoolKind::Max;
+    SmallVector<int64_t> low, high;
+    splitPads(op.getPads(), rank, low, high);
+    // With ceil_mode the last window may reach past the padding: extend
+    // the end so that every window is inside the padded tensor.
+    SmallVector<int64_t> extra(rank, 0);
+    for (int64_t i = 0; i < 2; ++i) {
+      int64_t d = i + 2;
+      int64_t reach = (resultType.getDimSize(d) - 1) * op.getStrides()[i] +
+                      op.getDilations()[i] * (op.getKernel()[i] - 1) + 1;
+      extra[d] = std::max<int64_t>(
+          0, reach - (inputType.getDimSize(d) + low[d] + high[d]));
+    }
+    SmallVector<int64_t> highAll(high);
+    for (int64_t d = 0; d < rank; ++d)
+      highAll[d] += extra[d];
+
+    double lowest = -std::numeric_limits<double>::infinity();
+    Value padded = padWith(rewriter, loc, adaptor.getInput(), low, highAll,
+                           isMax ? lowest : 0.0);
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, op.getKernel(), element);
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), element);
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
+    auto pool = [&](Value source, double initial) -> Value {
+      Value init = linalg::FillOp::create(
+                       rewriter, loc,
+                       floatConstant(rewriter, loc, element, initial), empty)
+                       .getResult(0);
+      if (isMax)
+        return linalg::PoolingNchwMaxOp::create(rewriter, loc, resultType,
+                                                ValueRange{source, window},
+                                                init, strides, dilations)
+            .getResult(0);
+      return linalg::PoolingNchwSumOp::create(rewriter, loc, resultType,
+                                              ValueRange{source, window}, init,
+                                              strides, dilations)
+          .getResult(0);
+    };
+    Value result = pool(padded, isMax ? lowest : 0.0);
+    if (!isMax) {
+      // The divisor of each window: the input positions it covers (and the
+      // explicit pads with count_include_pad), never the ceil-mode extra.
+      auto onesType = RankedTensorType::get(inputType.getShape(), element);
+      Value ones = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(onesType, rewriter.getFloatAttr(element, 1)));
+      Value counted = padWith(rewriter, loc, ones, low, high,
+                              op.getCountIncludePad() ? 1.0 : 0.0);
+      SmallVector<int64_t> none(rank, 0);
+      counted = padWith(rewriter, loc, counted, none, extra, 0.0);
+      Value count = pool(counted, 0.0);
+      result = elementwise(
+          rewriter, loc, resultType, {result, count},
+          [](OpBuilder &b, Location l, ValueRange args) {
+            return arith::DivFOp::create(b, l, args[0], args[1]).getResult();
+          });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct GlobalPoolLowering : OpConversionPattern<cnn::GlobalPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::GlobalPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    Type element = inputType.getElementType();
+    int64_t rank = inputType.getRank();
+    bool isMax = op.getKind() == cnn::PoolKind::Max;
+    // A reduction over the spatial dimensions into the [N, C, 1...] result.
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> outExprs{getAffineDimExpr(0, ctx),
+                                     getAffineDimExpr(1, ctx)};
+    for (int64_t d = 2; d < rank; ++d)
+      outExprs.push_back(getAffineConstantExpr(0, ctx));
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank),
+                                AffineMap::get(rank, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    iterators[0] = iterators[1] = utils::IteratorType::parallel;
+    Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                          op.getType().getShape(), element);
+    double initial = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+    Value init = linalg::FillOp::create(
+                     rewriter, loc,
+                     floatConstant(rewriter, loc, element, initial), empty)
+                     .getResult(0);
+    Value reduced =
+        linalg::GenericOp::create(
+            rewriter, loc, op.getType(), adaptor.getInput(), init, maps,
+            iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value combined =
+                  isMax ? arith::MaximumFOp::create(b, l, args[0], args[1])
+                              .getResult()
+                        : arith::AddFOp::create(b, l, args[0], args[1])
+                              .getResult();
+              linalg::YieldOp::create(b, l, combined);
+            })
+            .getResult(0);
+    if (!isMax) {
+      int64_t count = 1;
+      for (int64_t d = 2; d < rank; ++d)
+        count *= inputType.getDimSize(d);
+      double scale = 1.0 / static_cast<double>(count);
+      reduced = elementwise(rewriter, loc, op.getType(), reduced,
+                            [&](OpBuilder &b, Location l, ValueRange args) {
+                              return arith::MulFOp::create(
+                                         b, l, args[0],
+                                         floatConstant(b, l, element, scale))
+                                  .getResult();
+                            });
+    }
+    rewriter.replaceOp(op, reduced);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Matmul, data movement, normalization
+//===----------------------------------------------------------------------===//
+
+struct MatmulLowering : OpConversionPattern<cnn::MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    if (resultType.getRank() != 2)
+      return rewriter.notifyMatchFailure(op,
+                                         "only rank-2 matmuls are lowered yet");
+    Type element = resultType.getElementType();
+    auto transposed = [&](Value v, bool transpose) -> Value {
+      if (!transpose)
+        return v;
+      auto type = cast<RankedTensorType>(v.getType());
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, {type.getDimSize(1), type.getDimSize(0)}, element);
+      return linalg::TransposeOp::create(rewriter, loc, v, empty,
+                                         ArrayRef<int64_t>{1, 0})
+          .getResult()[0];
+    };
+    Value lhs = transposed(adaptor.getLhs(), op.getTransposeLhs());
+    Value rhs = transposed(adaptor.getRhs(), op.getTransposeRhs());
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), element);
+    Value zero = floatConstant(rewriter, loc, element, 0.0);
+    Value init =
+        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    Value product = linalg::MatmulOp::create(rewriter, loc, resultType,
+                                             ValueRange{lhs, rhs}, init)
+                        .getResult(0);
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    Value bias = adaptor.getBias();
+    if (alpha != 1.0 || bias) {
+      SmallVector<Value> inputs{product};
+      if (bias)
+        inputs.push_back(bias);
+      product =
+          elementwise(rewriter, loc, resultType, inputs,
+                      [&](OpBuilder &b, Location l, ValueRange args) {
+                        Value v = args[0];
+                        if (alpha != 1.0)
+                          v = arith::MulFOp::create(
+                              b, l, v, floatConstant(b, l, element, alpha));
+                        if (args.size() > 1) {
+                          Value c = args[1];
+                          if (beta != 1.0)
+                            c = arith::MulFOp::create(
+                                b, l, c, floatConstant(b, l, element, beta));
+                          v = arith::AddFOp::create(b, l, v, c);
+                        }
+                        return v;
+                      });
+    }
+    rewriter.replaceOp(op, product);
+    return success();
+  }
+};
+
+struct ReshapeLowering : OpConversionPattern<cnn::ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    auto shapeType =
+        RankedTensorType::get({resultType.getRank()}, rewriter.getIndexType());
+    SmallVector<Attribute> dims;
+    for (int64_t d : resultType.getShape())
+      dims.push_back(rewriter.getIndexAttr(d));
+    Value shape = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(shapeType, dims));
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType,
+                                                   adaptor.getInput(), shape);
+    return success();
+  }
+};
+
+struct TransposeLowering : OpConversionPattern<cnn::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value empty =
+        tensor::EmptyOp::create(rewriter, op.getLoc(), op.getType().getShape(),
+                                op.getType().getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(
+                               rewriter, op.getLoc(), adaptor.getInput(), empty,
+                               op.getPermutation())
+                               .getResult()[0]);
+    return success();
+  }
+};
+
+struct ConcatLowering : OpConversionPattern<cnn::ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(
+        op, op.getType(), static_cast<int64_t>(op.getAxis()),
+        adaptor.getInputs());
+    return success();
+  }
+};
+
+struct SoftmaxLowering : OpConversionPattern<cnn::SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value empty =
+        tensor::EmptyOp::create(rewriter, op.getLoc(), op.getType().getShape(),
+                                op.getType().getElementType());
+    rewriter.replaceOp(
+        op, linalg::SoftmaxOp::create(rewriter, op.getLoc(), op.getType(),
+                                      adaptor.getInput(), empty,
+                                      static_cast<int64_t>(op.getAxis()))
+                .getResult()[0]);
+    return success();
+  }
+};
+
+struct BatchNormLowering : OpConversionPattern<cnn::BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    // The [C] parameters broadcast along dimension 1.
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap channel =
+        AffineMap::get(type.getRank(), 0, getAffineDimExpr(1, ctx));
+    AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
+    SmallVector<AffineMap> maps{identity, channel, channel,
+                                channel,  channel, identity};
+    SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                               utils::IteratorType::parallel);
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
+    double epsilon = op.getEpsilon().convertToDouble();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type,
+        ValueRange{adaptor.getInput(), adaptor.getScale(), adaptor.getBias(),
+                   adaptor.getMean(), adaptor.getVariance()},
+        empty, maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value centered = arith::SubFOp::create(b, l, args[0], args[3]);
+          Value stddev = math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, args[4],
+                                    floatConstant(b, l, element, epsilon)));
+          Value normalized = arith::DivFOp::create(b, l, centered, stddev);
+          Value scaled = arith::MulFOp::create(b, l, normalized, args[1]);
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, scaled, args[2]).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+struct ConvertCNNToLinalgPass
+    : cnnc::impl::ConvertCNNToLinalgBase<ConvertCNNToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, tensor::TensorDialect>();
+    target.addIllegalDialect<cnn::CNNDialect>();
+    RewritePatternSet patterns(ctx);
+    patterns
+        .add<ActivationLowering, BatchNormLowering, BinaryLowering,
+             ConcatLowering, ConstantLowering, ConvLowering, GlobalPoolLowering,
+             MatmulLowering, PoolLowering, ReshapeLowering, SoftmaxLowering,
+             TransposeLowering, UnaryLowering>(ctx);
+    // Name every op that has no lowering, rather than the first.
+    bool missing = false;
+    getOperation().walk([&](Operation *op) {
+      if (op->getDialect() && isa<cnn::CNNDialect>(op->getDialect()) &&
+          !isa<cnn::ActivationOp, cnn::BatchNormOp, cnn::BinaryOp,
+               cnn::ConcatOp, cnn::ConstantOp, cnn::ConvOp, cnn::GlobalPoolOp,
+               cnn::MatmulOp, cnn::PoolOp, cnn::ReshapeOp, cnn::SoftmaxOp,
+               cnn::TransposeOp, cnn::UnaryOp>(op)) {
+        op->emitError() << "'" << op->getName()
+                        << "' has no lowering to linalg yet";
+        missing = true;
+      }
+    });
+    if (missing || failed(applyPartialConversion(getOperation(), target,
+                                                 std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,67 @@
+// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+
+// A convolution pads its input with zeros and accumulates into its bias.
+// CHECK-LABEL: func.func @conv
+// CHECK:         %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:         %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 2] high[0, 0, 1, 2]
+// CHECK:           tensor.yield %[[ZERO]]
+// CHECK:         } : tensor<1x3x8x8xf32> to tensor<1x3x10x12xf32>
+// CHECK:         %[[E:.*]] = tensor.empty() : tensor<1x4x4x4xf32>
+// CHECK:         %[[B:.*]] = linalg.broadcast ins(%arg2 : tensor<4xf32>) outs(%[[E]] : tensor<1x4x4x4xf32>) dimensions = [0, 2, 3]
+// CHECK:         linalg.conv_2d_nchw_fchw {dilations = dense<[1, 2]> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[PAD]], %arg1 : tensor<1x3x10x12xf32>, tensor<4x3x3x3xf32>) outs(%[[B]] : tensor<1x4x4x4xf32>)
+func.func @conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  %0 = cnn.conv %x, %w, %b strides [2, 2] pads [1, 2, 1, 2] dilations [1, 2] groups 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// Without a bias the accumulator is zero.
+// CHECK-LABEL: func.func @conv_nobias
+// CHECK:         %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x4x6x6xf32>)
+// CHECK:         linalg.conv_2d_nchw_fchw {{.*}} ins(%arg0, %arg1 : {{.*}}) outs(%[[F]] : tensor<1x4x6x6xf32>)
+func.func @conv_nobias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Max pooling pads with -inf; ceil mode extends the end so the last window
+// fits.
+// CHECK-LABEL: func.func @max_pool_ceil
+// CHECK:         %[[NEG:.*]] = arith.constant 0xFF800000 : f32
+// CHECK:         tensor.pad %arg0 low[0, 0, 0, 0] high[0, 0, 1, 1]
+// CHECK:           tensor.yield %[[NEG]]
+// CHECK:         linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} {{.*}} -> tensor<1x2x3x3xf32>
+func.func @max_pool_ceil(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
+  %0 = cnn.pool max %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] ceil_mode : tensor<1x2x5x5xf32> -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// Average pooling sums, then divides by the number of input positions in
+// each window: the same sum over a tensor of ones padded with zeros.
+// CHECK-LABEL: func.func @avg_pool
+// CHECK:         %[[SUM:.*]] = linalg.pooling_nchw_sum
+// CHECK:         %[[ONES:.*]] = arith.constant dense<1.000000e+00> : tensor<1x1x4x4xf32>
+// CHECK:         %[[PADDED:.*]] = tensor.pad %[[ONES]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK:         %[[COUNT:.*]] = linalg.pooling_nchw_sum {{.*}} ins(%[[PADDED]], %{{.*}} : tensor<1x1x6x6xf32>, tensor<3x3xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[SUM]], %[[COUNT]] : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>)
+// CHECK:           arith.divf
+func.func @avg_pool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
+  %0 = cnn.pool avg %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x1x4x4xf32> -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @global_avg
+// CHECK:         linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+// CHECK:           arith.addf
+// CHECK:         arith.constant 6.250000e-02 : f32
+func.func @global_avg(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x1x1xf32> {
+  %0 = cnn.global_pool avg %x : tensor<2x3x4x4xf32> -> tensor<2x3x1x1xf32>
+  return %0 : tensor<2x3x1x1xf32>
+}

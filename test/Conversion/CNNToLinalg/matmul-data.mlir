@@ -1,0 +1,55 @@
+// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+
+// A Gemm: the transposed operand, the product, then alpha and the bias.
+// CHECK-LABEL: func.func @gemm
+// CHECK:         %[[T:.*]] = linalg.transpose ins(%arg1 : tensor<10x8xf32>) outs(%{{.*}} : tensor<8x10xf32>) permutation = [1, 0]
+// CHECK:         %[[P:.*]] = linalg.matmul ins(%arg0, %[[T]] : tensor<2x8xf32>, tensor<8x10xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[P]], %arg2 : tensor<2x10xf32>, tensor<10xf32>)
+// CHECK:           arith.mulf
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+func.func @gemm(%a: tensor<2x8xf32>, %b: tensor<10x8xf32>, %c: tensor<10xf32>) -> tensor<2x10xf32> {
+  %0 = cnn.matmul %a, %b, %c transpose_rhs {alpha = 2.0 : f32, beta = 0.5 : f32} : (tensor<2x8xf32>, tensor<10x8xf32>, tensor<10xf32>) -> tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_transpose_concat
+// CHECK:         %[[S:.*]] = arith.constant dense<[2, 12]> : tensor<2xindex>
+// CHECK:         %[[R:.*]] = tensor.reshape %arg0(%[[S]]) : (tensor<2x3x4xf32>, tensor<2xindex>) -> tensor<2x12xf32>
+// CHECK:         %[[T:.*]] = linalg.transpose ins(%[[R]] : tensor<2x12xf32>) outs(%{{.*}} : tensor<12x2xf32>) permutation = [1, 0]
+// CHECK:         tensor.concat dim(0) %[[T]], %[[T]] : (tensor<12x2xf32>, tensor<12x2xf32>) -> tensor<24x2xf32>
+func.func @reshape_transpose_concat(%x: tensor<2x3x4xf32>) -> tensor<24x2xf32> {
+  %0 = cnn.reshape %x : tensor<2x3x4xf32> -> tensor<2x12xf32>
+  %1 = cnn.transpose %0 permutation [1, 0] : tensor<2x12xf32> -> tensor<12x2xf32>
+  %2 = cnn.concat %1, %1 axis 0 : (tensor<12x2xf32>, tensor<12x2xf32>) -> tensor<24x2xf32>
+  return %2 : tensor<24x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax
+// CHECK:         linalg.softmax dimension(1) ins(%arg0 : tensor<2x10xf32>)
+func.func @softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+  %0 = cnn.softmax %x axis 1 : tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+// Inference batch normalization: (x - mean) / sqrt(var + eps) * scale + bias,
+// the parameters read along dimension 1.
+// CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @batch_norm
+// CHECK:         linalg.generic {indexing_maps = [#{{.*}}, #[[CH]], #[[CH]], #[[CH]], #[[CH]], #{{.*}}]
+// CHECK:           arith.subf
+// CHECK:           arith.constant 1.000000e-03 : f32
+// CHECK:           math.sqrt
+// CHECK:           arith.divf
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+func.func @batch_norm(%x: tensor<1x3x4x4xf32>, %c: tensor<3xf32>) -> tensor<1x3x4x4xf32> {
+  %0 = cnn.batch_norm %x, %c, %c, %c, %c {epsilon = 1.0e-3 : f32} : tensor<1x3x4x4xf32>, tensor<3xf32>
+  return %0 : tensor<1x3x4x4xf32>
+}
