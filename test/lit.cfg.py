@@ -18,6 +18,7 @@ config.substitutions.append(("%conformance_list", config.cnnc_conformance_list))
 config.substitutions.append(("%cnnc_src_root", config.cnnc_src_root))
 # Debian's Python, which has python3-onnx (not the python3 first on PATH).
 config.substitutions.append(("%onnx_python", "/usr/bin/python3"))
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

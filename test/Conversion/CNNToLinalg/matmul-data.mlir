@@ -29,8 +29,18 @@ func.func @reshape_transpose_concat(%x: tensor<2x3x4xf32>) -> tensor<24x2xf32> {
 
 // -----
 
+// Softmax: the maximum, exp(x - max), the sum, the quotient.
 // CHECK-LABEL: func.func @softmax
-// CHECK:         linalg.softmax dimension(1) ins(%arg0 : tensor<2x10xf32>)
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<2x10xf32>)
+// CHECK:           arith.maxnumf
+// CHECK:         linalg.generic
+// CHECK:           arith.subf
+// CHECK:           math.exp
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]}
+// CHECK:           arith.addf
+// CHECK:         linalg.generic
+// CHECK:           arith.divf
+// CHECK-NOT:     linalg.softmax
 func.func @softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
   %0 = cnn.softmax %x axis 1 : tensor<2x10xf32>
   return %0 : tensor<2x10xf32>

@@ -583,19 +583,27 @@ struct ConcatLowering : OpConversionPattern<cnn::ConcatOp> {
   }
 };
 
+/// linalg.softmax, decomposed at once into its reductions and elementwise
+/// steps (max, exp(x - max), sum, divide), which the rest of the pipeline
+/// tiles and vectorizes like any linalg.generic.
 struct SoftmaxLowering : OpConversionPattern<cnn::SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(cnn::SoftmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Value empty =
-        tensor::EmptyOp::create(rewriter, op.getLoc(), op.getType().getShape(),
-                                op.getType().getElementType());
-    rewriter.replaceOp(
-        op, linalg::SoftmaxOp::create(rewriter, op.getLoc(), op.getType(),
-                                      adaptor.getInput(), empty,
-                                      static_cast<int64_t>(op.getAxis()))
-                .getResult()[0]);
+    Value empty = tensor::EmptyOp::create(rewriter, op.getLoc(),
+                                          op.getType().getShape(),
+                                          op.getType().getElementType());
+    auto softmax = linalg::SoftmaxOp::create(
+        rewriter, op.getLoc(), op.getType(), adaptor.getInput(), empty,
+        static_cast<int64_t>(op.getAxis()));
+    FailureOr<SmallVector<Value>> steps =
+        cast<linalg::AggregatedOpInterface>(softmax.getOperation())
+            .decomposeOperation(rewriter);
+    if (failed(steps))
+      return rewriter.notifyMatchFailure(op, "softmax does not decompose");
+    rewriter.eraseOp(softmax);
+    rewriter.replaceOp(op, steps->front());
     return success();
   }
 };
