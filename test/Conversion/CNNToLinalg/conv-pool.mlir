@@ -65,3 +65,28 @@ func.func @global_avg(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x1x1xf32> {
   %0 = cnn.global_pool avg %x : tensor<2x3x4x4xf32> -> tensor<2x3x1x1xf32>
   return %0 : tensor<2x3x1x1xf32>
 }
+
+// -----
+
+// Grouped (here depthwise): channels split into [groups, C/groups].
+// CHECK-LABEL: func.func @depthwise
+// CHECK:         %[[X:.*]] = tensor.expand_shape %arg0 {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 4, 1, 8, 8] : tensor<1x4x8x8xf32> into tensor<1x4x1x8x8xf32>
+// CHECK:         %[[W:.*]] = tensor.expand_shape %arg1 {{\[}}[0, 1], [2], [3], [4]] output_shape [4, 1, 1, 3, 3] : tensor<4x1x3x3xf32> into tensor<4x1x1x3x3xf32>
+// CHECK:         %[[C:.*]] = linalg.conv_2d_ngchw_gfchw {{.*}} ins(%[[X]], %[[W]] : tensor<1x4x1x8x8xf32>, tensor<4x1x1x3x3xf32>)
+// CHECK:         tensor.collapse_shape %[[C]] {{\[}}[0], [1, 2], [3], [4]] : tensor<1x4x1x6x6xf32> into tensor<1x4x6x6xf32>
+func.func @depthwise(%x: tensor<1x4x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 4 : (tensor<1x4x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// 1-D windows are 2-D ones of height 1.
+// CHECK-LABEL: func.func @pool_1d
+// CHECK:         %[[R:.*]] = tensor.reshape %arg0({{.*}}) : (tensor<1x3x32xf32>, tensor<4xindex>) -> tensor<1x3x1x32xf32>
+// CHECK:         %[[P:.*]] = linalg.pooling_nchw_max {{.*}} ins(%[[R]], %{{.*}} : tensor<1x3x1x32xf32>, tensor<1x2xf32>)
+// CHECK:         tensor.reshape %[[P]]({{.*}}) : (tensor<1x3x1x31xf32>, tensor<3xindex>) -> tensor<1x3x31xf32>
+func.func @pool_1d(%x: tensor<1x3x32xf32>) -> tensor<1x3x31xf32> {
+  %0 = cnn.pool max %x kernel [2] strides [1] pads [0, 0] dilations [1] : tensor<1x3x32xf32> -> tensor<1x3x31xf32>
+  return %0 : tensor<1x3x31xf32>
+}

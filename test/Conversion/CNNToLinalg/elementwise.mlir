@@ -87,3 +87,15 @@ func.func @constant() -> tensor<3xf32> {
     }
   }
 #-}
+
+// -----
+
+// CHECK-LABEL: func.func @prelu
+// CHECK:         linalg.generic {{.*}} ins(%arg0, %arg1 : tensor<2x3x4xf32>, tensor<3x1xf32>)
+// CHECK:           arith.cmpf olt
+// CHECK:           arith.mulf
+// CHECK:           arith.select
+func.func @prelu(%x: tensor<2x3x4xf32>, %s: tensor<3x1xf32>) -> tensor<2x3x4xf32> {
+  %0 = cnn.prelu %x, %s : tensor<2x3x4xf32>, tensor<3x1xf32>
+  return %0 : tensor<2x3x4xf32>
+}

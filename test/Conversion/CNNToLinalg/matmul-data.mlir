@@ -63,3 +63,29 @@ func.func @batch_norm(%x: tensor<1x3x4x4xf32>, %c: tensor<3xf32>) -> tensor<1x3x
   %0 = cnn.batch_norm %x, %c, %c, %c, %c {epsilon = 1.0e-3 : f32} : tensor<1x3x4x4xf32>, tensor<3xf32>
   return %0 : tensor<1x3x4x4xf32>
 }
+
+// -----
+
+// log_softmax: (x - max) - log(sum(exp(x - max))).
+// CHECK-LABEL: func.func @log_softmax
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]}
+// CHECK:           arith.maximumf
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]}
+// CHECK:           math.exp
+// CHECK:         linalg.generic
+// CHECK:           math.log
+func.func @log_softmax(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = cnn.log_softmax %x axis 0 : tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @pad
+// CHECK:         %[[V:.*]] = arith.constant 2.500000e+00 : f32
+// CHECK:         tensor.pad %arg0 low[0, 1] high[2, 0]
+// CHECK:           tensor.yield %[[V]]
+func.func @pad(%x: tensor<2x3xf32>) -> tensor<4x4xf32> {
+  %0 = cnn.pad constant %x pads [0, 1, 2, 0] {value = 2.5 : f32} : tensor<2x3xf32> -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}

@@ -265,6 +265,29 @@ struct BinaryLowering : OpConversionPattern<cnn::BinaryOp> {
   }
 };
 
+struct PReluLowering : OpConversionPattern<cnn::PReluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::PReluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, elementwise(
+                rewriter, op.getLoc(), op.getType(),
+                {adaptor.getInput(), adaptor.getSlope()},
+                [](OpBuilder &b, Location loc, ValueRange args) {
+                  Value zero = floatConstant(b, loc, args[0].getType(), 0.0);
+                  Value negative = arith::CmpFOp::create(
+                      b, loc, arith::CmpFPredicate::OLT, args[0], zero);
+                  return arith::SelectOp::create(
+                             b, loc, negative,
+                             arith::MulFOp::create(b, loc, args[0], args[1]),
+                             args[0])
+                      .getResult();
+                }));
+    return success();
+  }
+};
+
 struct ConstantLowering : OpConversionPattern<cnn::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -311,32 +334,106 @@ void splitPads(ArrayRef<int64_t> pads, int64_t rank, SmallVector<int64_t> &low,
   }
 }
 
+/// [N, C, W...] -> [N, C, 1, W...]: a 1-D window op as a 2-D one of height 1.
+SmallVector<int64_t> withUnitHeight(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> result(shape.take_front(2));
+  result.push_back(1);
+  llvm::append_range(result, shape.drop_front(2));
+  return result;
+}
+
+/// The 2-D strides, dilations or kernel of a 1-D window: 1 along the height.
+SmallVector<int64_t> prependOne(ArrayRef<int64_t> values) {
+  SmallVector<int64_t> result{1};
+  llvm::append_range(result, values);
+  return result;
+}
+
+Value unitHeight(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return cnn::ReshapeOp::create(
+      b, loc, type.clone(withUnitHeight(type.getShape())), value);
+}
+
 struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
-  using OpConversionPattern::OpConversionPattern;
+  // 1-D ops are rewritten into 2-D ones of the same kind, once.
+  explicit ConvLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
+    setHasBoundedRewriteRecursion();
+  }
   LogicalResult
   matchAndRewrite(cnn::ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     int64_t rank = inputType.getRank();
-    if (rank != 4 || op.getGroups() != 1)
+    if (rank == 3) {
+      // A 1-D convolution is a 2-D one of height 1, lowered in turn.
+      ArrayRef<int64_t> pads = op.getPads();
+      Value conv = cnn::ConvOp::create(
+          rewriter, loc,
+          op.getType().clone(withUnitHeight(op.getType().getShape())),
+          unitHeight(rewriter, loc, adaptor.getInput()),
+          unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
+          prependOne(op.getStrides()),
+          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getDilations()), op.getGroups());
+      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
+      return success();
+    }
+    if (rank != 4)
       return rewriter.notifyMatchFailure(
-          op, "only 2-D convolutions without groups are lowered yet");
+          op, "3-D convolutions are not lowered yet");
     SmallVector<int64_t> low, high;
     splitPads(op.getPads(), rank, low, high);
     Value input = padWith(rewriter, loc, adaptor.getInput(), low, high, 0.0);
     Value init = accumulator(rewriter, loc, op.getType(), adaptor.getBias());
-    auto conv = linalg::Conv2DNchwFchwOp::create(
-        rewriter, loc, op.getType(), ValueRange{input, adaptor.getWeight()},
-        init, rewriter.getI64TensorAttr(op.getStrides()),
-        rewriter.getI64TensorAttr(op.getDilations()));
-    rewriter.replaceOp(op, conv.getResult(0));
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
+    int64_t groups = op.getGroups();
+    if (groups == 1) {
+      rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
+                                 rewriter, loc, op.getType(),
+                                 ValueRange{input, adaptor.getWeight()}, init,
+                                 strides, dilations)
+                                 .getResult(0));
+      return success();
+    }
+    // Grouped: the channels split into [G, C/G], the weight's output
+    // channels into [G, F/G].
+    auto expand = [&](Value value, int64_t dim) -> Value {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[dim] /= groups;
+      shape.insert(shape.begin() + dim, groups);
+      SmallVector<ReassociationIndices> reassociation;
+      for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+        if (d < dim)
+          reassociation.push_back({d});
+        else if (d == dim)
+          reassociation.push_back({d, d + 1});
+        else
+          reassociation.push_back({d + 1});
+      }
+      return tensor::ExpandShapeOp::create(rewriter, loc, type.clone(shape),
+                                           value, reassociation);
+    };
+    Value groupedInit = expand(init, 1);
+    auto conv = linalg::Conv2DNgchwGfchwOp::create(
+        rewriter, loc, groupedInit.getType(),
+        ValueRange{expand(input, 1), expand(adaptor.getWeight(), 0)},
+        groupedInit, strides, dilations);
+    SmallVector<ReassociationIndices> collapse{{0}, {1, 2}, {3}, {4}};
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, op.getType(), conv.getResult(0), collapse);
     return success();
   }
 };
 
 struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+  // 1-D ops are rewritten into 2-D ones of the same kind, once.
+  explicit PoolLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
+    setHasBoundedRewriteRecursion();
+  }
   LogicalResult
   matchAndRewrite(cnn::PoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -344,8 +441,23 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     RankedTensorType resultType = op.getType();
     int64_t rank = inputType.getRank();
+    if (rank == 3) {
+      // A 1-D pool is a 2-D one of height 1, lowered in turn.
+      ArrayRef<int64_t> pads = op.getPads();
+      Value pool = cnn::PoolOp::create(
+          rewriter, loc,
+          resultType.clone(withUnitHeight(resultType.getShape())), op.getKind(),
+          unitHeight(rewriter, loc, adaptor.getInput()),
+          prependOne(op.getKernel()), prependOne(op.getStrides()),
+          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getDilations()), op.getCeilMode(),
+          op.getCountIncludePad());
+      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, pool);
+      return success();
+    }
     if (rank != 4)
-      return rewriter.notifyMatchFailure(op, "only 2-D pooling is lowered yet");
+      return rewriter.notifyMatchFailure(op, "3-D pooling is not lowered yet");
+
     Type element = inputType.getElementType();
     bool isMax = op.getKind() == cnn::PoolKind::Max;
     SmallVector<int64_t> low, high;
@@ -591,9 +703,9 @@ struct SoftmaxLowering : OpConversionPattern<cnn::SoftmaxOp> {
   LogicalResult
   matchAndRewrite(cnn::SoftmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Value empty = tensor::EmptyOp::create(rewriter, op.getLoc(),
-                                          op.getType().getShape(),
-                                          op.getType().getElementType());
+    Value empty =
+        tensor::EmptyOp::create(rewriter, op.getLoc(), op.getType().getShape(),
+                                op.getType().getElementType());
     auto softmax = linalg::SoftmaxOp::create(
         rewriter, op.getLoc(), op.getType(), adaptor.getInput(), empty,
         static_cast<int64_t>(op.getAxis()));
@@ -604,6 +716,98 @@ struct SoftmaxLowering : OpConversionPattern<cnn::SoftmaxOp> {
       return rewriter.notifyMatchFailure(op, "softmax does not decompose");
     rewriter.eraseOp(softmax);
     rewriter.replaceOp(op, steps->front());
+    return success();
+  }
+};
+
+/// log_softmax(x) along the axis, computed stably as
+/// (x - max) - log(sum(exp(x - max))).
+struct LogSoftmaxLowering : OpConversionPattern<cnn::LogSoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::LogSoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    MLIRContext *ctx = rewriter.getContext();
+    // The reductions keep the axis with size 1.
+    SmallVector<int64_t> reducedShape(type.getShape());
+    reducedShape[axis] = 1;
+    auto reducedType = type.clone(reducedShape);
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(d == axis ? getAffineConstantExpr(0, ctx)
+                                : getAffineDimExpr(d, ctx));
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap reduced = AffineMap::get(rank, 0, exprs, ctx);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[axis] = utils::IteratorType::reduction;
+    // max(x), or with `max` given, sum(exp(x - max)).
+    auto reduce = [&](Value input, Value max) -> Value {
+      double initial = max ? 0.0 : -std::numeric_limits<double>::infinity();
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, reducedShape, element);
+      Value init = linalg::FillOp::create(
+                       rewriter, loc,
+                       floatConstant(rewriter, loc, element, initial), empty)
+                       .getResult(0);
+      SmallVector<Value> inputs{input};
+      SmallVector<AffineMap> maps{identity};
+      if (max) {
+        inputs.push_back(max);
+        maps.push_back(reduced);
+      }
+      maps.push_back(reduced);
+      return linalg::GenericOp::create(
+                 rewriter, loc, reducedType, inputs, init, maps, iterators,
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   Value combined;
+                   if (max) {
+                     Value shifted =
+                         arith::SubFOp::create(b, l, args[0], args[1]);
+                     combined = arith::AddFOp::create(
+                         b, l, math::ExpOp::create(b, l, shifted), args[2]);
+                   } else {
+                     combined =
+                         arith::MaximumFOp::create(b, l, args[0], args[1]);
+                   }
+                   linalg::YieldOp::create(b, l, combined);
+                 })
+          .getResult(0);
+    };
+    Value input = adaptor.getInput();
+    Value max = reduce(input, Value());
+    Value sum = reduce(input, max);
+    rewriter.replaceOp(
+        op, elementwise(rewriter, loc, type, {input, max, sum},
+                        [](OpBuilder &b, Location l, ValueRange args) {
+                          Value shifted =
+                              arith::SubFOp::create(b, l, args[0], args[1]);
+                          return arith::SubFOp::create(
+                                     b, l, shifted,
+                                     math::LogOp::create(b, l, args[2]))
+                              .getResult();
+                        }));
+    return success();
+  }
+};
+
+struct PadLowering : OpConversionPattern<cnn::PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getMode() != cnn::PadMode::Constant)
+      return rewriter.notifyMatchFailure(
+          op, "reflect and edge padding are not lowered yet");
+    int64_t rank = op.getType().getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    rewriter.replaceOp(op, padWith(rewriter, op.getLoc(), adaptor.getInput(),
+                                   pads.take_front(rank), pads.drop_front(rank),
+                                   op.getValue().convertToDouble()));
     return success();
   }
 };
@@ -661,19 +865,20 @@ struct ConvertCNNToLinalgPass
                            math::MathDialect, tensor::TensorDialect>();
     target.addIllegalDialect<cnn::CNNDialect>();
     RewritePatternSet patterns(ctx);
-    patterns
-        .add<ActivationLowering, BatchNormLowering, BinaryLowering,
-             ConcatLowering, ConstantLowering, ConvLowering, GlobalPoolLowering,
-             MatmulLowering, PoolLowering, ReshapeLowering, SoftmaxLowering,
-             TransposeLowering, UnaryLowering>(ctx);
+    patterns.add<ActivationLowering, BatchNormLowering, BinaryLowering,
+                 ConcatLowering, ConstantLowering, ConvLowering,
+                 GlobalPoolLowering, LogSoftmaxLowering, MatmulLowering,
+                 PadLowering, PoolLowering, PReluLowering, ReshapeLowering,
+                 SoftmaxLowering, TransposeLowering, UnaryLowering>(ctx);
     // Name every op that has no lowering, rather than the first.
     bool missing = false;
     getOperation().walk([&](Operation *op) {
       if (op->getDialect() && isa<cnn::CNNDialect>(op->getDialect()) &&
           !isa<cnn::ActivationOp, cnn::BatchNormOp, cnn::BinaryOp,
                cnn::ConcatOp, cnn::ConstantOp, cnn::ConvOp, cnn::GlobalPoolOp,
-               cnn::MatmulOp, cnn::PoolOp, cnn::ReshapeOp, cnn::SoftmaxOp,
-               cnn::TransposeOp, cnn::UnaryOp>(op)) {
+               cnn::LogSoftmaxOp, cnn::MatmulOp, cnn::PadOp, cnn::PoolOp,
+               cnn::PReluOp, cnn::ReshapeOp, cnn::SoftmaxOp, cnn::TransposeOp,
+               cnn::UnaryOp>(op)) {
         op->emitError() << "'" << op->getName()
                         << "' has no lowering to linalg yet";
         missing = true;
