@@ -90,3 +90,20 @@ func.func @pool_1d(%x: tensor<1x3x32xf32>) -> tensor<1x3x31xf32> {
   %0 = cnn.pool max %x kernel [2] strides [1] pads [0, 0] dilations [1] : tensor<1x3x32xf32> -> tensor<1x3x31xf32>
   return %0 : tensor<1x3x31xf32>
 }
+
+// -----
+
+// A transposed convolution: the input spread by the strides into zeros,
+// padded by the kernel's reach less the pads, convolved with the kernel
+// flipped and its channels swapped.
+// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 2, -d3 + 2)>
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK:         %[[Z:.*]] = linalg.fill {{.*}} -> tensor<1x1x5x5xf32>
+// CHECK:         %[[S:.*]] = tensor.insert_slice %arg0 into %[[Z]][0, 0, 0, 0] [1, 1, 3, 3] [1, 1, 2, 2] : tensor<1x1x3x3xf32> into tensor<1x1x5x5xf32>
+// CHECK:         %[[P:.*]] = tensor.pad %[[S]] low[0, 0, 2, 2] high[0, 0, 3, 3]
+// CHECK:         %[[W:.*]] = linalg.generic {indexing_maps = [#[[FLIP]], #{{.*}}]{{.*}} ins(%arg1 : tensor<1x2x3x3xf32>) outs(%{{.*}} : tensor<2x1x3x3xf32>)
+// CHECK:         linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[P]], %[[W]] : tensor<1x1x10x10xf32>, tensor<2x1x3x3xf32>) {{.*}} -> tensor<1x2x8x8xf32>
+func.func @conv_transpose(%x: tensor<1x1x3x3xf32>, %w: tensor<1x2x3x3xf32>) -> tensor<1x2x8x8xf32> {
+  %0 = cnn.conv_transpose %x, %w strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] output_padding [1, 1] groups 1 : (tensor<1x1x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x8x8xf32>
+  return %0 : tensor<1x2x8x8xf32>
+}

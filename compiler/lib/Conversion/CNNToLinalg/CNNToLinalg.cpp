@@ -429,6 +429,118 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
   }
 };
 
+/// A transposed convolution as a direct one: the input spread out by the
+/// stride (zeros in between), padded by the kernel's reach minus the pads
+/// (cropped where that is negative), convolved with the kernel flipped in
+/// space and with its channel dimensions swapped.
+struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
+  explicit ConvTransposeLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
+    setHasBoundedRewriteRecursion();
+  }
+  LogicalResult
+  matchAndRewrite(cnn::ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+    RankedTensorType resultType = op.getType();
+    int64_t rank = inputType.getRank();
+    if (rank == 3) {
+      ArrayRef<int64_t> pads = op.getPads();
+      Value conv = cnn::ConvTransposeOp::create(
+          rewriter, loc,
+          resultType.clone(withUnitHeight(resultType.getShape())),
+          unitHeight(rewriter, loc, adaptor.getInput()),
+          unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
+          prependOne(op.getStrides()),
+          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getDilations()), prependOne(op.getOutputPadding()),
+          op.getGroups());
+      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, conv);
+      return success();
+    }
+    if (rank != 4 || op.getGroups() != 1)
+      return rewriter.notifyMatchFailure(
+          op, "only 1-D and 2-D transposed convolutions without groups are "
+              "lowered yet");
+    Type element = inputType.getElementType();
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    ArrayRef<int64_t> pads = op.getPads(),
+                      outputPadding = op.getOutputPadding();
+
+    // The input spread out by the strides.
+    SmallVector<int64_t> spread(inputType.getShape());
+    for (int64_t i = 0; i < 2; ++i)
+      spread[i + 2] = (spread[i + 2] - 1) * strides[i] + 1;
+    Value zeros =
+        linalg::FillOp::create(
+            rewriter, loc, floatConstant(rewriter, loc, element, 0.0),
+            ValueRange{tensor::EmptyOp::create(rewriter, loc, spread, element)})
+            .getResult(0);
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes, steps;
+    for (int64_t d = 0; d < rank; ++d) {
+      sizes.push_back(rewriter.getIndexAttr(inputType.getDimSize(d)));
+      steps.push_back(rewriter.getIndexAttr(d < 2 ? 1 : strides[d - 2]));
+    }
+    Value input = tensor::InsertSliceOp::create(
+        rewriter, loc, adaptor.getInput(), zeros, offsets, sizes, steps);
+
+    // Pad by the kernel's reach less the pads; crop where that is negative.
+    SmallVector<int64_t> low(rank, 0), high(rank, 0), cropLow(rank, 0),
+        cropHigh(rank, 0);
+    for (int64_t i = 0; i < 2; ++i) {
+      int64_t reach = dilations[i] * (weightType.getDimSize(i + 2) - 1);
+      int64_t before = reach - pads[i];
+      int64_t after = reach - pads[i + 2] + outputPadding[i];
+      (before >= 0 ? low[i + 2] : cropLow[i + 2]) = std::abs(before);
+      (after >= 0 ? high[i + 2] : cropHigh[i + 2]) = std::abs(after);
+    }
+    input = padWith(rewriter, loc, input, low, high, 0.0);
+    if (llvm::any_of(cropLow, [](int64_t v) { return v != 0; }) ||
+        llvm::any_of(cropHigh, [](int64_t v) { return v != 0; })) {
+      auto type = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> cropOffsets, cropSizes;
+      for (int64_t d = 0; d < rank; ++d) {
+        cropOffsets.push_back(rewriter.getIndexAttr(cropLow[d]));
+        cropSizes.push_back(rewriter.getIndexAttr(type.getDimSize(d) -
+                                                  cropLow[d] - cropHigh[d]));
+      }
+      SmallVector<OpFoldResult> ones(rank, rewriter.getIndexAttr(1));
+      input = tensor::ExtractSliceOp::create(rewriter, loc, input, cropOffsets,
+                                             cropSizes, ones);
+    }
+
+    // The kernel [Ci, Co, kh, kw] -> [Co, Ci, kh, kw], flipped in space.
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
+    AffineExpr o = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx),
+               y = getAffineDimExpr(2, ctx), x = getAffineDimExpr(3, ctx);
+    AffineMap read = AffineMap::get(4, 0, {i, o, kh - 1 - y, kw - 1 - x}, ctx);
+    auto flippedType = RankedTensorType::get(
+        {weightType.getDimSize(1), weightType.getDimSize(0), kh, kw}, element);
+    Value flipped =
+        linalg::GenericOp::create(
+            rewriter, loc, flippedType, adaptor.getWeight(),
+            ValueRange{tensor::EmptyOp::create(
+                rewriter, loc, flippedType.getShape(), element)},
+            ArrayRef<AffineMap>{read, rewriter.getMultiDimIdentityMap(4)},
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    Value init = accumulator(rewriter, loc, resultType, adaptor.getBias());
+    rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
+                               rewriter, loc, resultType,
+                               ValueRange{input, flipped}, init,
+                               rewriter.getI64TensorAttr({1, 1}),
+                               rewriter.getI64TensorAttr(dilations))
+                               .getResult(0));
+    return success();
+  }
+};
+
 struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
   // 1-D ops are rewritten into 2-D ones of the same kind, once.
   explicit PoolLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
@@ -594,30 +706,67 @@ struct MatmulLowering : OpConversionPattern<cnn::MatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
-    if (resultType.getRank() != 2)
-      return rewriter.notifyMatchFailure(op,
-                                         "only rank-2 matmuls are lowered yet");
+    int64_t rank = resultType.getRank();
     Type element = resultType.getElementType();
-    auto transposed = [&](Value v, bool transpose) -> Value {
+    // Leading (batch) dimensions: collapsed into one for linalg.batch_matmul.
+    // Operands whose batch dimensions broadcast are not lowered yet.
+    ArrayRef<int64_t> batch = resultType.getShape().drop_back(2);
+    for (Value operand : {op.getLhs(), op.getRhs()})
+      if (cast<RankedTensorType>(operand.getType()).getShape().drop_back(2) !=
+          batch)
+        return rewriter.notifyMatchFailure(
+            op, "matmuls with broadcast batch dimensions are not lowered yet");
+    int64_t batchSize = 1;
+    for (int64_t d : batch)
+      batchSize *= d;
+    SmallVector<ReassociationIndices> toRank3;
+    if (rank > 2) {
+      ReassociationIndices leading;
+      for (int64_t d = 0; d < rank - 2; ++d)
+        leading.push_back(d);
+      toRank3 = {leading, {rank - 2}, {rank - 1}};
+    }
+    auto prepare = [&](Value v, bool transpose) -> Value {
+      auto type = cast<RankedTensorType>(v.getType());
+      int64_t rows = type.getDimSize(rank - 2),
+              columns = type.getDimSize(rank - 1);
+      if (rank > 2)
+        v = tensor::CollapseShapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get({batchSize, rows, columns}, element), v,
+            toRank3);
       if (!transpose)
         return v;
-      auto type = cast<RankedTensorType>(v.getType());
-      Value empty = tensor::EmptyOp::create(
-          rewriter, loc, {type.getDimSize(1), type.getDimSize(0)}, element);
-      return linalg::TransposeOp::create(rewriter, loc, v, empty,
-                                         ArrayRef<int64_t>{1, 0})
+      SmallVector<int64_t> shape{columns, rows};
+      SmallVector<int64_t> permutation{1, 0};
+      if (rank > 2) {
+        shape.insert(shape.begin(), batchSize);
+        permutation = {0, 2, 1};
+      }
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, element);
+      return linalg::TransposeOp::create(rewriter, loc, v, empty, permutation)
           .getResult()[0];
     };
-    Value lhs = transposed(adaptor.getLhs(), op.getTransposeLhs());
-    Value rhs = transposed(adaptor.getRhs(), op.getTransposeRhs());
-    Value empty =
-        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), element);
+    Value lhs = prepare(adaptor.getLhs(), op.getTransposeLhs());
+    Value rhs = prepare(adaptor.getRhs(), op.getTransposeRhs());
+    SmallVector<int64_t> productShape(resultType.getShape().take_back(2));
+    if (rank > 2)
+      productShape.insert(productShape.begin(), batchSize);
+    auto productType = RankedTensorType::get(productShape, element);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, productShape, element);
     Value zero = floatConstant(rewriter, loc, element, 0.0);
     Value init =
         linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
-    Value product = linalg::MatmulOp::create(rewriter, loc, resultType,
-                                             ValueRange{lhs, rhs}, init)
-                        .getResult(0);
+    Value product =
+        rank > 2 ? linalg::BatchMatmulOp::create(rewriter, loc, productType,
+                                                 ValueRange{lhs, rhs}, init)
+                       .getResult(0)
+                 : linalg::MatmulOp::create(rewriter, loc, productType,
+                                            ValueRange{lhs, rhs}, init)
+                       .getResult(0);
+    if (rank > 2)
+      product = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
+                                              product, toRank3);
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
     Value bias = adaptor.getBias();
@@ -867,18 +1016,20 @@ struct ConvertCNNToLinalgPass
     RewritePatternSet patterns(ctx);
     patterns.add<ActivationLowering, BatchNormLowering, BinaryLowering,
                  ConcatLowering, ConstantLowering, ConvLowering,
-                 GlobalPoolLowering, LogSoftmaxLowering, MatmulLowering,
-                 PadLowering, PoolLowering, PReluLowering, ReshapeLowering,
-                 SoftmaxLowering, TransposeLowering, UnaryLowering>(ctx);
+                 ConvTransposeLowering, GlobalPoolLowering, LogSoftmaxLowering,
+                 MatmulLowering, PadLowering, PoolLowering, PReluLowering,
+                 ReshapeLowering, SoftmaxLowering, TransposeLowering,
+                 UnaryLowering>(ctx);
     // Name every op that has no lowering, rather than the first.
     bool missing = false;
     getOperation().walk([&](Operation *op) {
       if (op->getDialect() && isa<cnn::CNNDialect>(op->getDialect()) &&
           !isa<cnn::ActivationOp, cnn::BatchNormOp, cnn::BinaryOp,
-               cnn::ConcatOp, cnn::ConstantOp, cnn::ConvOp, cnn::GlobalPoolOp,
-               cnn::LogSoftmaxOp, cnn::MatmulOp, cnn::PadOp, cnn::PoolOp,
-               cnn::PReluOp, cnn::ReshapeOp, cnn::SoftmaxOp, cnn::TransposeOp,
-               cnn::UnaryOp>(op)) {
+               cnn::ConcatOp, cnn::ConstantOp, cnn::ConvOp,
+               cnn::ConvTransposeOp, cnn::GlobalPoolOp, cnn::LogSoftmaxOp,
+               cnn::MatmulOp, cnn::PadOp, cnn::PoolOp, cnn::PReluOp,
+               cnn::ReshapeOp, cnn::SoftmaxOp, cnn::TransposeOp, cnn::UnaryOp>(
+              op)) {
         op->emitError() << "'" << op->getName()
                         << "' has no lowering to linalg yet";
         missing = true;
