@@ -1,0 +1,29 @@
+// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+
+// Instance norm: the spatial mean, the centered values, their mean square,
+// then the normalization with the [C] parameters reshaped to [C, 1, 1].
+// CHECK-LABEL: func.func @instance_norm
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%arg0 : tensor<2x3x4x4xf32>) outs(%{{.*}} : tensor<2x3x1x1xf32>)
+// CHECK:         arith.constant 6.250000e-02 : f32
+// CHECK:         %[[CENTERED:.*]] = linalg.generic
+// CHECK:           arith.subf
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[CENTERED]] : tensor<2x3x4x4xf32>)
+// CHECK:         tensor.reshape %arg1({{.*}}) : (tensor<3xf32>, tensor<3xindex>) -> tensor<3x1x1xf32>
+// CHECK:         math.sqrt
+func.func @instance_norm(%x: tensor<2x3x4x4xf32>, %c: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
+  %0 = cnn.instance_norm %x, %c, %c {epsilon = 1.0e-3 : f32} : tensor<2x3x4x4xf32>, tensor<3xf32>
+  return %0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// LRN: the squares padded along the channels, summed over a window loop.
+// CHECK-DAG: #[[READ:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 + d4, d2, d3)>
+// CHECK-LABEL: func.func @lrn
+// CHECK:         tensor.pad %{{.*}} low[0, 2, 0, 0] high[0, 2, 0, 0]
+// CHECK:         linalg.generic {indexing_maps = [#[[READ]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK:         math.powf
+func.func @lrn(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = cnn.lrn %x {size = 5 : i64} : tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}
