@@ -27,3 +27,20 @@ func.func @lrn(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
   %0 = cnn.lrn %x {size = 5 : i64} : tensor<1x8x4x4xf32>
   return %0 : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// Resize: a generic without inputs that maps each output index to the input
+// and reads it with tensor.extract; linear interpolates four neighbours.
+// CHECK-LABEL: func.func @resize
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x8x8xf32>)
+// CHECK:           linalg.index 2
+// CHECK:           math.floor
+// CHECK:           tensor.extract %arg0
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x8x8xf32>)
+// CHECK-COUNT-4:   tensor.extract %arg0
+func.func @resize(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) {
+  %0 = cnn.resize nearest %x scales [1.0, 1.0, 2.0, 2.0] coordinate_mode asymmetric nearest_mode floor : tensor<1x2x4x4xf32> -> tensor<1x2x8x8xf32>
+  %1 = cnn.resize linear %x scales [1.0, 1.0, 2.0, 2.0] coordinate_mode half_pixel nearest_mode floor : tensor<1x2x4x4xf32> -> tensor<1x2x8x8xf32>
+  return %0, %1 : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>
+}
