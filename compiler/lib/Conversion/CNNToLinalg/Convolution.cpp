@@ -1,0 +1,206 @@
+//===- Convolution.cpp - convolution and transposed convolution -----------===//
+
+#include "StructuredBuilders.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace {
+
+struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
+  // 1-D ops are rewritten into 2-D ones of the same kind, once.
+  explicit ConvLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
+    setHasBoundedRewriteRecursion();
+  }
+  LogicalResult
+  matchAndRewrite(cnn::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t rank = inputType.getRank();
+    if (rank == 3) {
+      // A 1-D convolution is a 2-D one of height 1, lowered in turn.
+      ArrayRef<int64_t> pads = op.getPads();
+      Value conv = cnn::ConvOp::create(
+          rewriter, loc,
+          op.getType().clone(withUnitHeight(op.getType().getShape())),
+          unitHeight(rewriter, loc, adaptor.getInput()),
+          unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
+          prependOne(op.getStrides()),
+          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getDilations()), op.getGroups());
+      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
+      return success();
+    }
+    if (rank != 4)
+      return rewriter.notifyMatchFailure(
+          op, "3-D convolutions are not lowered yet");
+    SmallVector<int64_t> low, high;
+    splitPads(op.getPads(), rank, low, high);
+    Value input = padWith(rewriter, loc, adaptor.getInput(), low, high, 0.0);
+    Value init = accumulator(rewriter, loc, op.getType(), adaptor.getBias());
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
+    int64_t groups = op.getGroups();
+    if (groups == 1) {
+      rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
+                                 rewriter, loc, op.getType(),
+                                 ValueRange{input, adaptor.getWeight()}, init,
+                                 strides, dilations)
+                                 .getResult(0));
+      return success();
+    }
+    // Grouped: the channels split into [G, C/G], the weight's output
+    // channels into [G, F/G].
+    auto expand = [&](Value value, int64_t dim) -> Value {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[dim] /= groups;
+      shape.insert(shape.begin() + dim, groups);
+      SmallVector<ReassociationIndices> reassociation;
+      for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+        if (d < dim)
+          reassociation.push_back({d});
+        else if (d == dim)
+          reassociation.push_back({d, d + 1});
+        else
+          reassociation.push_back({d + 1});
+      }
+      return tensor::ExpandShapeOp::create(rewriter, loc, type.clone(shape),
+                                           value, reassociation);
+    };
+    Value groupedInit = expand(init, 1);
+    auto conv = linalg::Conv2DNgchwGfchwOp::create(
+        rewriter, loc, groupedInit.getType(),
+        ValueRange{expand(input, 1), expand(adaptor.getWeight(), 0)},
+        groupedInit, strides, dilations);
+    SmallVector<ReassociationIndices> collapse{{0}, {1, 2}, {3}, {4}};
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, op.getType(), conv.getResult(0), collapse);
+    return success();
+  }
+};
+
+/// A transposed convolution as a direct one: the input spread out by the
+/// stride (zeros in between), padded by the kernel's reach minus the pads
+/// (cropped where that is negative), convolved with the kernel flipped in
+/// space and with its channel dimensions swapped.
+struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
+  explicit ConvTransposeLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
+    setHasBoundedRewriteRecursion();
+  }
+  LogicalResult
+  matchAndRewrite(cnn::ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+    RankedTensorType resultType = op.getType();
+    int64_t rank = inputType.getRank();
+    if (rank == 3) {
+      ArrayRef<int64_t> pads = op.getPads();
+      Value conv = cnn::ConvTransposeOp::create(
+          rewriter, loc,
+          resultType.clone(withUnitHeight(resultType.getShape())),
+          unitHeight(rewriter, loc, adaptor.getInput()),
+          unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
+          prependOne(op.getStrides()),
+          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getDilations()), prependOne(op.getOutputPadding()),
+          op.getGroups());
+      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, conv);
+      return success();
+    }
+    if (rank != 4 || op.getGroups() != 1)
+      return rewriter.notifyMatchFailure(
+          op, "only 1-D and 2-D transposed convolutions without groups are "
+              "lowered yet");
+    Type element = inputType.getElementType();
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    ArrayRef<int64_t> pads = op.getPads(),
+                      outputPadding = op.getOutputPadding();
+
+    // The input spread out by the strides.
+    SmallVector<int64_t> spread(inputType.getShape());
+    for (int64_t i = 0; i < 2; ++i)
+      spread[i + 2] = (spread[i + 2] - 1) * strides[i] + 1;
+    Value zeros =
+        linalg::FillOp::create(
+            rewriter, loc, floatConstant(rewriter, loc, element, 0.0),
+            ValueRange{tensor::EmptyOp::create(rewriter, loc, spread, element)})
+            .getResult(0);
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes, steps;
+    for (int64_t d = 0; d < rank; ++d) {
+      sizes.push_back(rewriter.getIndexAttr(inputType.getDimSize(d)));
+      steps.push_back(rewriter.getIndexAttr(d < 2 ? 1 : strides[d - 2]));
+    }
+    Value input = tensor::InsertSliceOp::create(
+        rewriter, loc, adaptor.getInput(), zeros, offsets, sizes, steps);
+
+    // Pad by the kernel's reach less the pads; crop where that is negative.
+    SmallVector<int64_t> low(rank, 0), high(rank, 0), cropLow(rank, 0),
+        cropHigh(rank, 0);
+    for (int64_t i = 0; i < 2; ++i) {
+      int64_t reach = dilations[i] * (weightType.getDimSize(i + 2) - 1);
+      int64_t before = reach - pads[i];
+      int64_t after = reach - pads[i + 2] + outputPadding[i];
+      (before >= 0 ? low[i + 2] : cropLow[i + 2]) = std::abs(before);
+      (after >= 0 ? high[i + 2] : cropHigh[i + 2]) = std::abs(after);
+    }
+    input = padWith(rewriter, loc, input, low, high, 0.0);
+    if (llvm::any_of(cropLow, [](int64_t v) { return v != 0; }) ||
+        llvm::any_of(cropHigh, [](int64_t v) { return v != 0; })) {
+      auto type = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> cropOffsets, cropSizes;
+      for (int64_t d = 0; d < rank; ++d) {
+        cropOffsets.push_back(rewriter.getIndexAttr(cropLow[d]));
+        cropSizes.push_back(rewriter.getIndexAttr(type.getDimSize(d) -
+                                                  cropLow[d] - cropHigh[d]));
+      }
+      SmallVector<OpFoldResult> ones(rank, rewriter.getIndexAttr(1));
+      input = tensor::ExtractSliceOp::create(rewriter, loc, input, cropOffsets,
+                                             cropSizes, ones);
+    }
+
+    // The kernel [Ci, Co, kh, kw] -> [Co, Ci, kh, kw], flipped in space.
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
+    AffineExpr o = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx),
+               y = getAffineDimExpr(2, ctx), x = getAffineDimExpr(3, ctx);
+    AffineMap read = AffineMap::get(4, 0, {i, o, kh - 1 - y, kw - 1 - x}, ctx);
+    auto flippedType = RankedTensorType::get(
+        {weightType.getDimSize(1), weightType.getDimSize(0), kh, kw}, element);
+    Value flipped =
+        linalg::GenericOp::create(
+            rewriter, loc, flippedType, adaptor.getWeight(),
+            ValueRange{tensor::EmptyOp::create(
+                rewriter, loc, flippedType.getShape(), element)},
+            ArrayRef<AffineMap>{read, rewriter.getMultiDimIdentityMap(4)},
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    Value init = accumulator(rewriter, loc, resultType, adaptor.getBias());
+    rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
+                               rewriter, loc, resultType,
+                               ValueRange{input, flipped}, init,
+                               rewriter.getI64TensorAttr({1, 1}),
+                               rewriter.getI64TensorAttr(dilations))
+                               .getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void cnnc::lowering::populateConvolutionLowerings(RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, ConvTransposeLowering>(patterns.getContext());
+}

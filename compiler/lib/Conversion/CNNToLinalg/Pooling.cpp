@@ -1,0 +1,174 @@
+//===- Pooling.cpp - windowed and global pooling --------------------------===//
+
+#include "StructuredBuilders.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace {
+
+struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
+  // 1-D ops are rewritten into 2-D ones of the same kind, once.
+  explicit PoolLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
+    setHasBoundedRewriteRecursion();
+  }
+  LogicalResult
+  matchAndRewrite(cnn::PoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    RankedTensorType resultType = op.getType();
+    int64_t rank = inputType.getRank();
+    if (rank == 3) {
+      // A 1-D pool is a 2-D one of height 1, lowered in turn.
+      ArrayRef<int64_t> pads = op.getPads();
+      Value pool = cnn::PoolOp::create(
+          rewriter, loc,
+          resultType.clone(withUnitHeight(resultType.getShape())), op.getKind(),
+          unitHeight(rewriter, loc, adaptor.getInput()),
+          prependOne(op.getKernel()), prependOne(op.getStrides()),
+          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getDilations()), op.getCeilMode(),
+          op.getCountIncludePad());
+      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, pool);
+      return success();
+    }
+    if (rank != 4)
+      return rewriter.notifyMatchFailure(op, "3-D pooling is not lowered yet");
+
+    Type element = inputType.getElementType();
+    bool isMax = op.getKind() == cnn::PoolKind::Max;
+    SmallVector<int64_t> low, high;
+    splitPads(op.getPads(), rank, low, high);
+    // With ceil_mode the last window may reach past the padding: extend
+    // the end so that every window is inside the padded tensor.
+    SmallVector<int64_t> extra(rank, 0);
+    for (int64_t i = 0; i < 2; ++i) {
+      int64_t d = i + 2;
+      int64_t reach = (resultType.getDimSize(d) - 1) * op.getStrides()[i] +
+                      op.getDilations()[i] * (op.getKernel()[i] - 1) + 1;
+      extra[d] = std::max<int64_t>(
+          0, reach - (inputType.getDimSize(d) + low[d] + high[d]));
+    }
+    SmallVector<int64_t> highAll(high);
+    for (int64_t d = 0; d < rank; ++d)
+      highAll[d] += extra[d];
+
+    double lowest = -std::numeric_limits<double>::infinity();
+    Value padded = padWith(rewriter, loc, adaptor.getInput(), low, highAll,
+                           isMax ? lowest : 0.0);
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, op.getKernel(), element);
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), element);
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
+    auto pool = [&](Value source, double initial) -> Value {
+      Value init = linalg::FillOp::create(
+                       rewriter, loc,
+                       floatConstant(rewriter, loc, element, initial), empty)
+                       .getResult(0);
+      if (isMax)
+        return linalg::PoolingNchwMaxOp::create(rewriter, loc, resultType,
+                                                ValueRange{source, window},
+                                                init, strides, dilations)
+            .getResult(0);
+      return linalg::PoolingNchwSumOp::create(rewriter, loc, resultType,
+                                              ValueRange{source, window}, init,
+                                              strides, dilations)
+          .getResult(0);
+    };
+    Value result = pool(padded, isMax ? lowest : 0.0);
+    if (!isMax) {
+      // The divisor of each window: the input positions it covers (and the
+      // explicit pads with count_include_pad), never the ceil-mode extra.
+      auto onesType = RankedTensorType::get(inputType.getShape(), element);
+      Value ones = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(onesType, rewriter.getFloatAttr(element, 1)));
+      Value counted = padWith(rewriter, loc, ones, low, high,
+                              op.getCountIncludePad() ? 1.0 : 0.0);
+      SmallVector<int64_t> none(rank, 0);
+      counted = padWith(rewriter, loc, counted, none, extra, 0.0);
+      Value count = pool(counted, 0.0);
+      result = elementwise(
+          rewriter, loc, resultType, {result, count},
+          [](OpBuilder &b, Location l, ValueRange args) {
+            return arith::DivFOp::create(b, l, args[0], args[1]).getResult();
+          });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct GlobalPoolLowering : OpConversionPattern<cnn::GlobalPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::GlobalPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    Type element = inputType.getElementType();
+    int64_t rank = inputType.getRank();
+    bool isMax = op.getKind() == cnn::PoolKind::Max;
+    // A reduction over the spatial dimensions into the [N, C, 1...] result.
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> outExprs{getAffineDimExpr(0, ctx),
+                                     getAffineDimExpr(1, ctx)};
+    for (int64_t d = 2; d < rank; ++d)
+      outExprs.push_back(getAffineConstantExpr(0, ctx));
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank),
+                                AffineMap::get(rank, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    iterators[0] = iterators[1] = utils::IteratorType::parallel;
+    Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                          op.getType().getShape(), element);
+    double initial = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+    Value init = linalg::FillOp::create(
+                     rewriter, loc,
+                     floatConstant(rewriter, loc, element, initial), empty)
+                     .getResult(0);
+    Value reduced =
+        linalg::GenericOp::create(
+            rewriter, loc, op.getType(), adaptor.getInput(), init, maps,
+            iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value combined =
+                  isMax ? arith::MaximumFOp::create(b, l, args[0], args[1])
+                              .getResult()
+                        : arith::AddFOp::create(b, l, args[0], args[1])
+                              .getResult();
+              linalg::YieldOp::create(b, l, combined);
+            })
+            .getResult(0);
+    if (!isMax) {
+      int64_t count = 1;
+      for (int64_t d = 2; d < rank; ++d)
+        count *= inputType.getDimSize(d);
+      double scale = 1.0 / static_cast<double>(count);
+      reduced = elementwise(rewriter, loc, op.getType(), reduced,
+                            [&](OpBuilder &b, Location l, ValueRange args) {
+                              return arith::MulFOp::create(
+                                         b, l, args[0],
+                                         floatConstant(b, l, element, scale))
+                                  .getResult();
+                            });
+    }
+    rewriter.replaceOp(op, reduced);
+    return success();
+  }
+};
+
+} // namespace
+
+void cnnc::lowering::populatePoolingLowerings(RewritePatternSet &patterns) {
+  patterns.add<GlobalPoolLowering, PoolLowering>(patterns.getContext());
+}

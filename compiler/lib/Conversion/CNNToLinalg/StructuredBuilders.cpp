@@ -1,0 +1,166 @@
+//===- StructuredBuilders.cpp - Builders shared by the lowerings ----------===//
+
+#include "StructuredBuilders.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace cnnc::lowering {
+
+Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
+}
+
+/// The identity-or-broadcast map reading an operand of `shape` for a result
+/// of rank `rank` (numpy rules: trailing alignment, size-1 dimensions
+/// repeat).
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                       ArrayRef<int64_t> resultShape) {
+  int64_t rank = resultShape.size();
+  int64_t lead = rank - static_cast<int64_t>(shape.size());
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    if (dim == 1 && resultShape[lead + i] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(lead + i, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// A linalg.generic computing `fn` elementwise over the broadcast inputs.
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  ValueRange inputs,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(
+        broadcastMap(ctx, cast<RankedTensorType>(input.getType()).getShape(),
+                     resultType.getShape()));
+  maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, fn(nb, nloc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+/// `input` padded with `value`: `low` and `high` per dimension.
+Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, double value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (auto [d, dim] : llvm::enumerate(type.getShape()))
+    shape.push_back(dim + low[d] + high[d]);
+  Value padding = floatConstant(b, loc, type.getElementType(), value);
+  SmallVector<OpFoldResult> lowPads, highPads;
+  for (auto [l, h] : llvm::zip(low, high)) {
+    lowPads.push_back(b.getIndexAttr(l));
+    highPads.push_back(b.getIndexAttr(h));
+  }
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, lowPads,
+                               highPads, padding);
+}
+
+/// The accumulator of a convolution: zeros, or the bias broadcast along the
+/// channel dimension.
+Value accumulator(OpBuilder &b, Location loc, RankedTensorType type,
+                  Value bias) {
+  if (!bias) {
+    Value empty =
+        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+    Value zero = floatConstant(b, loc, type.getElementType(), 0.0);
+    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  }
+  SmallVector<int64_t> dims;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != 1)
+      dims.push_back(d);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::BroadcastOp::create(b, loc, bias, empty, dims).getResult()[0];
+}
+
+/// The [begin..., end...] pads of a 2-D window, as full-rank low/high pads.
+void splitPads(ArrayRef<int64_t> pads, int64_t rank,
+               SmallVectorImpl<int64_t> &low, SmallVectorImpl<int64_t> &high) {
+  int64_t spatial = pads.size() / 2;
+  low.assign(rank, 0);
+  high.assign(rank, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[rank - spatial + i] = pads[i];
+    high[rank - spatial + i] = pads[spatial + i];
+  }
+}
+
+/// [N, C, W...] -> [N, C, 1, W...]: a 1-D window op as a 2-D one of height 1.
+SmallVector<int64_t> withUnitHeight(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> result(shape.take_front(2));
+  result.push_back(1);
+  llvm::append_range(result, shape.drop_front(2));
+  return result;
+}
+
+/// The 2-D strides, dilations or kernel of a 1-D window: 1 along the height.
+SmallVector<int64_t> prependOne(ArrayRef<int64_t> values) {
+  SmallVector<int64_t> result{1};
+  llvm::append_range(result, values);
+  return result;
+}
+
+Value unitHeight(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return cnn::ReshapeOp::create(
+      b, loc, type.clone(withUnitHeight(type.getShape())), value);
+}
+
+/// A reduction of `input` over `reduced` dimensions into a tensor that keeps
+/// them with size 1: `combine(element, accumulator)` from `initial`.
+Value reduceKeepingDims(
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> reduced,
+    double initial,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<AffineExpr> exprs;
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  for (int64_t d = 0; d < rank; ++d) {
+    bool isReduced = llvm::is_contained(reduced, d);
+    if (isReduced) {
+      shape[d] = 1;
+      iterators[d] = utils::IteratorType::reduction;
+    }
+    exprs.push_back(isReduced ? getAffineConstantExpr(0, ctx)
+                              : getAffineDimExpr(d, ctx));
+  }
+  Type element = type.getElementType();
+  Value empty = tensor::EmptyOp::create(b, loc, shape, element);
+  Value init = linalg::FillOp::create(
+                   b, loc, floatConstant(b, loc, element, initial), empty)
+                   .getResult(0);
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
+                              AffineMap::get(rank, 0, exprs, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, type.clone(shape), input, init, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, combine(nb, l, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
+} // namespace cnnc::lowering

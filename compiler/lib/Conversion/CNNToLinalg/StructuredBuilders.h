@@ -1,0 +1,88 @@
+//===- StructuredBuilders.h - linalg builders of the cnn lowering -*- C++
+//-*-===//
+//
+// What the lowering patterns share: broadcasting elementwise generics,
+// padding, reductions that keep their dimensions, convolution accumulators
+// and the 1-D-as-2-D rewriting of window ops. Private to CNNToLinalg.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_CONVERSION_CNNTOLINALG_STRUCTUREDBUILDERS_H
+#define CNNC_CONVERSION_CNNTOLINALG_STRUCTUREDBUILDERS_H
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace cnnc::lowering {
+
+/// A scalar constant of the float type `type`.
+mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Type type, double value);
+
+/// The map reading an operand of `shape` for a result of `resultShape` with
+/// numpy broadcasting (trailing alignment, size-1 dimensions repeat).
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> shape,
+                             llvm::ArrayRef<int64_t> resultShape);
+
+/// A linalg.generic computing `fn` elementwise over the broadcast inputs.
+mlir::Value
+elementwise(mlir::OpBuilder &b, mlir::Location loc,
+            mlir::RankedTensorType resultType, mlir::ValueRange inputs,
+            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                           mlir::ValueRange)>
+                fn);
+
+/// `input` padded with `value`: `low` and `high` per dimension.
+mlir::Value padWith(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                    llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                    double value);
+
+/// The accumulator of a convolution: zeros, or the bias broadcast along the
+/// channel dimension.
+mlir::Value accumulator(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type, mlir::Value bias);
+
+/// A window's [begin..., end...] pads as full-rank low/high pads.
+void splitPads(llvm::ArrayRef<int64_t> pads, int64_t rank,
+               llvm::SmallVectorImpl<int64_t> &low,
+               llvm::SmallVectorImpl<int64_t> &high);
+
+/// [N, C, W...] -> [N, C, 1, W...]: a 1-D window op as a 2-D one of height 1.
+llvm::SmallVector<int64_t> withUnitHeight(llvm::ArrayRef<int64_t> shape);
+/// The 2-D strides, dilations or kernel of a 1-D window: 1 along the height.
+llvm::SmallVector<int64_t> prependOne(llvm::ArrayRef<int64_t> values);
+/// `value` reshaped by withUnitHeight (a cnn.reshape, lowered in turn).
+mlir::Value unitHeight(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value);
+
+/// A reduction of `input` over the `reduced` dimensions into a tensor that
+/// keeps them with size 1: `combine(element, accumulator)` from `initial`.
+mlir::Value reduceKeepingDims(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+    llvm::ArrayRef<int64_t> reduced, double initial,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::Value, mlir::Value)>
+        combine);
+
+//===----------------------------------------------------------------------===//
+// The patterns, by family (one file each).
+//===----------------------------------------------------------------------===//
+
+void populateElementwiseLowerings(mlir::RewritePatternSet &patterns);
+void populateConvolutionLowerings(mlir::RewritePatternSet &patterns);
+void populatePoolingLowerings(mlir::RewritePatternSet &patterns);
+void populateMatmulLowerings(mlir::RewritePatternSet &patterns);
+void populateNormalizationLowerings(mlir::RewritePatternSet &patterns);
+void populateSoftmaxLowerings(mlir::RewritePatternSet &patterns);
+void populateDataMovementLowerings(mlir::RewritePatternSet &patterns);
+void populateResizeLowerings(mlir::RewritePatternSet &patterns);
+
+} // namespace cnnc::lowering
+
+#endif // CNNC_CONVERSION_CNNTOLINALG_STRUCTUREDBUILDERS_H
