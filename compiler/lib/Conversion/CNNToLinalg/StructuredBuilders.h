@@ -1,5 +1,4 @@
-//===- StructuredBuilders.h - linalg builders of the cnn lowering -*- C++
-//-*-===//
+//===- StructuredBuilders.h - Builders of the lowering ------*- C++ -*-===//
 //
 // What the lowering patterns share: broadcasting elementwise generics,
 // padding, reductions that keep their dimensions, convolution accumulators
