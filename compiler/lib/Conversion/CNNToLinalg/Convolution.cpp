@@ -38,9 +38,9 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
       return success();
     }
-    if (rank != 4)
+    if (rank == 5 && op.getGroups() != 1)
       return rewriter.notifyMatchFailure(
-          op, "3-D convolutions are not lowered yet");
+          op, "grouped 3-D convolutions are not lowered yet");
     SmallVector<int64_t> low, high;
     splitPads(op.getPads(), rank, low, high);
     Value input = padWith(rewriter, loc, adaptor.getInput(), low, high, 0.0);
@@ -48,6 +48,14 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilations());
     int64_t groups = op.getGroups();
+    if (rank == 5) {
+      rewriter.replaceOp(op, linalg::Conv3DNcdhwFcdhwOp::create(
+                                 rewriter, loc, op.getType(),
+                                 ValueRange{input, adaptor.getWeight()}, init,
+                                 strides, dilations)
+                                 .getResult(0));
+      return success();
+    }
     if (groups == 1) {
       rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
                                  rewriter, loc, op.getType(),
@@ -117,10 +125,10 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, conv);
       return success();
     }
-    if (rank != 4 || op.getGroups() != 1)
+    if (op.getGroups() != 1)
       return rewriter.notifyMatchFailure(
-          op, "only 1-D and 2-D transposed convolutions without groups are "
-              "lowered yet");
+          op, "grouped transposed convolutions are not lowered yet");
+    int64_t spatial = rank - 2;
     Type element = inputType.getElementType();
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
     ArrayRef<int64_t> pads = op.getPads(),
@@ -128,7 +136,7 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
 
     // The input spread out by the strides.
     SmallVector<int64_t> spread(inputType.getShape());
-    for (int64_t i = 0; i < 2; ++i)
+    for (int64_t i = 0; i < spatial; ++i)
       spread[i + 2] = (spread[i + 2] - 1) * strides[i] + 1;
     Value zeros =
         linalg::FillOp::create(
@@ -147,10 +155,10 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
     // Pad by the kernel's reach less the pads; crop where that is negative.
     SmallVector<int64_t> low(rank, 0), high(rank, 0), cropLow(rank, 0),
         cropHigh(rank, 0);
-    for (int64_t i = 0; i < 2; ++i) {
+    for (int64_t i = 0; i < spatial; ++i) {
       int64_t reach = dilations[i] * (weightType.getDimSize(i + 2) - 1);
       int64_t before = reach - pads[i];
-      int64_t after = reach - pads[i + 2] + outputPadding[i];
+      int64_t after = reach - pads[i + spatial] + outputPadding[i];
       (before >= 0 ? low[i + 2] : cropLow[i + 2]) = std::abs(before);
       (after >= 0 ? high[i + 2] : cropHigh[i + 2]) = std::abs(after);
     }
@@ -169,32 +177,35 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
                                              cropSizes, ones);
     }
 
-    // The kernel [Ci, Co, kh, kw] -> [Co, Ci, kh, kw], flipped in space.
+    // The kernel [Ci, Co, K...] -> [Co, Ci, K...], flipped in space.
     MLIRContext *ctx = rewriter.getContext();
-    int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
-    AffineExpr o = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx),
-               y = getAffineDimExpr(2, ctx), x = getAffineDimExpr(3, ctx);
-    AffineMap read = AffineMap::get(4, 0, {i, o, kh - 1 - y, kw - 1 - x}, ctx);
-    auto flippedType = RankedTensorType::get(
-        {weightType.getDimSize(1), weightType.getDimSize(0), kh, kw}, element);
+    SmallVector<AffineExpr> read{getAffineDimExpr(1, ctx),
+                                 getAffineDimExpr(0, ctx)};
+    SmallVector<int64_t> flippedShape{weightType.getDimSize(1),
+                                      weightType.getDimSize(0)};
+    for (int64_t d = 2; d < rank; ++d) {
+      read.push_back(weightType.getDimSize(d) - 1 - getAffineDimExpr(d, ctx));
+      flippedShape.push_back(weightType.getDimSize(d));
+    }
+    auto flippedType = RankedTensorType::get(flippedShape, element);
     Value flipped =
         linalg::GenericOp::create(
             rewriter, loc, flippedType, adaptor.getWeight(),
-            ValueRange{tensor::EmptyOp::create(
-                rewriter, loc, flippedType.getShape(), element)},
-            ArrayRef<AffineMap>{read, rewriter.getMultiDimIdentityMap(4)},
-            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            ValueRange{
+                tensor::EmptyOp::create(rewriter, loc, flippedShape, element)},
+            ArrayRef<AffineMap>{AffineMap::get(rank, 0, read, ctx),
+                                rewriter.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
             [](OpBuilder &b, Location l, ValueRange args) {
               linalg::YieldOp::create(b, l, args[0]);
             })
             .getResult(0);
-    Value init = accumulator(rewriter, loc, resultType, adaptor.getBias());
-    rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
-                               rewriter, loc, resultType,
-                               ValueRange{input, flipped}, init,
-                               rewriter.getI64TensorAttr({1, 1}),
-                               rewriter.getI64TensorAttr(dilations))
-                               .getResult(0));
+    // A unit-stride convolution, lowered in turn.
+    rewriter.replaceOpWithNewOp<cnn::ConvOp>(
+        op, resultType, input, flipped, adaptor.getBias(),
+        SmallVector<int64_t>(spatial, 1), SmallVector<int64_t>(2 * spatial, 0),
+        dilations, 1);
     return success();
   }
 };
