@@ -18,6 +18,8 @@ import numpy
 import onnx
 from onnx import numpy_helper
 
+import onnx_test_data
+
 PIPELINE = ",".join([
     "one-shot-bufferize{bufferize-function-boundaries}",
     "convert-linalg-to-loops", "expand-strided-metadata", "lower-affine",
@@ -64,40 +66,22 @@ def driver(lowered, inputs, outputs):
 def run_test(cnnc, bindir, test_dir, work):
     model = onnx.load(os.path.join(test_dir, "model.onnx"))
     data = os.path.join(test_dir, "test_data_set_0")
-    inits = {i.name for i in model.graph.initializer}
-    names = [i.name for i in model.graph.input if i.name not in inits]
-    tensors = [numpy_helper.to_array(onnx.load_tensor(
-        os.path.join(data, "input_%d.pb" % i))) for i in range(len(names))]
+    files = onnx_test_data.input_files(test_dir)
+    tensors = {name: numpy_helper.to_array(onnx.load_tensor(path))
+               for name, path in files.items()}
     expected = [numpy_helper.to_array(onnx.load_tensor(
         os.path.join(data, "output_%d.pb" % i)))
         for i in range(len(model.graph.output))]
-    command = [cnnc, "compile", os.path.join(test_dir, "model.onnx"),
-               "--emit=linalg", "-o", "-"]
-    # Integer inputs (shapes, axes) are constants, not arguments.
-    arguments = []
-    for name, array in zip(names, tensors):
-        if array.dtype.kind == "f":
-            arguments.append(array)
-        else:
-            path = os.path.join(work, name + ".pb")
-            onnx.save_tensor(numpy_helper.from_array(array, name), path)
-            command.append("--const=%s=%s" % (name, path))
-    # Inputs that must be constants (Clip's bounds, Resize's scales) are
-    # bound the same way when cnnc asks for them.
-    while True:
-        lowered = subprocess.run(command, capture_output=True, text=True)
-        if lowered.returncode == 0:
-            break
-        wanted = [n for n in re.findall(r"--const (\S+)=FILE\.pb",
-                                        lowered.stderr) if n in names]
-        if not wanted:
-            return "cnnc: " + lowered.stderr.strip()
-        for name in wanted:
-            index = names.index(name)
-            path = os.path.join(work, name + ".pb")
-            onnx.save_tensor(numpy_helper.from_array(tensors[index], name), path)
-            command.append("--const=%s=%s" % (name, path))
-            arguments = [a for a in arguments if a is not tensors[index]]
+    # Integer inputs (shapes, axes) are constants, not arguments; others
+    # that must be constants (Clip's bounds, Resize's scales) are bound when
+    # cnnc asks for them.
+    bound = [n for n, a in tensors.items() if a.dtype.kind != "f"]
+    lowered = onnx_test_data.run_binding_constants(
+        [cnnc, "compile", os.path.join(test_dir, "model.onnx"),
+         "--emit=linalg", "-o", "-"], files, bound)
+    if lowered.returncode != 0:
+        return "cnnc: " + lowered.stderr.strip()
+    arguments = [a for n, a in tensors.items() if n not in bound]
     source = os.path.join(work, "driver.mlir")
     with open(source, "w") as f:
         f.write(driver(lowered.stdout, arguments, expected))

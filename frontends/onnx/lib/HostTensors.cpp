@@ -44,9 +44,7 @@ static Tensor gatherBytes(const Tensor &input, llvm::ArrayRef<int64_t> shape,
 /// Calls `fn` with the multi-index of every element of `shape`, in order.
 static void forEachIndex(llvm::ArrayRef<int64_t> shape,
                          llvm::function_ref<void(llvm::ArrayRef<int64_t>)> fn) {
-  int64_t count = 1;
-  for (int64_t d : shape)
-    count *= d;
+  int64_t count = countElements(shape);
   llvm::SmallVector<int64_t, 4> index(shape.size(), 0);
   for (int64_t n = 0; n < count; ++n) {
     fn(index);

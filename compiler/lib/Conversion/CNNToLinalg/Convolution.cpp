@@ -26,14 +26,12 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
     int64_t rank = inputType.getRank();
     if (rank == 3) {
       // A 1-D convolution is a 2-D one of height 1, lowered in turn.
-      ArrayRef<int64_t> pads = op.getPads();
       Value conv = cnn::ConvOp::create(
           rewriter, loc,
           op.getType().clone(withUnitHeight(op.getType().getShape())),
           unitHeight(rewriter, loc, adaptor.getInput()),
           unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
-          prependOne(op.getStrides()),
-          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getStrides()), unitHeightPads(op.getPads()),
           prependOne(op.getDilations()), op.getGroups());
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
       return success();
@@ -112,14 +110,12 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
     RankedTensorType resultType = op.getType();
     int64_t rank = inputType.getRank();
     if (rank == 3) {
-      ArrayRef<int64_t> pads = op.getPads();
       Value conv = cnn::ConvTransposeOp::create(
           rewriter, loc,
           resultType.clone(withUnitHeight(resultType.getShape())),
           unitHeight(rewriter, loc, adaptor.getInput()),
           unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
-          prependOne(op.getStrides()),
-          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
+          prependOne(op.getStrides()), unitHeightPads(op.getPads()),
           prependOne(op.getDilations()), prependOne(op.getOutputPadding()),
           op.getGroups());
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, conv);

@@ -27,15 +27,13 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
     int64_t rank = inputType.getRank();
     if (rank == 3) {
       // A 1-D pool is a 2-D one of height 1, lowered in turn.
-      ArrayRef<int64_t> pads = op.getPads();
       Value pool = cnn::PoolOp::create(
           rewriter, loc,
           resultType.clone(withUnitHeight(resultType.getShape())), op.getKind(),
           unitHeight(rewriter, loc, adaptor.getInput()),
           prependOne(op.getKernel()), prependOne(op.getStrides()),
-          ArrayRef<int64_t>{0, pads[0], 0, pads[1]},
-          prependOne(op.getDilations()), op.getCeilMode(),
-          op.getCountIncludePad());
+          unitHeightPads(op.getPads()), prependOne(op.getDilations()),
+          op.getCeilMode(), op.getCountIncludePad());
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, pool);
       return success();
     }

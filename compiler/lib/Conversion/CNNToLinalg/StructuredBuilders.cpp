@@ -120,6 +120,10 @@ SmallVector<int64_t> prependOne(ArrayRef<int64_t> values) {
   return result;
 }
 
+SmallVector<int64_t> unitHeightPads(ArrayRef<int64_t> pads) {
+  return {0, pads[0], 0, pads[1]};
+}
+
 Value unitHeight(OpBuilder &b, Location loc, Value value) {
   auto type = cast<RankedTensorType>(value.getType());
   return cnn::ReshapeOp::create(

@@ -56,6 +56,8 @@ void splitPads(llvm::ArrayRef<int64_t> pads, int64_t rank,
 llvm::SmallVector<int64_t> withUnitHeight(llvm::ArrayRef<int64_t> shape);
 /// The 2-D strides, dilations or kernel of a 1-D window: 1 along the height.
 llvm::SmallVector<int64_t> prependOne(llvm::ArrayRef<int64_t> values);
+/// The [begin, end] pads of a 1-D window as the 2-D [0, begin, 0, end].
+llvm::SmallVector<int64_t> unitHeightPads(llvm::ArrayRef<int64_t> pads);
 /// `value` reshaped by withUnitHeight (a cnn.reshape, lowered in turn).
 mlir::Value unitHeight(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value value);

@@ -48,10 +48,7 @@ bool evaluateOnHost(NodeImporter &node, llvm::ArrayRef<int64_t> shape,
   for (size_t i = 0; i < node.numInputs(); ++i)
     if (!node.constantInput(i))
       return false;
-  int64_t count = 1;
-  for (int64_t d : shape)
-    count = d != 0 && count > host::kMaxElements / d ? host::kMaxElements + 1
-                                                     : count * d;
+  int64_t count = host::countElements(shape);
   if (count > host::kMaxElements)
     return false;
   return isInteger(resultType) || count <= kMaxHostElements;
@@ -357,11 +354,7 @@ LogicalResult convertShapeOnly(NodeImporter &node, size_t minInputs,
   FailureOr<llvm::SmallVector<int64_t>> shape = broadcastShape(node);
   if (failed(shape))
     return failure();
-  int64_t count = 1;
-  for (int64_t d : *shape)
-    count = d != 0 && count > host::kMaxElements / d ? host::kMaxElements + 1
-                                                     : count * d;
-  if (count > host::kMaxElements)
+  if (host::countElements(*shape) > host::kMaxElements)
     return node.error() << "the result " << formatShape(*shape)
                         << " is too large to compute at compile time",
            failure();

@@ -43,10 +43,9 @@ LogicalResult convertShape(NodeImporter &node) {
 LogicalResult convertSize(NodeImporter &node) {
   if (failed(node.expectInputs(1, 1)))
     return failure();
-  int64_t count = 1;
-  for (int64_t d : node.inputShape(0))
-    count *= d;
-  node.setConstantOutput(0, Tensor::fromInts(ElementType::Int64, {}, {count}));
+  node.setConstantOutput(
+      0, Tensor::fromInts(ElementType::Int64, {},
+                          {host::countElements(node.inputShape(0))}));
   return success();
 }
 
@@ -121,18 +120,14 @@ LogicalResult convertConstantOfShape(NodeImporter &node) {
   FailureOr<std::vector<int64_t>> shape = node.requireInts(0, "shape");
   if (failed(shape))
     return failure();
-  int64_t count = 1;
-  for (int64_t d : *shape) {
-    if (d < 0)
-      return node.error() << "the shape " << formatShape(*shape)
-                          << " has a negative dimension",
-             failure();
-    if (d != 0 && count > host::kMaxElements / d)
-      return node.error() << "the shape " << formatShape(*shape)
-                          << " is too large",
-             failure();
-    count *= d;
-  }
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
+    return node.error() << "the shape " << formatShape(*shape)
+                        << " has a negative dimension",
+           failure();
+  if (host::countElements(*shape) > host::kMaxElements)
+    return node.error() << "the shape " << formatShape(*shape)
+                        << " is too large",
+           failure();
   Tensor value = Tensor::fromFloats(ElementType::Float, {1}, {0.0});
   if (node.hasAttr("value")) {
     FailureOr<const Tensor *> given = node.getTensor("value");

@@ -20,10 +20,6 @@ using namespace mlir;
 namespace cnnc::onnx {
 namespace {
 
-int64_t product(llvm::ArrayRef<int64_t> shape) {
-  return host::countElements(shape);
-}
-
 /// Defines output 0 as input 0 in `shape`.
 LogicalResult reshapeTo(NodeImporter &node, llvm::ArrayRef<int64_t> shape) {
   for (int64_t dim : shape)
@@ -31,11 +27,11 @@ LogicalResult reshapeTo(NodeImporter &node, llvm::ArrayRef<int64_t> shape) {
       return node.error() << "cannot reshape to " << formatShape(shape)
                           << ": dimension " << dim << " is too large",
              failure();
-  if (product(shape) != product(node.inputShape(0)))
+  if (host::countElements(shape) != host::countElements(node.inputShape(0)))
     return node.error() << "cannot reshape " << formatShape(node.inputShape(0))
-                        << " (" << product(node.inputShape(0))
+                        << " (" << host::countElements(node.inputShape(0))
                         << " elements) to " << formatShape(shape) << " ("
-                        << product(shape) << " elements)",
+                        << host::countElements(shape) << " elements)",
            failure();
   if (const Tensor *input = node.constantInput(0)) {
     node.setConstantOutput(0, host::reshape(*input, shape));
@@ -109,7 +105,7 @@ LogicalResult convertReshape(NodeImporter &node) {
     known *= dim;
   }
   if (inferred >= 0) {
-    int64_t total = product(input);
+    int64_t total = host::countElements(input);
     if (known == 0 || total % known != 0)
       return node.error() << "cannot reshape " << formatShape(input) << " ("
                           << total << " elements) to "
@@ -134,8 +130,8 @@ LogicalResult convertFlatten(NodeImporter &node) {
                         << ")",
            failure();
   int64_t axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
-  return reshapeTo(
-      node, {product(input.take_front(axis)), product(input.drop_front(axis))});
+  return reshapeTo(node, {host::countElements(input.take_front(axis)),
+                          host::countElements(input.drop_front(axis))});
 }
 
 /// Squeeze and Unsqueeze's axes: an attribute before opset 13, an input
@@ -291,7 +287,8 @@ LogicalResult convertConcat(NodeImporter &node) {
   if (allConstant) {
     int64_t count = 0;
     for (size_t i = 0; i < node.numInputs(); ++i)
-      count += std::min(product(node.inputShape(i)), host::kMaxElements + 1);
+      count += std::min(host::countElements(node.inputShape(i)),
+                        host::kMaxElements + 1);
     if (count > host::kMaxElements)
       return node.error() << "the concatenation is too large to compute at "
                              "compile time",
@@ -592,13 +589,10 @@ LogicalResult convertGather(NodeImporter &node) {
   }
   llvm::ArrayRef<int64_t> indicesShape = (*indicesTensor)->shape;
   if (const Tensor *input = node.constantInput(0)) {
-    int64_t count = static_cast<int64_t>(indices.size());
-    for (size_t d = 0; d < data.size(); ++d)
-      if (static_cast<int64_t>(d) != *axis)
-        count = data[d] == 0                           ? 0
-                : count > host::kMaxElements / data[d] ? host::kMaxElements + 1
-                                                       : count * data[d];
-    if (count > host::kMaxElements)
+    // The result has the data's shape with the axis replaced by indices'.
+    llvm::SmallVector<int64_t> outer(data);
+    outer[*axis] = static_cast<int64_t>(indices.size());
+    if (host::countElements(outer) > host::kMaxElements)
       return node.error() << "the gathered tensor is too large to compute "
                              "at compile time",
              failure();
@@ -660,7 +654,7 @@ LogicalResult convertExpand(NodeImporter &node) {
                         << " to " << formatShape(target),
            failure();
   if (const Tensor *input = node.constantInput(0)) {
-    if (product(shape) > host::kMaxElements)
+    if (host::countElements(shape) > host::kMaxElements)
       return node.error() << "the expanded shape " << formatShape(shape)
                           << " is too large",
              failure();
