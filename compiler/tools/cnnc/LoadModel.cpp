@@ -103,6 +103,12 @@ mlir::OwningOpRef<mlir::ModuleOp> loadOnnx(llvm::StringRef path,
   }
   if (bindings.batch != 0)
     options.batch = bindings.batch;
+  for (const auto &[name, tensor] : bindings.values) {
+    if (onnx::isInteger(tensor.type))
+      options.constants.try_emplace(name, tensor);
+    else
+      options.inputShapes.try_emplace(name, tensor.shape);
+  }
   if (!ok)
     return nullptr;
 
@@ -111,6 +117,26 @@ mlir::OwningOpRef<mlir::ModuleOp> loadOnnx(llvm::StringRef path,
     llvm::errs() << "cnnc: error: " << llvm::toString(model.takeError())
                  << "\n";
     return nullptr;
+  }
+  // Given values that a node needs as constants are bound, and the import
+  // tried again; only the last attempt's diagnostics are printed.
+  while (!bindings.values.empty()) {
+    std::vector<std::string> wanted;
+    {
+      mlir::ScopedDiagnosticHandler quiet(
+          &context, [](mlir::Diagnostic &) { return mlir::success(); });
+      if (auto module = onnx::importModel(*model, options, &context, &wanted))
+        return module;
+    }
+    bool bound = false;
+    for (const std::string &name : wanted) {
+      auto value = bindings.values.find(name);
+      if (value != bindings.values.end() &&
+          options.constants.try_emplace(name, value->second).second)
+        bound = true;
+    }
+    if (!bound)
+      break;
   }
   DiagnosticPrinter printer(context);
   return onnx::importModel(*model, options, &context);

@@ -10,10 +10,13 @@
 #ifndef CNNC_TOOLS_CNNC_LOADMODEL_H
 #define CNNC_TOOLS_CNNC_LOADMODEL_H
 
+#include "cnnc/Frontend/ONNX/Model.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,11 @@ struct ModelBindings {
   std::vector<std::string> shapes;    // NAME=1x3x224x224
   std::vector<std::string> constants; // NAME=FILE.pb
   int64_t batch = 0;                  // 0: not given.
+  /// The values of graph inputs, known before compiling (`cnnc run`):
+  /// integer ones (shapes, axes) become constants, the others fix their
+  /// input's shape, and any that a node needs as a constant (Clip's bounds,
+  /// Resize's scales) is bound as one.
+  std::map<std::string, onnx::Tensor> values;
 };
 
 /// While alive, prints the context's diagnostics on stderr as

@@ -1,32 +1,29 @@
 //===- cnnc.cpp - The cnnc command line -----------------------------------===//
 //
-//   cnnc compile MODEL.onnx|MODEL.mlir -o FILE [--emit=cnn] [-O0..-O3]
-//                [--shape NAME=1x3x224x224 | --batch N] [--const NAME=FILE.pb]
+//   cnnc compile MODEL.onnx|MODEL.mlir -o FILE [--name NAME] [-O0..-O3]
+//                [--emit=cnn|linalg|llvm|asm|obj] [--mcpu=CPU]
+//                [--target-triple=T] [--shape NAME=1x3x224x224 | --batch N]
+//                [--const NAME=FILE.pb]
+//   cnnc run MODEL [--input NAME=FILE.pb]... [--output-dir DIR]
+//            [--repeat N] [--check DIR [--rtol R] [--atol A]] [-O0..-O3]
 //
-// Exit codes: 0 success, 2 user error (bad model, bad flag, unsupported
-// request), 3 internal error. Output is written to a temporary file and
-// renamed, so a failed run leaves no partial output.
+// Exit codes: 0 success, 1 a --check mismatch, 2 user error (bad model, bad
+// flag, unsupported op), 3 internal error. Output is written to temporary
+// files renamed into place at the end, so a failed run leaves nothing.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Compiler.h"
 #include "LoadModel.h"
+#include "OutputFiles.h"
+#include "Run.h"
 
-#include "cnnc/Conversion/Passes.h"
 #include "cnnc/InitAll.h"
 #include "mlir/IR/AsmState.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace cl = llvm::cl;
@@ -35,93 +32,140 @@ namespace {
 
 enum ExitCode { Success = 0, UserError = 2, InternalError = 3 };
 
-enum class Emit { CNN, Linalg, LLVM, Asm, Obj };
+enum class Emit { Default, CNN, Linalg, LLVM, Asm, Obj };
 
 cl::SubCommand compileCommand("compile",
                               "Compile a model (an ONNX file, or a .mlir "
-                              "file in the cnn dialect) and write the result");
+                              "file in the cnn dialect) to an object file "
+                              "and a C header, or to an intermediate form");
+cl::SubCommand runCommand("run", "Compile a model in-process and run it on "
+                                 "inputs from ONNX TensorProto files");
 
+// Shared by both commands.
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model>"),
-                               cl::Required, cl::sub(compileCommand));
+                               cl::Required, cl::sub(compileCommand),
+                               cl::sub(runCommand));
+cl::list<std::string> shapeBindings(
+    "shape", cl::desc("Static shape of a graph input with symbolic dimensions"),
+    cl::value_desc("NAME=1x3x224x224"), cl::sub(compileCommand),
+    cl::sub(runCommand));
+cl::opt<int64_t> batchSize("batch",
+                           cl::desc("Value of every symbolic batch (first) "
+                                    "dimension of the graph inputs"),
+                           cl::value_desc("N"), cl::init(0),
+                           cl::sub(compileCommand), cl::sub(runCommand));
+cl::list<std::string> constBindings(
+    "const",
+    cl::desc("Bind a graph input (a shape, axes, pads or scales) to the "
+             "tensor in an ONNX TensorProto file"),
+    cl::value_desc("NAME=FILE.pb"), cl::sub(compileCommand),
+    cl::sub(runCommand));
+enum OptLevel { O0, O1, O2, O3 };
+cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
+                           cl::values(clEnumVal(O0, "no optimization"),
+                                      clEnumVal(O1, "folding, light LLVM"),
+                                      clEnumVal(O2, "the default"),
+                                      clEnumVal(O3, "everything")),
+                           cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<std::string> mcpu("mcpu",
+                          cl::desc("CPU to generate code for: native (the "
+                                   "default: this machine), x86-64-v3 (any "
+                                   "AVX2 machine), skylake-avx512, ..."),
+                          cl::init("native"), cl::sub(compileCommand),
+                          cl::sub(runCommand));
+cl::opt<std::string> targetTriple("target-triple",
+                                  cl::desc("Target triple (default: the "
+                                           "host's)"),
+                                  cl::sub(compileCommand), cl::sub(runCommand));
+
+// compile
 cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::sub(compileCommand));
+cl::opt<std::string> modelName("name",
+                               cl::desc("The C name of the model, prefix of "
+                                        "its symbols (default: from the "
+                                        "output file's name)"),
+                               cl::sub(compileCommand));
 cl::opt<Emit> emitKind(
-    "emit", cl::desc("What to write"), cl::init(Emit::CNN),
+    "emit",
+    cl::desc("What to write (default: from -o's extension: .o an object, .s "
+             "assembly, .ll LLVM IR, else the cnn graph)"),
+    cl::init(Emit::Default),
     cl::values(clEnumValN(Emit::CNN, "cnn", "the optimized cnn dialect graph"),
                clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
                clEnumValN(Emit::LLVM, "llvm", "LLVM IR"),
                clEnumValN(Emit::Asm, "asm", "assembly"),
                clEnumValN(Emit::Obj, "obj", "an object file and a C header")),
     cl::sub(compileCommand));
-cl::list<std::string> shapeBindings(
-    "shape", cl::desc("Static shape of a graph input with symbolic dimensions"),
-    cl::value_desc("NAME=1x3x224x224"), cl::sub(compileCommand));
-cl::opt<int64_t> batchSize("batch",
-                           cl::desc("Value of every symbolic batch (first) "
-                                    "dimension of the graph inputs"),
-                           cl::value_desc("N"), cl::init(0),
-                           cl::sub(compileCommand));
-cl::list<std::string> constBindings(
-    "const",
-    cl::desc("Bind a graph input (a shape, axes, pads or scales) to the "
-             "tensor in an ONNX TensorProto file"),
-    cl::value_desc("NAME=FILE.pb"), cl::sub(compileCommand));
 
-enum OptLevel { O0, O1, O2, O3 };
+// run
+cl::list<std::string> runInputs("input",
+                                cl::desc("A graph input's value, from an ONNX "
+                                         "TensorProto file"),
+                                cl::value_desc("NAME=FILE.pb"),
+                                cl::sub(runCommand));
+cl::opt<std::string> outputDir("output-dir",
+                               cl::desc("Write DIR/output_N.pb, in graph "
+                                        "order"),
+                               cl::value_desc("DIR"), cl::sub(runCommand));
+cl::opt<std::string> checkDir(
+    "check",
+    cl::desc("Run on DIR/input_N.pb and compare with DIR/output_N.pb (the "
+             "ONNX test-data layout)"),
+    cl::value_desc("DIR"), cl::sub(runCommand));
+cl::opt<double> rtol("rtol", cl::desc("Relative tolerance of --check"),
+                     cl::init(1e-3), cl::sub(runCommand));
+cl::opt<double> atol("atol", cl::desc("Absolute tolerance of --check"),
+                     cl::init(1e-5), cl::sub(runCommand));
+cl::opt<int64_t> repeat("repeat",
+                        cl::desc("Run N more times and print the latency"),
+                        cl::value_desc("N"), cl::init(0), cl::sub(runCommand));
 
-cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
-                           cl::values(clEnumVal(O0, "no graph optimization"),
-                                      clEnumVal(O1, "folding"),
-                                      clEnumVal(O2, "the default"),
-                                      clEnumVal(O3, "everything")),
-                           cl::sub(compileCommand));
+cnnc::ModelBindings modelBindings() {
+  return cnnc::ModelBindings{shapeBindings, constBindings, batchSize, {}};
+}
 
-/// Writes `write`'s output to `path` through a temporary file that is
-/// renamed into place only when everything succeeded.
-mlir::LogicalResult
-writeAtomically(llvm::StringRef path,
-                llvm::function_ref<void(llvm::raw_ostream &)> write) {
-  if (path == "-") {
-    write(llvm::outs());
-    llvm::outs().flush();
-    return mlir::success();
-  }
-  llvm::Expected<llvm::sys::fs::TempFile> temp =
-      llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
-  if (!temp) {
-    llvm::errs() << "cnnc: error: cannot write '" << path
-                 << "': " << llvm::toString(temp.takeError()) << "\n";
-    return mlir::failure();
-  }
-  {
-    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-    write(os);
-    os.flush();
-    if (os.has_error()) {
-      llvm::errs() << "cnnc: error: cannot write '" << path
-                   << "': " << os.error().message() << "\n";
-      os.clear_error();
-      llvm::consumeError(temp->discard());
-      return mlir::failure();
-    }
-  }
-  if (llvm::Error error = temp->keep(path)) {
-    llvm::errs() << "cnnc: error: cannot write '" << path
-                 << "': " << llvm::toString(std::move(error)) << "\n";
-    return mlir::failure();
-  }
-  return mlir::success();
+cnnc::TargetOptions targetOptions() {
+  cnnc::TargetOptions target;
+  target.triple = targetTriple;
+  target.cpu = mcpu;
+  target.optLevel = optLevel;
+  return target;
+}
+
+Emit defaultEmit(llvm::StringRef path) {
+  llvm::StringRef extension = llvm::sys::path::extension(path);
+  if (extension == ".o" || extension == ".obj")
+    return Emit::Obj;
+  if (extension == ".s")
+    return Emit::Asm;
+  if (extension == ".ll")
+    return Emit::LLVM;
+  return Emit::CNN;
 }
 
 int runCompile() {
-  if (emitKind != Emit::CNN && emitKind != Emit::Linalg) {
-    llvm::errs() << "cnnc: error: --emit="
-                 << (emitKind == Emit::LLVM  ? "llvm"
-                     : emitKind == Emit::Asm ? "asm"
-                                             : "obj")
-                 << " is not supported yet: code generation is not built; "
-                    "use --emit=cnn or --emit=linalg\n";
+  Emit emit = emitKind == Emit::Default ? defaultEmit(outputFile) : emitKind;
+  bool generatesCode = emit == Emit::LLVM || emit == Emit::Asm ||
+                       emit == Emit::Obj;
+  if (emit == Emit::Obj && outputFile == "-") {
+    llvm::errs() << "cnnc: error: an object file needs -o FILE.o (its header "
+                    "is written beside it)\n";
+    return UserError;
+  }
+  std::string name = modelName.getNumOccurrences()
+                         ? modelName.getValue()
+                         : cnnc::modelNameFromPath(
+                               outputFile == "-" ? inputFile : outputFile);
+  if (!cnnc::isValidModelName(name)) {
+    llvm::errs() << "cnnc: error: --name '" << name
+                 << "': expected a C identifier that is not a keyword\n";
+    return UserError;
+  }
+  if (batchSize < 0) {
+    llvm::errs() << "cnnc: error: --batch must be positive, got " << batchSize
+                 << "\n";
     return UserError;
   }
   mlir::DialectRegistry registry;
@@ -129,33 +173,68 @@ int runCompile() {
   mlir::MLIRContext context(registry);
   // Messages name the op and its location; the op's IR is noise to users.
   context.printOpOnDiagnostic(false);
-  cnnc::ModelBindings bindings{shapeBindings, constBindings, batchSize};
-  if (batchSize < 0) {
-    llvm::errs() << "cnnc: error: --batch must be positive, got " << batchSize
-                 << "\n";
-    return UserError;
-  }
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      cnnc::loadModel(inputFile, bindings, context);
+      cnnc::loadModel(inputFile, modelBindings(), context);
   if (!module)
     return UserError;
 
   cnnc::DiagnosticPrinter printer(context);
-  mlir::PassManager pm(&context);
-  if (optLevel != O0) {
-    pm.addPass(mlir::createCanonicalizerPass());
-    pm.addPass(mlir::createCSEPass());
-  }
-  if (emitKind == Emit::Linalg)
-    pm.addNestedPass<mlir::func::FuncOp>(cnnc::createConvertCNNToLinalg());
+  cnnc::PipelineOptions pipeline;
+  pipeline.optLevel = optLevel;
+  cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
+                     : emit == Emit::Linalg ? cnnc::Stage::Linalg
+                                            : cnnc::Stage::CNN;
+  mlir::FailureOr<cnnc::ModelInterface> model =
+      cnnc::lowerModel(*module, name, pipeline, last);
   // A lowering that cannot handle an op reports it: a user error.
-  if (mlir::failed(pm.run(*module)))
+  if (mlir::failed(model))
     return UserError;
 
-  if (mlir::failed(writeAtomically(
-          outputFile, [&](llvm::raw_ostream &os) { module->print(os); })))
+  std::vector<std::pair<std::string, std::string>> files;
+  if (!generatesCode) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    files.emplace_back(outputFile, std::move(text));
+  } else {
+    cnnc::Artifact artifact = emit == Emit::Obj   ? cnnc::Artifact::Object
+                              : emit == Emit::Asm ? cnnc::Artifact::Assembly
+                                                  : cnnc::Artifact::LLVMIR;
+    llvm::Expected<std::string> code =
+        cnnc::generateCode(*module, *model, targetOptions(), artifact);
+    if (!code) {
+      llvm::errs() << "cnnc: error: " << llvm::toString(code.takeError())
+                   << "\n";
+      return UserError;
+    }
+    files.emplace_back(outputFile, std::move(*code));
+    if (emit == Emit::Obj) {
+      llvm::SmallString<256> header(outputFile);
+      llvm::sys::path::replace_extension(header, ".h");
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      cnnc::writeCHeader(os, *model);
+      files.emplace_back(header.str().str(), std::move(text));
+    }
+  }
+  if (mlir::failed(cnnc::writeFilesAtomically(files)))
     return UserError;
   return Success;
+}
+
+int runRun() {
+  cnnc::RunOptions options;
+  options.model = inputFile;
+  options.inputs = runInputs;
+  options.outputDir = outputDir;
+  options.checkDir = checkDir;
+  options.rtol = rtol;
+  options.atol = atol;
+  options.repeat = repeat;
+  options.bindings = modelBindings();
+  options.pipeline.optLevel = optLevel;
+  options.target = targetOptions();
+  return cnnc::runModel(std::move(options));
 }
 
 } // namespace
@@ -174,6 +253,8 @@ int main(int argc, char **argv) {
     return UserError;
   if (compileCommand)
     return runCompile();
+  if (runCommand)
+    return runRun();
   llvm::errs() << "cnnc: error: expected a command; see 'cnnc --help'\n";
   return UserError;
 }

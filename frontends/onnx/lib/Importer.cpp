@@ -81,6 +81,15 @@ public:
 
   OwningOpRef<ModuleOp> run();
 
+  /// Graph inputs that a node needs as compile-time constants.
+  std::vector<std::string> wantedConstants() const {
+    std::vector<std::string> names;
+    for (const auto &entry : state.wantedAsConstant)
+      names.push_back(entry.getKey().str());
+    llvm::sort(names);
+    return names;
+  }
+
 private:
   LogicalResult checkOpsetAndOperators();
   LogicalResult checkOptions();
@@ -549,9 +558,14 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
 OwningOpRef<ModuleOp> importModel(const Model &model,
                                   const ImportOptions &options,
-                                  MLIRContext *context) {
+                                  MLIRContext *context,
+                                  std::vector<std::string> *wantedConstants) {
   context->loadDialect<func::FuncDialect, cnn::CNNDialect>();
-  return GraphImporter(model, options, context).run();
+  GraphImporter importer(model, options, context);
+  OwningOpRef<ModuleOp> module = importer.run();
+  if (wantedConstants)
+    *wantedConstants = importer.wantedConstants();
+  return module;
 }
 
 } // namespace cnnc::onnx

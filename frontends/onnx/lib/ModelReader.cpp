@@ -440,4 +440,14 @@ llvm::Expected<Tensor> readTensorFile(llvm::StringRef path) {
   return TensorDecoder(path, baseDir).decode(tensor, "the tensor");
 }
 
+std::string serializeTensor(const Tensor &tensor) {
+  proto::TensorProto proto;
+  proto.set_name(tensor.name);
+  proto.set_data_type(static_cast<int32_t>(tensor.type));
+  for (int64_t dim : tensor.shape)
+    proto.add_dims(dim);
+  proto.set_raw_data(tensor.bytes);
+  return proto.SerializeAsString();
+}
+
 } // namespace cnnc::onnx

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define CNNC_RUNTIME_VERSION_MAJOR 0
-#define CNNC_RUNTIME_VERSION_MINOR 1
+#define CNNC_RUNTIME_VERSION_MINOR 2
 
 /* Alignment of every workspace, in bytes (one cache line, one AVX-512 vector).
  */
@@ -55,6 +55,12 @@ void *cnnc_workspace_alloc(size_t size);
 /* Frees memory from cnnc_workspace_alloc; NULL is ignored. */
 void cnnc_workspace_free(void *workspace);
 
+/* The calling thread's workspace for `key` (compiled models pass an address
+ * of their own), at least `size` bytes, kept and reused until the thread
+ * exits. This is what a model's NAME_run uses when given a NULL workspace.
+ * Returns NULL (with cnnc_last_error set) when memory is exhausted. */
+void *cnnc_thread_workspace(const void *key, size_t size);
+
 /*===-- Threads
  * ------------------------------------------------------------===*/
 
@@ -72,6 +78,18 @@ int cnnc_num_threads(void);
  * serially on the calling thread. */
 void cnnc_parallel_for(int64_t count, int64_t grain, cnnc_parallel_body body,
                        void *context);
+
+/*===-- CPU features
+ * -------------------------------------------------------===*/
+
+/* 1 when the CPU (and the OS) support the instruction-set feature named as
+ * LLVM names it ("avx2", "fma", "avx512f", ...), else 0. */
+int cnnc_cpu_has_feature(const char *feature);
+
+/* 0 when the CPU has every feature of the comma-separated list `features`;
+ * else non-zero, with cnnc_last_error naming `model` and what is missing.
+ * Compiled models call it once before their first run. */
+int cnnc_check_cpu_features(const char *model, const char *features);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -99,3 +99,14 @@ func.func @prelu(%x: tensor<2x3x4xf32>, %s: tensor<3x1xf32>) -> tensor<2x3x4xf32
   %0 = cnn.prelu %x, %s : tensor<2x3x4xf32>, tensor<3x1xf32>
   return %0 : tensor<2x3x4xf32>
 }
+
+// -----
+
+// Inference: dropout is the identity.
+// CHECK-LABEL: func.func @dropout
+// CHECK-NOT:     linalg
+// CHECK:         return %arg0
+func.func @dropout(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = cnn.dropout %x {ratio = 2.5e-01 : f32} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

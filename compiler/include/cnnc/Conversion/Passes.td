@@ -22,4 +22,42 @@ def ConvertCNNToLinalg : Pass<"convert-cnn-to-linalg", "mlir::func::FuncOp"> {
   ];
 }
 
+def Bufferize : Pass<"cnnc-bufferize", "mlir::ModuleOp"> {
+  let summary = "Tensors to buffers; results become out-parameters";
+  let description = [{
+    One-Shot Bufferize over the whole module, function boundaries included
+    (identity layouts), copies as linalg.copy so that no runtime memcpy
+    helper is needed; then every memref result of a function becomes an
+    out-parameter appended after the inputs, so the caller owns the outputs.
+    A result that is already a fresh buffer is written in place: the
+    allocation is replaced by the out-parameter, with no copy.
+  }];
+  let dependentDialects = [
+    "mlir::bufferization::BufferizationDialect",
+    "mlir::linalg::LinalgDialect",
+    "mlir::memref::MemRefDialect",
+  ];
+}
+
+def PlanArena : Pass<"cnnc-plan-arena", "mlir::ModuleOp"> {
+  let summary = "Place every intermediate buffer in one workspace argument";
+  let description = [{
+    Every `memref.alloc` of a bufferized function becomes a `memref.view`
+    into one `memref<Nxi8>` workspace argument appended to the function, N
+    known at compile time. Buffers share bytes when their lifetimes do not
+    overlap: a buffer lives from its allocation to the last use of it or of
+    any view of it, in the order of the function body. Offsets are assigned
+    greedily, the largest buffer first, each at the lowest offset (aligned
+    to `alignment` bytes) that no live-overlapping buffer occupies. The
+    function gets `cnnc.workspace_size`, the argument `cnn.name =
+    "workspace"`. Allocations inside regions, or of dynamic shape, are
+    errors.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every buffer in the workspace">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 #endif // CNNC_CONVERSION_PASSES_TD

@@ -212,9 +212,22 @@ struct ConstantLowering : OpConversionPattern<cnn::ConstantOp> {
   }
 };
 
+/// Inference: dropout passes its input through. Training graphs need a
+/// random mask instead, which this lowering does not produce yet.
+struct DropoutLowering : OpConversionPattern<cnn::DropoutOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::DropoutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
 } // namespace
 
 void cnnc::lowering::populateElementwiseLowerings(RewritePatternSet &patterns) {
   patterns.add<ActivationLowering, BinaryLowering, ConstantLowering,
-               PReluLowering, UnaryLowering>(patterns.getContext());
+               DropoutLowering, PReluLowering, UnaryLowering>(
+      patterns.getContext());
 }

@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cnnc::onnx {
 
@@ -47,10 +48,13 @@ struct ImportOptions {
 };
 
 /// Imports `model` into a new module. On failure the diagnostics have been
-/// emitted through `context`'s handlers and the result is null.
-mlir::OwningOpRef<mlir::ModuleOp> importModel(const Model &model,
-                                              const ImportOptions &options,
-                                              mlir::MLIRContext *context);
+/// emitted through `context`'s handlers and the result is null; then
+/// `wantedConstants`, when given, lists the graph inputs that a node needs
+/// as compile-time constants (bind them and import again).
+mlir::OwningOpRef<mlir::ModuleOp>
+importModel(const Model &model, const ImportOptions &options,
+            mlir::MLIRContext *context,
+            std::vector<std::string> *wantedConstants = nullptr);
 
 /// The location of `node` of the model in `path`.
 mlir::Location nodeLocation(mlir::MLIRContext *context, llvm::StringRef path,

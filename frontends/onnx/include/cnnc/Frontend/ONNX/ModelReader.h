@@ -1,9 +1,10 @@
 //===- ModelReader.h - Read ONNX files --------------------------*- C++ -*-===//
 //
 // Reads ONNX ModelProto and TensorProto files into the plain structs of
-// Model.h. This is the only part of cnnc that sees protobuf. Every failure is
-// an llvm::Error whose message names the file and says what is wrong; no
-// input, however malformed, crashes the reader.
+// Model.h, and writes TensorProto files. This is the only part of cnnc that
+// sees protobuf. Every failure is an llvm::Error whose message names the
+// file and says what is wrong; no input, however malformed, crashes the
+// reader.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +26,10 @@ llvm::Expected<Model> parseModel(llvm::StringRef bytes, llvm::StringRef path);
 
 /// Reads a serialized TensorProto (the .pb files of the ONNX test data).
 llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
+
+/// `tensor` as a serialized TensorProto (raw_data, little-endian), named
+/// `tensor.name`: what `cnnc run --output-dir` writes.
+std::string serializeTensor(const Tensor &tensor);
 
 } // namespace cnnc::onnx
 

@@ -1,0 +1,44 @@
+//===- Pipelines.h - The order of cnnc's passes -----------------*- C++ -*-===//
+//
+// The one place that orders the passes from the cnn dialect to the LLVM
+// dialect. Each stage is a function, so that a command can stop after one
+// (--emit=cnn, --emit=linalg) and run the same passes as a full compile.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_PIPELINES_PIPELINES_H
+#define CNNC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace cnnc {
+
+struct PipelineOptions {
+  /// -O0 .. -O3: 0 runs no graph optimization.
+  unsigned optLevel = 2;
+};
+
+/// Stage 1, the graph: canonicalization and folding on the cnn dialect.
+void addGraphPasses(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// Stage 2, kernels: cnn ops to linalg, tensor, arith and math on tensors.
+void addKernelPasses(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// Stage 3, memory: bufferization, outputs as out-parameters, every
+/// intermediate planned into one workspace argument.
+void addBufferizationPasses(mlir::OpPassManager &pm,
+                            const PipelineOptions &options);
+
+/// Stage 4, code: loops, then the LLVM dialect with bare-pointer arguments.
+void addLLVMLoweringPasses(mlir::OpPassManager &pm,
+                           const PipelineOptions &options);
+
+/// All four stages: a cnn module to an LLVM dialect module.
+void buildCPUPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// Registers "cnnc-cpu-pipeline" (and each stage) for cnnc-opt.
+void registerPipelines();
+
+} // namespace cnnc
+
+#endif // CNNC_PIPELINES_PIPELINES_H

@@ -1,0 +1,107 @@
+//===- Translate.cpp - LLVM dialect to LLVM IR to machine code ------------===//
+
+#include "cnnc/CodeGen/CodeGen.h"
+
+#include "EntryPoints.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Passes/PassBuilder.h"
+
+namespace cnnc {
+
+namespace {
+
+llvm::Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// LLVM's default pipeline for -O`level`.
+void optimize(llvm::Module &module, llvm::TargetMachine &machine,
+              unsigned level) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = level >= 2;
+  tuning.SLPVectorization = level >= 2;
+  llvm::PassBuilder builder(&machine, tuning);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::OptimizationLevel optimization =
+      level == 0   ? llvm::OptimizationLevel::O0
+      : level == 1 ? llvm::OptimizationLevel::O1
+      : level == 2 ? llvm::OptimizationLevel::O2
+                   : llvm::OptimizationLevel::O3;
+  llvm::ModulePassManager passes =
+      level == 0 ? builder.buildO0DefaultPipeline(optimization)
+                 : builder.buildPerModuleDefaultPipeline(optimization);
+  passes.run(module, modules);
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateModel(mlir::ModuleOp module, const ModelInterface &model,
+               llvm::TargetMachine &machine, unsigned optLevel,
+               llvm::LLVMContext &context) {
+  mlir::DialectRegistry registry;
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+
+  // The graph function: the one public function the pipeline left.
+  std::string graphName;
+  for (auto function : module.getOps<mlir::LLVM::LLVMFuncOp>()) {
+    if (!function.isExternal() && !function.isPrivate())
+      graphName = function.getName().str();
+    // cnn.name and the like: documentation for the C interface, not LLVM.
+    function.removeArgAttrsAttr();
+    function.removeResAttrsAttr();
+  }
+  if (graphName.empty())
+    return fail("the lowered module has no graph function");
+
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, context, model.name);
+  if (!llvmModule)
+    return fail("cannot translate the LLVM dialect to LLVM IR");
+  llvmModule->setDataLayout(machine.createDataLayout());
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+
+  EntryPointTarget target;
+  target.cpu = machine.getTargetCPU().str();
+  target.features = machine.getTargetFeatureString().str();
+  target.requiredFeatures = requiredCPUFeatures(machine);
+  if (llvm::Error error =
+          addEntryPoints(*llvmModule, graphName, model, target))
+    return std::move(error);
+
+  std::string problems;
+  llvm::raw_string_ostream os(problems);
+  if (llvm::verifyModule(*llvmModule, &os))
+    return fail("the generated LLVM IR is invalid: " + problems);
+  optimize(*llvmModule, machine, optLevel);
+  return llvmModule;
+}
+
+llvm::Error emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
+                            llvm::CodeGenFileType type,
+                            llvm::raw_pwrite_stream &os) {
+  llvm::legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, os, nullptr, type))
+    return fail("the target cannot emit this kind of file");
+  passes.run(module);
+  return llvm::Error::success();
+}
+
+} // namespace cnnc

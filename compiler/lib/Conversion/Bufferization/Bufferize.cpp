@@ -1,0 +1,57 @@
+//===- Bufferize.cpp - Tensors to buffers, results to out-parameters ------===//
+
+#include "cnnc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_BUFFERIZE
+#include "cnnc/Conversion/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+
+namespace {
+
+/// Copies between buffers as linalg.copy: it lowers to loops like any linalg
+/// op, where memref.copy into a strided view would call a library helper.
+LogicalResult copyWithLinalg(OpBuilder &builder, Location loc, Value from,
+                             Value to) {
+  linalg::CopyOp::create(builder, loc, from, to);
+  return success();
+}
+
+struct BufferizePass : cnnc::impl::BufferizeBase<BufferizePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    bufferization::OneShotBufferizationOptions options;
+    options.bufferizeFunctionBoundaries = true;
+    options.setFunctionBoundaryTypeConversion(
+        bufferization::LayoutMapOption::IdentityLayoutMap);
+    options.unknownTypeConverterFn =
+        [](TensorType type, Attribute memorySpace,
+           const bufferization::BufferizationOptions &) {
+          return bufferization::getMemRefTypeWithStaticIdentityLayout(
+              type, memorySpace);
+        };
+    options.memCpyFn = copyWithLinalg;
+    options.bufferAlignment = 64;
+    bufferization::BufferizationState state;
+    if (failed(bufferization::runOneShotModuleBufferize(module, options,
+                                                        state)))
+      return signalPassFailure();
+
+    bufferization::BufferResultsToOutParamsOpts outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    outParams.memCpyFn = copyWithLinalg;
+    if (failed(bufferization::promoteBufferResultsToOutParams(module,
+                                                              outParams)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,120 @@
+//===- CPUPipeline.cpp - From the cnn dialect to the LLVM dialect ---------===//
+//
+// The table of contents of the compiler. A model goes through four stages:
+//
+//   1. graph      canonicalize and fold the cnn graph
+//   2. kernels    cnn -> linalg/tensor/arith/math on tensors
+//   3. memory     one-shot bufferization; outputs become out-parameters;
+//                 every intermediate is planned into one workspace
+//   4. code       loops -> cf -> the LLVM dialect (bare-pointer arguments)
+//
+// After stage 4 the module is translated to LLVM IR and compiled by
+// cnnc/CodeGen (LLVM's O3 pipeline, a TargetMachine, an object file).
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Pipelines/Pipelines.h"
+
+#include "cnnc/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace cnnc {
+
+void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
+  if (options.optLevel == 0)
+    return;
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createConvertCNNToLinalg());
+  if (options.optLevel == 0)
+    return;
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
+  pm.addPass(createBufferize());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createPlanArena());
+}
+
+void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &) {
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  // Every argument has a static shape: a plain pointer carries it all.
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  addGraphPasses(pm, options);
+  addKernelPasses(pm, options);
+  addBufferizationPasses(pm, options);
+  addLLVMLoweringPasses(pm, options);
+}
+
+namespace {
+
+struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
+  Option<unsigned> optLevel{*this, "opt-level",
+                            llvm::cl::desc("-O level, 0 to 3"),
+                            llvm::cl::init(2)};
+
+  PipelineOptions get() const {
+    PipelineOptions options;
+    options.optLevel = optLevel;
+    return options;
+  }
+};
+
+using StageBuilder = void (*)(OpPassManager &, const PipelineOptions &);
+
+void registerStage(llvm::StringRef name, llvm::StringRef description,
+                   StageBuilder build) {
+  PassPipelineRegistration<PipelineCLOptions>(
+      name, description,
+      [build](OpPassManager &pm, const PipelineCLOptions &options) {
+        build(pm, options.get());
+      });
+}
+
+} // namespace
+
+void registerPipelines() {
+  registerStage("cnnc-cpu-pipeline",
+                "cnn dialect to the LLVM dialect: all four stages",
+                buildCPUPipeline);
+  registerStage("cnnc-graph-stage", "stage 1: cnn graph passes",
+                addGraphPasses);
+  registerStage("cnnc-kernel-stage", "stage 2: cnn to linalg on tensors",
+                addKernelPasses);
+  registerStage("cnnc-memory-stage",
+                "stage 3: bufferization and the workspace plan",
+                addBufferizationPasses);
+  registerStage("cnnc-code-stage", "stage 4: loops to the LLVM dialect",
+                addLLVMLoweringPasses);
+}
+
+} // namespace cnnc

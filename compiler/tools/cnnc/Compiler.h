@@ -1,0 +1,41 @@
+//===- Compiler.h - The steps that compile and run share --------*- C++ -*-===//
+//
+// A loaded model goes through the pass pipeline (cnnc/Pipelines) and code
+// generation (cnnc/CodeGen). `cnnc compile` writes what comes out; `cnnc run`
+// loads the very same object in-process.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_TOOLS_CNNC_COMPILER_H
+#define CNNC_TOOLS_CNNC_COMPILER_H
+
+#include "cnnc/CodeGen/CodeGen.h"
+#include "cnnc/Pipelines/Pipelines.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace cnnc {
+
+enum class Stage { CNN, Linalg, LLVMDialect };
+
+/// Runs the pipeline on `module` up to and including `last`. For
+/// Stage::LLVMDialect the model's interface is returned, named `name`; the
+/// other stages return an empty interface. Failures have been reported
+/// through the context's diagnostics.
+mlir::FailureOr<ModelInterface> lowerModel(mlir::ModuleOp module,
+                                           llvm::StringRef name,
+                                           const PipelineOptions &options,
+                                           Stage last);
+
+/// What code generation produces.
+enum class Artifact { LLVMIR, Assembly, Object };
+
+/// Code for `module` (the LLVM dialect, from lowerModel) as `artifact`.
+llvm::Expected<std::string> generateCode(mlir::ModuleOp module,
+                                         const ModelInterface &model,
+                                         const TargetOptions &target,
+                                         Artifact artifact);
+
+} // namespace cnnc
+
+#endif // CNNC_TOOLS_CNNC_COMPILER_H

@@ -1,0 +1,285 @@
+//===- Run.cpp - cnnc run: compile in-process, run, check -----------------===//
+//
+// The model is compiled exactly as `cnnc compile` would (same pipeline, same
+// object), linked into this process by ObjectLoader and called through its
+// NAME_run. Inputs come from ONNX TensorProto files; outputs are compared
+// with numpy.allclose semantics (|actual - expected| <= atol + rtol *
+// |expected|, NaN never matches) and written as TensorProto files.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Run.h"
+
+#include "Compiler.h"
+#include "ObjectLoader.h"
+#include "OutputFiles.h"
+
+#include "cnnc/Frontend/ONNX/ModelReader.h"
+#include "cnnc/runtime.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "cnnc/InitAll.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace cnnc {
+
+namespace {
+
+enum ExitCode { Success = 0, Mismatch = 1, UserError = 2, InternalError = 3 };
+
+int userError(const llvm::Twine &message) {
+  llvm::errs() << "cnnc: error: " << message << "\n";
+  return UserError;
+}
+
+/// The graph inputs (not initializers) of the ONNX model in `path`, in
+/// graph order.
+llvm::Expected<std::vector<std::string>> graphInputNames(llvm::StringRef path) {
+  llvm::Expected<onnx::Model> model = onnx::readModelFile(path);
+  if (!model)
+    return model.takeError();
+  std::vector<std::string> names;
+  for (const onnx::ValueInfo &input : model->graph.inputs) {
+    bool initialized = llvm::any_of(
+        model->graph.initializers,
+        [&](const std::shared_ptr<const onnx::Tensor> &init) {
+          return init->name == input.name;
+        });
+    if (!initialized)
+      names.push_back(input.name);
+  }
+  return names;
+}
+
+/// Reads the given input values: --input NAME=FILE, and DIR/input_N.pb for
+/// --check DIR (matched to the graph inputs by position).
+int readInputs(const RunOptions &options,
+               std::map<std::string, onnx::Tensor> &values) {
+  std::vector<std::string> graphInputs;
+  bool isOnnx = !llvm::StringRef(options.model).ends_with(".mlir");
+  if (isOnnx) {
+    llvm::Expected<std::vector<std::string>> names =
+        graphInputNames(options.model);
+    if (!names)
+      return userError(llvm::toString(names.takeError()));
+    graphInputs = std::move(*names);
+  }
+  if (!options.checkDir.empty()) {
+    for (size_t i = 0;; ++i) {
+      std::string path =
+          (options.checkDir + "/input_" + llvm::Twine(i) + ".pb").str();
+      if (!llvm::sys::fs::exists(path))
+        break;
+      llvm::Expected<onnx::Tensor> tensor = onnx::readTensorFile(path);
+      if (!tensor)
+        return userError(llvm::toString(tensor.takeError()));
+      std::string name = i < graphInputs.size() ? graphInputs[i]
+                         : !tensor->name.empty()
+                             ? tensor->name
+                             : "input_" + std::to_string(i);
+      if (isOnnx && i >= graphInputs.size())
+        return userError(path + ": the model has only " +
+                         llvm::Twine(graphInputs.size()) + " graph inputs");
+      values[name] = std::move(*tensor);
+    }
+  }
+  for (llvm::StringRef binding : options.inputs) {
+    auto [name, file] = binding.split('=');
+    if (name.empty() || file.empty())
+      return userError("--input '" + binding + "': expected NAME=FILE.pb");
+    if (isOnnx && !llvm::is_contained(graphInputs, name))
+      return userError("--input " + name + ": the model has no graph input '" +
+                       name + "'");
+    llvm::Expected<onnx::Tensor> tensor = onnx::readTensorFile(file);
+    if (!tensor)
+      return userError("--input " + name + ": " +
+                       llvm::toString(tensor.takeError()));
+    values[name.str()] = std::move(*tensor);
+  }
+  return Success;
+}
+
+struct Comparison {
+  double maxAbs = 0, maxRel = 0;
+  int64_t bad = 0;
+};
+
+Comparison compare(const onnx::Tensor &actual, const onnx::Tensor &expected,
+                   double rtol, double atol) {
+  Comparison result;
+  std::vector<double> a = actual.toFloats(), e = expected.toFloats();
+  for (size_t i = 0; i < a.size(); ++i) {
+    double diff = std::fabs(a[i] - e[i]);
+    bool equalInf = std::isinf(a[i]) && a[i] == e[i];
+    if (equalInf)
+      diff = 0;
+    if (std::isnan(diff)) {
+      ++result.bad;
+      result.maxAbs = result.maxRel = INFINITY;
+      continue;
+    }
+    result.maxAbs = std::max(result.maxAbs, diff);
+    if (e[i] != 0)
+      result.maxRel = std::max(result.maxRel, diff / std::fabs(e[i]));
+    else if (diff != 0)
+      result.maxRel = INFINITY;
+    if (!(diff <= atol + rtol * std::fabs(e[i])))
+      ++result.bad;
+  }
+  return result;
+}
+
+} // namespace
+
+int runModel(RunOptions options) {
+  if (options.repeat < 0)
+    return userError("--repeat must be at least 0");
+  if (!(options.rtol >= 0) || !(options.atol >= 0))
+    return userError("--rtol and --atol must be non-negative");
+  if (int status = readInputs(options, options.bindings.values))
+    return status;
+
+  mlir::DialectRegistry registry;
+  cnnc::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      loadModel(options.model, options.bindings, context);
+  if (!module)
+    return UserError;
+  DiagnosticPrinter printer(context);
+  std::string name = modelNameFromPath(options.model);
+  mlir::FailureOr<ModelInterface> model =
+      lowerModel(*module, name, options.pipeline, Stage::LLVMDialect);
+  if (mlir::failed(model))
+    return UserError;
+  llvm::Expected<std::string> object =
+      generateCode(*module, *model, options.target, Artifact::Object);
+  if (!object)
+    return userError(llvm::toString(object.takeError()));
+  llvm::Expected<std::unique_ptr<LoadedModel>> loaded =
+      LoadedModel::load(*object, name);
+  if (!loaded) {
+    llvm::errs() << "cnnc: internal error: cannot load the compiled model: "
+                 << llvm::toString(loaded.takeError()) << "\n";
+    return InternalError;
+  }
+
+  // Inputs by name, checked against the compiled interface.
+  std::vector<const void *> inputs;
+  for (const TensorDescription &input : model->inputs) {
+    auto value = options.bindings.values.find(input.name);
+    if (value == options.bindings.values.end())
+      return userError("no value for input '" + input.name +
+                       "'; give it with --input " + input.name + "=FILE.pb");
+    const onnx::Tensor &tensor = value->second;
+    if (static_cast<int>(tensor.type) != input.elementType ||
+        !llvm::equal(tensor.shape, input.shape))
+      return userError("input '" + input.name + "' holds " +
+                       onnx::elementTypeName(tensor.type) +
+                       " of shape [" +
+                       llvm::join(llvm::map_range(tensor.shape,
+                                                  [](int64_t d) {
+                                                    return std::to_string(d);
+                                                  }),
+                                  ",") +
+                       "]; the model takes another type or shape");
+    inputs.push_back(tensor.bytes.data());
+  }
+  std::vector<onnx::Tensor> outputs(model->outputs.size());
+  std::vector<void *> outputPointers;
+  for (auto [tensor, description] : llvm::zip(outputs, model->outputs)) {
+    tensor.name = description.name;
+    tensor.type = static_cast<onnx::ElementType>(description.elementType);
+    tensor.shape.assign(description.shape.begin(), description.shape.end());
+    tensor.bytes.assign(description.bytes, '\0');
+    outputPointers.push_back(tensor.bytes.data());
+  }
+  void *workspace = cnnc_workspace_alloc((*loaded)->workspaceSize());
+  if (!workspace)
+    return userError(cnnc_last_error());
+  auto runOnce = [&] {
+    return (*loaded)->run(inputs.data(), outputPointers.data(), workspace);
+  };
+  if (runOnce() != 0) {
+    llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
+    cnnc_workspace_free(workspace);
+    return UserError;
+  }
+  if (options.repeat > 0) {
+    std::vector<double> times;
+    for (int64_t i = 0; i < options.repeat; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      runOnce();
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+    std::sort(times.begin(), times.end());
+    llvm::outs() << llvm::format(
+        "latency over %lld runs: median %.3f ms, min %.3f ms, max %.3f ms\n",
+        static_cast<long long>(options.repeat), times[times.size() / 2],
+        times.front(), times.back());
+  }
+  cnnc_workspace_free(workspace);
+
+  int status = Success;
+  if (!options.outputDir.empty()) {
+    std::error_code error = llvm::sys::fs::create_directories(options.outputDir);
+    if (error)
+      return userError("cannot create '" + options.outputDir +
+                       "': " + error.message());
+    std::vector<std::pair<std::string, std::string>> files;
+    for (size_t i = 0; i < outputs.size(); ++i)
+      files.emplace_back(
+          (options.outputDir + "/output_" + llvm::Twine(i) + ".pb").str(),
+          onnx::serializeTensor(outputs[i]));
+    if (mlir::failed(writeFilesAtomically(files)))
+      return UserError;
+  }
+  if (!options.checkDir.empty()) {
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      std::string path =
+          (options.checkDir + "/output_" + llvm::Twine(i) + ".pb").str();
+      llvm::Expected<onnx::Tensor> expected = onnx::readTensorFile(path);
+      if (!expected)
+        return userError(llvm::toString(expected.takeError()));
+      if (!llvm::equal(expected->shape, outputs[i].shape) ||
+          isFloatingPoint(expected->type) !=
+              isFloatingPoint(outputs[i].type)) {
+        llvm::outs() << "output " << i << " '" << outputs[i].name
+                     << "': MISMATCH: expected "
+                     << onnx::elementTypeName(expected->type) << " of "
+                     << expected->numElements()
+                     << " elements in another shape\n";
+        status = Mismatch;
+        continue;
+      }
+      Comparison result =
+          compare(outputs[i], *expected, options.rtol, options.atol);
+      llvm::outs() << "output " << i << " '" << outputs[i].name
+                   << "': max abs error "
+                   << llvm::format("%.3g", result.maxAbs)
+                   << ", max rel error " << llvm::format("%.3g", result.maxRel)
+                   << ": ";
+      if (result.bad == 0) {
+        llvm::outs() << "ok\n";
+      } else {
+        llvm::outs() << "MISMATCH (" << result.bad << " of "
+                     << outputs[i].numElements() << " elements outside rtol "
+                     << options.rtol << ", atol " << options.atol << ")\n";
+        status = Mismatch;
+      }
+    }
+  }
+  return status;
+}
+
+} // namespace cnnc
