@@ -6,7 +6,9 @@
 //   2. kernels    cnn -> linalg/tensor/arith/math on tensors
 //   3. memory     one-shot bufferization; outputs become out-parameters;
 //                 every intermediate is planned into one workspace
-//   4. code       loops -> cf -> the LLVM dialect (bare-pointer arguments)
+//   4. code       parallel loops, the outermost outlined into chunk
+//                 functions; -> cf -> the LLVM dialect (bare-pointer
+//                 arguments); chunk calls -> the runtime's parallel-for
 //
 // After stage 4 the module is translated to LLVM IR and compiled by
 // cnnc/CodeGen (LLVM's O3 pipeline, a TargetMachine, an object file).
@@ -50,7 +52,11 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
 }
 
 void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &) {
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Parallel loops for the parallel dimensions; the outermost ones become
+  // chunk functions that the runtime's thread pool runs.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createOutlineParallelLoops());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -65,6 +71,7 @@ void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &) {
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -60,4 +60,43 @@ def PlanArena : Pass<"cnnc-plan-arena", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def OutlineParallelLoops : Pass<"cnnc-outline-parallel-loops",
+                                 "mlir::ModuleOp"> {
+  let summary = "Outline outermost scf.parallel loops into chunk functions";
+  let description = [{
+    Each outermost `scf.parallel` of a function (static bounds, no
+    reductions) with enough work to be worth threads becomes a private
+    function `@<func>_parallel_<n>(%begin: index, %end: index, captured
+    values...)` that runs the iterations [begin, end) of the loop's leading
+    dimensions, linearized (enough of them for `4 * threads` chunks; the
+    other dimensions stay an inner loop). The loop is replaced by a call of
+    that function over the whole range, so the program stays correct, and
+    the function is marked `cnnc.parallel_body` for
+    `cnnc-lower-parallel-calls`, which makes the call a runtime parallel-for.
+    Constants used by the loop are cloned into the function, not passed.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Loops with fewer iterations times body ops stay serial">,
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::func::FuncDialect",
+    "mlir::scf::SCFDialect",
+  ];
+}
+
+def LowerParallelCalls : Pass<"cnnc-lower-parallel-calls", "mlir::ModuleOp"> {
+  let summary = "Calls of parallel chunk functions to cnnc_parallel_for";
+  let description = [{
+    Runs on the LLVM dialect. Every call of a function marked
+    `cnnc.parallel_body` (from `cnnc-outline-parallel-loops`) whose first two
+    arguments are the range [0, count) becomes `cnnc_parallel_for(count,
+    grain, task, context)`: the other arguments are stored in a stack
+    struct, the context, and `task` is a new function that loads them and
+    calls the body on its chunk. The runtime's thread pool runs the chunks.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // CNNC_CONVERSION_PASSES_TD
