@@ -19,6 +19,7 @@ config.substitutions.append(("%cnnc_src_root", config.cnnc_src_root))
 # Debian's Python, which has python3-onnx (not the python3 first on PATH).
 config.substitutions.append(("%onnx_python", "/usr/bin/python3"))
 config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
+config.substitutions.append(("%cnnc_obj_root", config.cnnc_obj_root))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

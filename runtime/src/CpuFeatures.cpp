@@ -4,11 +4,14 @@
 // the instruction-set features their code uses. The answer comes from
 // CPUID, and for the AVX and AVX-512 families also from XGETBV: a CPU that
 // has AVX-512 under an OS that does not save its registers cannot use it.
+// CNNC_DISABLE_CPU_FEATURES (a comma-separated list) makes the runtime
+// treat features as missing: to test what a machine without them sees.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/runtime.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -68,8 +71,28 @@ const FeatureBit *findFeature(const std::string &name) {
   return nullptr;
 }
 
+/// True when CNNC_DISABLE_CPU_FEATURES names `name`.
+bool disabled(const char *name) {
+  const char *list = std::getenv("CNNC_DISABLE_CPU_FEATURES");
+  if (!list)
+    return false;
+  size_t length = std::strlen(name);
+  for (const char *cursor = list; *cursor;) {
+    const char *end = std::strchr(cursor, ',');
+    size_t size = end ? static_cast<size_t>(end - cursor) : std::strlen(cursor);
+    if (size == length && std::strncmp(cursor, name, length) == 0)
+      return true;
+    if (!end)
+      break;
+    cursor = end + 1;
+  }
+  return false;
+}
+
 #ifdef CNNC_X86
 bool cpuHas(const FeatureBit &feature) {
+  if (disabled(feature.name))
+    return false;
   unsigned regs[4] = {0, 0, 0, 0};
   if (!__get_cpuid_count(feature.leaf, feature.subleaf, &regs[EAX], &regs[EBX],
                          &regs[ECX], &regs[EDX]))

@@ -83,7 +83,9 @@ void cnnc_parallel_for(int64_t count, int64_t grain, cnnc_parallel_body body,
  * -------------------------------------------------------===*/
 
 /* 1 when the CPU (and the OS) support the instruction-set feature named as
- * LLVM names it ("avx2", "fma", "avx512f", ...), else 0. */
+ * LLVM names it ("avx2", "fma", "avx512f", ...), else 0. Features listed in
+ * the environment variable CNNC_DISABLE_CPU_FEATURES (comma-separated)
+ * count as missing: a way to test what a machine without them sees. */
 int cnnc_cpu_has_feature(const char *feature);
 
 /* 0 when the CPU has every feature of the comma-separated list `features`;

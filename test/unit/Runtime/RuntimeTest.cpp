@@ -195,4 +195,57 @@ TEST(RuntimeThreadsDeathTest, ThreadCountComesFromTheEnvironment) {
       testing::ExitedWithCode(0), "");
 }
 
+TEST(RuntimeWorkspace, ThreadWorkspaceIsKeptPerKeyAndGrows) {
+  static const char keyA = 0, keyB = 0;
+  void *a = cnnc_thread_workspace(&keyA, 256);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % CNNC_WORKSPACE_ALIGNMENT, 0u);
+  // The same key on the same thread: the same memory, while it is enough.
+  EXPECT_EQ(cnnc_thread_workspace(&keyA, 128), a);
+  void *b = cnnc_thread_workspace(&keyB, 256);
+  EXPECT_NE(b, a);
+  std::memset(cnnc_thread_workspace(&keyA, 1 << 20), 0, 1 << 20);
+  // Another thread gets its own.
+  void *other = nullptr;
+  std::thread([&] { other = cnnc_thread_workspace(&keyA, 256); }).join();
+  EXPECT_NE(other, nullptr);
+  EXPECT_NE(other, cnnc_thread_workspace(&keyA, 256));
+}
+
+TEST(RuntimeCpuFeatures, BaselineFeaturesArePresent) {
+#if defined(__x86_64__)
+  // Every x86-64 CPU that runs this test has SSE3 (x86-64-v2 and up).
+  EXPECT_EQ(cnnc_cpu_has_feature("sse3"), 1);
+  EXPECT_EQ(cnnc_check_cpu_features("model", "sse3,ssse3"), 0);
+#endif
+  EXPECT_EQ(cnnc_cpu_has_feature("no-such-feature"), 0);
+  EXPECT_EQ(cnnc_cpu_has_feature(nullptr), 0);
+  EXPECT_EQ(cnnc_check_cpu_features("model", ""), 0);
+}
+
+TEST(RuntimeCpuFeatures, UnknownFeaturesAreAnError) {
+  EXPECT_NE(cnnc_check_cpu_features("resnet18", "sse3,warp-drive"), 0);
+  EXPECT_NE(std::string(cnnc_last_error()).find("warp-drive"),
+            std::string::npos)
+      << cnnc_last_error();
+  EXPECT_NE(std::string(cnnc_last_error()).find("resnet18"),
+            std::string::npos);
+}
+
+TEST(RuntimeCpuFeaturesDeathTest, DisabledFeaturesAreMissing) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("CNNC_DISABLE_CPU_FEATURES", "avx2,sse3", 1);
+        bool ok = cnnc_cpu_has_feature("sse3") == 0 &&
+                  cnnc_check_cpu_features("net", "sse3") != 0 &&
+                  std::string(cnnc_last_error()).find("lacks") !=
+                      std::string::npos &&
+                  std::string(cnnc_last_error()).find("sse3") !=
+                      std::string::npos;
+        std::exit(ok ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
 } // namespace

@@ -29,8 +29,9 @@ def Bufferize : Pass<"cnnc-bufferize", "mlir::ModuleOp"> {
     (identity layouts), copies as linalg.copy so that no runtime memcpy
     helper is needed; then every memref result of a function becomes an
     out-parameter appended after the inputs, so the caller owns the outputs.
-    A result that is already a fresh buffer is written in place: the
-    allocation is replaced by the out-parameter, with no copy.
+    A result computed in a fresh buffer is computed in its out-parameter
+    instead, with no copy; a result that is an argument or a constant is
+    copied.
   }];
   let dependentDialects = [
     "mlir::bufferization::BufferizationDialect",
@@ -77,7 +78,8 @@ def OutlineParallelLoops : Pass<"cnnc-outline-parallel-loops",
   }];
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
-           "Loops with fewer iterations times body ops stay serial">,
+           "Loops that run fewer ops (iterations times body ops, inner "
+           "loops' static trip counts included) stay serial">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",

@@ -24,6 +24,26 @@ LogicalResult copyWithLinalg(OpBuilder &builder, Location loc, Value from,
   return success();
 }
 
+/// A result that was a fresh buffer is now copied into its out-parameter
+/// at the end: compute it in the out-parameter instead, and drop the copy.
+void writeResultsInPlace(func::FuncOp function) {
+  for (BlockArgument argument : function.getArguments()) {
+    if (!argument.hasOneUse())
+      continue;
+    auto copy = dyn_cast<linalg::CopyOp>(*argument.getUsers().begin());
+    if (!copy || copy.getOutputs()[0] != argument ||
+        copy->getNextNode() != copy->getBlock()->getTerminator())
+      continue;
+    auto alloc = copy.getInputs()[0].getDefiningOp<memref::AllocOp>();
+    if (!alloc || alloc.getType() != argument.getType() ||
+        alloc->getBlock() != &function.getBody().front())
+      continue;
+    copy.erase();
+    alloc.replaceAllUsesWith(argument);
+    alloc.erase();
+  }
+}
+
 struct BufferizePass : cnnc::impl::BufferizeBase<BufferizePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -51,6 +71,9 @@ struct BufferizePass : cnnc::impl::BufferizeBase<BufferizePass> {
     if (failed(bufferization::promoteBufferResultsToOutParams(module,
                                                               outParams)))
       return signalPassFailure();
+    for (auto function : module.getOps<func::FuncOp>())
+      if (!function.isExternal())
+        writeResultsInPlace(function);
   }
 };
 

@@ -60,6 +60,27 @@ std::optional<StaticLoop> staticBounds(scf::ParallelOp loop) {
   return bounds;
 }
 
+/// Ops executed by one run of `block`, counting static scf.for trip counts.
+int64_t workOf(Block &block) {
+  int64_t work = 0;
+  for (Operation &op : block) {
+    int64_t inner = 0;
+    for (Region &region : op.getRegions())
+      for (Block &nested : region)
+        inner += workOf(nested);
+    int64_t trips = 1;
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+      if (lb && ub && step && *step > 0 && *ub > *lb)
+        trips = (*ub - *lb + *step - 1) / *step;
+    }
+    work = std::min<int64_t>(work + 1 + trips * inner, int64_t(1) << 40);
+  }
+  return work;
+}
+
 bool isConstant(Value value) {
   Operation *op = value.getDefiningOp();
   return op && op->getNumOperands() == 0 && op->getNumRegions() == 0 &&
@@ -75,8 +96,7 @@ bool outline(scf::ParallelOp loop, func::FuncOp parent, llvm::StringRef name,
   std::optional<StaticLoop> bounds = staticBounds(loop);
   if (!bounds)
     return false;
-  int64_t bodyOps = 0;
-  loop.getBody()->walk([&](Operation *) { ++bodyOps; });
+  int64_t bodyOps = workOf(*loop.getBody());
   int64_t total = 1;
   for (int64_t extent : bounds->extents)
     total = std::min<int64_t>(total * extent, int64_t(1) << 40);

@@ -1,0 +1,46 @@
+// RUN: cnnc-opt %s --cnnc-bufferize --split-input-file | FileCheck %s
+
+// Results become out-parameters after the inputs; a result computed in a
+// fresh buffer is computed in its out-parameter, with no copy; the
+// intermediate stays a memref.alloc for cnnc-plan-arena.
+// CHECK-LABEL: func.func @chain
+// CHECK-SAME:    (%[[X:.*]]: memref<4x8xf32>, %[[OUT:.*]]: memref<4x8xf32>)
+// CHECK-NOT:     -> memref
+// CHECK:         %[[TMP:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x8xf32>
+// CHECK:         linalg.generic {{.*}} ins(%[[X]] : memref<4x8xf32>) outs(%[[TMP]] : memref<4x8xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[TMP]] : memref<4x8xf32>) outs(%[[OUT]] : memref<4x8xf32>)
+// CHECK-NOT:     copy
+// CHECK:         return
+#map = affine_map<(d0, d1) -> (d0, d1)>
+func.func @chain(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %e0 = tensor.empty() : tensor<4x8xf32>
+  %0 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%e0 : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = arith.negf %in : f32
+    linalg.yield %n : f32
+  } -> tensor<4x8xf32>
+  %e1 = tensor.empty() : tensor<4x8xf32>
+  %1 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]}
+      ins(%0 : tensor<4x8xf32>) outs(%e1 : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  } -> tensor<4x8xf32>
+  return %1 : tensor<4x8xf32>
+}
+
+// -----
+
+// A result that is an argument or a constant is copied with linalg.copy
+// (no memref.copy, whose strided form would need a library helper).
+// CHECK-LABEL: func.func @passthrough
+// CHECK-SAME:    (%[[X:.*]]: memref<4xf32>, %[[OUT0:.*]]: memref<4xf32>, %[[OUT1:.*]]: memref<2xf32>)
+// CHECK:         %[[C:.*]] = memref.get_global
+// CHECK:         linalg.copy ins(%[[X]] : memref<4xf32>) outs(%[[OUT0]] : memref<4xf32>)
+// CHECK:         linalg.copy ins(%[[C]] : memref<2xf32>) outs(%[[OUT1]] : memref<2xf32>)
+// CHECK-NOT:     memref.copy
+func.func @passthrough(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<2xf32>) {
+  %c = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  return %x, %c : tensor<4xf32>, tensor<2xf32>
+}
