@@ -72,6 +72,8 @@ int readInputs(const RunOptions &options,
     graphInputs = std::move(*names);
   }
   if (!options.checkDir.empty()) {
+    if (!llvm::sys::fs::is_directory(options.checkDir))
+      return userError("--check " + options.checkDir + ": not a directory");
     for (size_t i = 0;; ++i) {
       std::string path =
           (options.checkDir + "/input_" + llvm::Twine(i) + ".pb").str();
@@ -274,7 +276,8 @@ int runModel(RunOptions options) {
       } else {
         llvm::outs() << "MISMATCH (" << result.bad << " of "
                      << outputs[i].numElements() << " elements outside rtol "
-                     << options.rtol << ", atol " << options.atol << ")\n";
+                     << llvm::format("%g", options.rtol) << ", atol "
+                     << llvm::format("%g", options.atol) << ")\n";
         status = Mismatch;
       }
     }
