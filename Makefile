@@ -3,6 +3,7 @@
 #   make          set up (install Debian packages), build into build/
 #   make test     set up, build, run every suite; ends with "N passed, N failed"
 #   make demo     set up, build, run the compiler on the bundled default model
+#   make test-all `make test`, then every model network at batch 1 and 8
 #   make fuzz     set up, build, fuzz the ONNX reader and importer for 10 minutes
 #
 # Every target runs scripts/setup.sh first; it returns at once when all the
@@ -13,7 +14,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all setup configure build test demo fuzz clean
+.PHONY: all setup configure build test test-all demo fuzz clean
 
 all: build
 
@@ -37,6 +38,9 @@ build: configure
 
 test: build
 	@bash test/run-suites.sh $(BUILD_DIR)
+
+test-all: test
+	@bash test/models/run-all.sh $(BUILD_DIR)
 
 demo: build
 	@bash examples/demo.sh $(BUILD_DIR)

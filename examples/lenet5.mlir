@@ -1,7 +1,8 @@
 // LeNet-5 (LeCun et al., 1998) for 28x28 grey images such as Fashion-MNIST,
-// in the cnn dialect: the bundled default model of `make demo`. The
-// parameters are arguments here; the ONNX frontend and the DSL give models
-// whose weights are constants.
+// in the cnn dialect: an example of a model written directly in the IR
+// (`cnnc compile examples/lenet5.mlir -o lenet5.o` works like an ONNX model).
+// The parameters are arguments here; the ONNX frontend and the DSL give
+// models whose weights are constants.
 func.func @lenet5(%image: tensor<1x1x28x28xf32>,
                   %conv1_w: tensor<6x1x5x5xf32>, %conv1_b: tensor<6xf32>,
                   %conv2_w: tensor<16x6x5x5xf32>, %conv2_b: tensor<16xf32>,

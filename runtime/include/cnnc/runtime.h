@@ -1,9 +1,9 @@
 /*===- cnnc/runtime.h - The cnnc runtime's C interface -------------------===*
  *
  * What code compiled by cnnc calls, and what applications that link it may
- * call: error reporting, workspace allocation and a parallel-for over a small
- * thread pool. Pure C, no global constructors; link with -lcnnc_runtime
- * -pthread.
+ * call: error reporting, workspace allocation, a parallel-for over a small
+ * thread pool, the CPU feature check, and a reader for IDX datasets. Pure C;
+ * link with -lcnnc_runtime -pthread (and -lz when reading datasets).
  *
  * Ownership: memory from cnnc_workspace_alloc belongs to the caller, who
  * frees it with cnnc_workspace_free. Strings returned by cnnc_last_error
@@ -92,6 +92,25 @@ int cnnc_cpu_has_feature(const char *feature);
  * else non-zero, with cnnc_last_error naming `model` and what is missing.
  * Compiled models call it once before their first run. */
 int cnnc_check_cpu_features(const char *model, const char *features);
+
+/*===-- Datasets
+ * -----------------------------------------------------------===*/
+
+/* An IDX array of unsigned bytes (the MNIST and Fashion-MNIST format). */
+typedef struct cnnc_idx {
+  int rank;         /* 1 to 4 */
+  int64_t dims[4];  /* dims[0] is the number of items */
+  uint8_t *data;    /* dense, row-major */
+  size_t size;      /* bytes of data */
+} cnnc_idx;
+
+/* Reads the IDX file `path`, gzip-compressed or not, into `out`. Returns 0
+ * on success; otherwise non-zero with cnnc_last_error set and `out` empty.
+ * Free with cnnc_idx_free. Programs that call it also link with -lz. */
+int cnnc_idx_read(const char *path, cnnc_idx *out);
+
+/* Frees what cnnc_idx_read allocated; `idx` becomes empty. */
+void cnnc_idx_free(cnnc_idx *idx);
 
 #ifdef __cplusplus
 } /* extern "C" */
