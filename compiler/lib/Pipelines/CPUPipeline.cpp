@@ -46,6 +46,8 @@ void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
 }
 
 void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
+  // Weights as flat arrays: nested LLVM arrays make LLVM crawl.
+  pm.addNestedPass<func::FuncOp>(createFlattenConstants());
   pm.addPass(createBufferize());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createPlanArena());

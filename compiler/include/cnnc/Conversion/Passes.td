@@ -22,6 +22,20 @@ def ConvertCNNToLinalg : Pass<"convert-cnn-to-linalg", "mlir::func::FuncOp"> {
   ];
 }
 
+def FlattenConstants : Pass<"cnnc-flatten-constants", "mlir::func::FuncOp"> {
+  let summary = "Multi-dimensional tensor constants as 1-D constants + reshape";
+  let description = [{
+    Every `arith.constant` of a ranked tensor of rank 2 or more becomes a
+    1-D constant of the same elements (the same resource blob, not a copy)
+    and a `tensor.expand_shape` back to its shape, which bufferizes to a
+    view. The weights' globals are then flat arrays: LLVM represents one as
+    a single data array, where a 4-D global is nested arrays down to the
+    innermost dimension (every 1x1 kernel its own constant), which makes
+    the LLVM pipeline slower by orders of magnitude on real networks.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def Bufferize : Pass<"cnnc-bufferize", "mlir::ModuleOp"> {
   let summary = "Tensors to buffers; results become out-parameters";
   let description = [{
