@@ -102,3 +102,54 @@ func.func @batched(%a: tensor<2x3x4x5xf32>, %b: tensor<2x3x5x6xf32>) -> tensor<2
   %0 = cnn.matmul %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32} : (tensor<2x3x4x5xf32>, tensor<2x3x5x6xf32>) -> tensor<2x3x4x6xf32>
   return %0 : tensor<2x3x4x6xf32>
 }
+
+// -----
+
+// Positive strides: a strided tensor.extract_slice.
+// CHECK-LABEL: func.func @slice
+// CHECK:         tensor.extract_slice %arg0[0, 1] [2, 3] [1, 2] : tensor<4x8xf32> to tensor<2x3xf32>
+func.func @slice(%x: tensor<4x8xf32>) -> tensor<2x3xf32> {
+  %0 = cnn.slice %x offsets [0, 1] sizes [2, 3] strides [1, 2] : tensor<4x8xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// A negative stride reverses: the copy reads offset + j * stride.
+// CHECK-DAG:   #[[REV:.*]] = affine_map<(d0, d1) -> (d0, -d1 + 7)>
+// CHECK-LABEL: func.func @reversed
+// CHECK:         linalg.generic {indexing_maps = [#[[REV]], #{{.*}}]{{.*}} ins(%arg0 : tensor<2x8xf32>)
+func.func @reversed(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = cnn.slice %x offsets [0, 7] sizes [2, 8] strides [1, -1] : tensor<2x8xf32> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// Reflect padding mirrors the index around the border (without repeating
+// it); only padded dimensions compute an index.
+// CHECK-LABEL: func.func @reflect
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x6x4xf32>)
+// CHECK:           linalg.index 2
+// CHECK:           arith.subi
+// CHECK:           arith.cmpi slt
+// CHECK:           arith.select
+// CHECK:           arith.cmpi sgt
+// CHECK:           tensor.extract %arg0
+func.func @reflect(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x6x4xf32> {
+  %0 = cnn.pad reflect %x pads [0, 0, 1, 0, 0, 0, 1, 0] : tensor<1x2x4x4xf32> -> tensor<1x2x6x4xf32>
+  return %0 : tensor<1x2x6x4xf32>
+}
+
+// -----
+
+// Edge padding clamps the index into the input.
+// CHECK-LABEL: func.func @edge
+// CHECK:         linalg.generic
+// CHECK:           arith.maxsi
+// CHECK:           arith.minsi
+// CHECK:           tensor.extract %arg0
+func.func @edge(%x: tensor<3x4xf32>) -> tensor<3x7xf32> {
+  %0 = cnn.pad edge %x pads [0, 2, 0, 1] : tensor<3x4xf32> -> tensor<3x7xf32>
+  return %0 : tensor<3x7xf32>
+}

@@ -82,6 +82,7 @@ void populateMatmulLowerings(mlir::RewritePatternSet &patterns);
 void populateNormalizationLowerings(mlir::RewritePatternSet &patterns);
 void populateSoftmaxLowerings(mlir::RewritePatternSet &patterns);
 void populateDataMovementLowerings(mlir::RewritePatternSet &patterns);
+void populateReductionLowerings(mlir::RewritePatternSet &patterns);
 void populateResizeLowerings(mlir::RewritePatternSet &patterns);
 
 } // namespace cnnc::lowering

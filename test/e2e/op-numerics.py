@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Runs small ONNX models of ops the conformance list does not cover in
+every form (reversed slices, reflect and edge padding, reductions with and
+without kept dimensions) through `cnnc run --check` against numpy.
+
+Usage: op-numerics.py CNNC OUTDIR
+"""
+import os
+import subprocess
+import sys
+
+import numpy
+import onnx
+from onnx import helper, numpy_helper, TensorProto
+
+
+def model(name, node, x, y, initializers=()):
+    graph = helper.make_graph(
+        [node], name,
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, y.shape)],
+        [numpy_helper.from_array(a, n) for n, a in initializers])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def cases():
+    rng = numpy.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 5, 6)).astype(numpy.float32)
+    i64 = lambda v: numpy.array(v, dtype=numpy.int64)  # noqa: E731
+    yield ("slice_reversed", helper.make_node(
+        "Slice", ["x", "starts", "ends", "axes", "steps"], ["y"]),
+        x, x[:, :, 4:0:-2, ::-1],
+        [("starts", i64([4, -1])), ("ends", i64([0, -100])),
+         ("axes", i64([2, 3])), ("steps", i64([-2, -1]))])
+    yield ("slice_strided", helper.make_node(
+        "Slice", ["x", "starts", "ends", "axes", "steps"], ["y"]),
+        x, x[:, 1:3, 0:5:2, 1:],
+        [("starts", i64([1, 0, 1])), ("ends", i64([3, 5, 6])),
+         ("axes", i64([1, 2, 3])), ("steps", i64([1, 2, 1]))])
+    pads = [0, 0, 2, 1, 0, 0, 1, 3]
+    widths = [(0, 0), (0, 0), (2, 1), (1, 3)]
+    for mode in ("reflect", "edge"):
+        yield ("pad_" + mode, helper.make_node(
+            "Pad", ["x", "pads"], ["y"], mode=mode), x,
+            numpy.pad(x, widths, mode=mode), [("pads", i64(pads))])
+    yield ("reduce_mean_keep", helper.make_node(
+        "ReduceMean", ["x"], ["y"], axes=[2, 3], keepdims=1), x,
+        x.mean(axis=(2, 3), keepdims=True), [])
+    yield ("reduce_max_drop", helper.make_node(
+        "ReduceMax", ["x"], ["y"], axes=[1], keepdims=0), x,
+        x.max(axis=1), [])
+    yield ("reduce_sum_all", helper.make_node(
+        "ReduceSum", ["x", "axes"], ["y"], keepdims=0), x,
+        numpy.array(x.sum(), dtype=numpy.float32),
+        [("axes", i64([0, 1, 2, 3]))])
+
+
+def main():
+    cnnc, outdir = sys.argv[1:3]
+    failures = 0
+    for name, node, x, y, initializers in cases():
+        directory = os.path.join(outdir, name)
+        data = os.path.join(directory, "data")
+        os.makedirs(data, exist_ok=True)
+        onnx.save(model(name, node, x, y.astype(numpy.float32), initializers),
+                  os.path.join(directory, "model.onnx"))
+        for file, array in (("input_0.pb", x), ("output_0.pb", y)):
+            with open(os.path.join(data, file), "wb") as f:
+                f.write(numpy_helper.from_array(
+                    numpy.asarray(array, dtype=numpy.float32)).SerializeToString())
+        result = subprocess.run(
+            [cnnc, "run", os.path.join(directory, "model.onnx"), "--check", data],
+            capture_output=True, text=True)
+        output = (result.stdout + result.stderr).strip()
+        if result.returncode != 0:
+            failures += 1
+            print("FAILED %s: %s" % (name, output))
+        else:
+            print("matched %s: %s" % (name, output))
+    print("%d failed" % failures)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
