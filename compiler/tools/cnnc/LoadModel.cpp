@@ -3,6 +3,7 @@
 #include "LoadModel.h"
 
 #include "cnnc/Frontend/ONNX/Importer.h"
+#include "cnnc/InitAll.h"
 #include "cnnc/Frontend/ONNX/ModelReader.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -53,6 +54,14 @@ void DiagnosticPrinter::print(mlir::Diagnostic &diag) {
     print(note);
 }
 
+std::unique_ptr<mlir::MLIRContext> createContext() {
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  auto context = std::make_unique<mlir::MLIRContext>(registry);
+  context->printOpOnDiagnostic(false);
+  return context;
+}
+
 namespace {
 
 bool parseShape(llvm::StringRef text, llvm::SmallVector<int64_t, 4> &shape) {
@@ -101,7 +110,12 @@ mlir::OwningOpRef<mlir::ModuleOp> loadOnnx(llvm::StringRef path,
     }
     options.constants[name.str()] = std::move(*tensor);
   }
-  if (bindings.batch != 0)
+  if (bindings.batch < 0) {
+    llvm::errs() << "cnnc: error: --batch must be positive, got "
+                 << bindings.batch << "\n";
+    ok = false;
+  }
+  if (bindings.batch > 0)
     options.batch = bindings.batch;
   for (const auto &[name, tensor] : bindings.values) {
     if (onnx::isInteger(tensor.type))

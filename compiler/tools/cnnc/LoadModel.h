@@ -17,6 +17,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ private:
   static void print(mlir::Diagnostic &diag);
   mlir::ScopedDiagnosticHandler handler;
 };
+
+/// A context with every dialect cnnc uses; diagnostics name the op and its
+/// location without printing the op (its IR is noise to users).
+std::unique_ptr<mlir::MLIRContext> createContext();
 
 /// Reads `path`; null after printing the errors.
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,

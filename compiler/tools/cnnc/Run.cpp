@@ -18,7 +18,6 @@
 #include "cnnc/runtime.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "cnnc/InitAll.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
@@ -148,15 +147,12 @@ int runModel(RunOptions options) {
   if (int status = readInputs(options, options.bindings.values))
     return status;
 
-  mlir::DialectRegistry registry;
-  cnnc::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.printOpOnDiagnostic(false);
+  std::unique_ptr<mlir::MLIRContext> context = createContext();
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      loadModel(options.model, options.bindings, context);
+      loadModel(options.model, options.bindings, *context);
   if (!module)
     return UserError;
-  DiagnosticPrinter printer(context);
+  DiagnosticPrinter printer(*context);
   std::string name = modelNameFromPath(options.model);
   mlir::FailureOr<ModelInterface> model =
       lowerModel(*module, name, options.pipeline, Stage::LLVMDialect);

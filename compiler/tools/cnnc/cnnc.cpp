@@ -18,7 +18,6 @@
 #include "OutputFiles.h"
 #include "Run.h"
 
-#include "cnnc/InitAll.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
@@ -163,22 +162,13 @@ int runCompile() {
                  << "': expected a C identifier that is not a keyword\n";
     return UserError;
   }
-  if (batchSize < 0) {
-    llvm::errs() << "cnnc: error: --batch must be positive, got " << batchSize
-                 << "\n";
-    return UserError;
-  }
-  mlir::DialectRegistry registry;
-  cnnc::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  // Messages name the op and its location; the op's IR is noise to users.
-  context.printOpOnDiagnostic(false);
+  std::unique_ptr<mlir::MLIRContext> context = cnnc::createContext();
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      cnnc::loadModel(inputFile, modelBindings(), context);
+      cnnc::loadModel(inputFile, modelBindings(), *context);
   if (!module)
     return UserError;
 
-  cnnc::DiagnosticPrinter printer(context);
+  cnnc::DiagnosticPrinter printer(*context);
   cnnc::PipelineOptions pipeline;
   pipeline.optLevel = optLevel;
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
