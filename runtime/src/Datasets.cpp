@@ -67,12 +67,26 @@ extern "C" int cnnc_idx_read(const char *path, cnnc_idx *out) {
                   path);
     size *= static_cast<size_t>(out->dims[d]);
   }
-  out->data = static_cast<uint8_t *>(std::malloc(size));
+  // The header's sizes are not trusted with memory: the buffer grows as
+  // the data actually arrives, so a lying header fails as truncated.
+  size_t capacity = size < (size_t(1) << 20) ? size : (size_t(1) << 20);
+  out->data = static_cast<uint8_t *>(std::malloc(capacity));
   if (!out->data)
     return fail(file, out, "cnnc: out of memory reading '%s'", path);
+  size_t filled = 0;
+  while (filled < size) {
+    if (filled == capacity) {
+      capacity = capacity * 2 < size ? capacity * 2 : size;
+      auto *grown = static_cast<uint8_t *>(std::realloc(out->data, capacity));
+      if (!grown)
+        return fail(file, out, "cnnc: out of memory reading '%s'", path);
+      out->data = grown;
+    }
+    if (!readAll(file, out->data + filled, capacity - filled))
+      return fail(file, out, "cnnc: '%s' is truncated", path);
+    filled = capacity;
+  }
   out->size = size;
-  if (!readAll(file, out->data, size))
-    return fail(file, out, "cnnc: '%s' is truncated", path);
   gzclose(file);
   return 0;
 }
