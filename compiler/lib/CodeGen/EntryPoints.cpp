@@ -77,13 +77,11 @@ public:
     llvm::Value *acquired = builder.CreateCall(
         threadWorkspace,
         {checkedFlag, llvm::ConstantInt::get(sizeType, workspaceBytes)});
-    llvm::BasicBlock *acquiredBlock = builder.GetInsertBlock();
     auto *haveMemory = llvm::BasicBlock::Create(context, "have_memory", run);
     builder.CreateCondBr(builder.CreateIsNull(acquired), failBlock,
                          haveMemory);
     builder.SetInsertPoint(haveMemory);
     builder.CreateBr(ready);
-    (void)acquiredBlock;
 
     builder.SetInsertPoint(ready);
     llvm::PHINode *memory = builder.CreatePHI(ptrType, 2, "workspace");
