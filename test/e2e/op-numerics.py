@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs small ONNX models of ops the conformance list does not cover in
 every form (reversed slices, reflect and edge padding, reductions with and
-without kept dimensions) through `cnnc run --check` against numpy.
+without kept dimensions, 3-D pooling, grouped 3-D convolution) through
+`cnnc run --check` against numpy and PyTorch.
 
 Usage: op-numerics.py CNNC OUTDIR
 """
@@ -21,6 +22,29 @@ def model(name, node, x, y, initializers=()):
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, y.shape)],
         [numpy_helper.from_array(a, n) for n, a in initializers])
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def cases_3d():
+    import torch
+    rng = numpy.random.default_rng(1)
+    x = rng.standard_normal((1, 4, 5, 5, 5)).astype(numpy.float32)
+    t = torch.from_numpy(x)
+    yield ("avgpool_3d", helper.make_node(
+        "AveragePool", ["x"], ["y"], kernel_shape=[3, 3, 3],
+        pads=[1, 1, 1, 1, 1, 1], strides=[2, 2, 2]), x,
+        torch.nn.functional.avg_pool3d(t, 3, 2, 1, count_include_pad=False)
+        .numpy(), [])
+    yield ("maxpool_3d", helper.make_node(
+        "MaxPool", ["x"], ["y"], kernel_shape=[2, 2, 2], strides=[2, 2, 2]),
+        x, torch.nn.functional.max_pool3d(t, 2, 2).numpy(), [])
+    w = rng.standard_normal((6, 2, 3, 3, 3)).astype(numpy.float32)
+    b = rng.standard_normal(6).astype(numpy.float32)
+    yield ("conv_3d_grouped", helper.make_node(
+        "Conv", ["x", "w", "b"], ["y"], group=2, pads=[1, 1, 1, 1, 1, 1]),
+        x, torch.nn.functional.conv3d(t, torch.from_numpy(w),
+                                      torch.from_numpy(b), padding=1,
+                                      groups=2).numpy(),
+        [("w", w), ("b", b)])
 
 
 def cases():
@@ -58,7 +82,7 @@ def cases():
 def main():
     cnnc, outdir = sys.argv[1:3]
     failures = 0
-    for name, node, x, y, initializers in cases():
+    for name, node, x, y, initializers in list(cases()) + list(cases_3d()):
         directory = os.path.join(outdir, name)
         data = os.path.join(directory, "data")
         os.makedirs(data, exist_ok=True)

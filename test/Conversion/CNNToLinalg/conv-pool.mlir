@@ -117,3 +117,34 @@ func.func @conv_3d(%x: tensor<1x1x4x4x4xf32>, %w: tensor<1x1x2x2x2xf32>) -> tens
   %0 = cnn.conv %x, %w strides [1, 1, 1] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] groups 1 : (tensor<1x1x4x4x4xf32>, tensor<1x1x2x2x2xf32>) -> tensor<1x1x3x3x3xf32>
   return %0 : tensor<1x1x3x3x3xf32>
 }
+
+// -----
+
+// A grouped 3-D convolution: one linalg convolution per group on its slice
+// of the channels, inserted into the result.
+// CHECK-LABEL: func.func @grouped_conv_3d
+// CHECK:         %[[X0:.*]] = tensor.extract_slice %arg0[0, 0, 0, 0, 0] [1, 1, 4, 4, 4] [1, 1, 1, 1, 1]
+// CHECK:         %[[W0:.*]] = tensor.extract_slice %arg1[0, 0, 0, 0, 0] [1, 1, 2, 2, 2] [1, 1, 1, 1, 1]
+// CHECK:         %[[C0:.*]] = linalg.conv_3d_ncdhw_fcdhw {{.*}} ins(%[[X0]], %[[W0]] : tensor<1x1x4x4x4xf32>, tensor<1x1x2x2x2xf32>)
+// CHECK:         %[[R0:.*]] = tensor.insert_slice %[[C0]] into %{{.*}}[0, 0, 0, 0, 0] [1, 1, 3, 3, 3]
+// CHECK:         tensor.extract_slice %arg0[0, 1, 0, 0, 0] [1, 1, 4, 4, 4]
+// CHECK:         tensor.extract_slice %arg1[1, 0, 0, 0, 0] [1, 1, 2, 2, 2]
+// CHECK:         linalg.conv_3d_ncdhw_fcdhw
+// CHECK:         tensor.insert_slice %{{.*}} into %[[R0]][0, 1, 0, 0, 0] [1, 1, 3, 3, 3]
+func.func @grouped_conv_3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<2x1x2x2x2xf32>) -> tensor<1x2x3x3x3xf32> {
+  %0 = cnn.conv %x, %w strides [1, 1, 1] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] groups 2 : (tensor<1x2x4x4x4xf32>, tensor<2x1x2x2x2xf32>) -> tensor<1x2x3x3x3xf32>
+  return %0 : tensor<1x2x3x3x3xf32>
+}
+
+// -----
+
+// 3-D pooling: linalg pools channels-last, so NCDHW is transposed to NDHWC
+// and back.
+// CHECK-LABEL: func.func @max_pool_3d
+// CHECK:         linalg.transpose ins(%{{.*}} : tensor<1x3x4x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x4x3xf32>) permutation = [0, 2, 3, 4, 1]
+// CHECK:         linalg.pooling_ndhwc_max {{.*}} -> tensor<1x2x2x2x3xf32>
+// CHECK:         linalg.transpose ins(%{{.*}} : tensor<1x2x2x2x3xf32>) outs(%{{.*}} : tensor<1x3x2x2x2xf32>) permutation = [0, 4, 1, 2, 3]
+func.func @max_pool_3d(%x: tensor<1x3x4x4x4xf32>) -> tensor<1x3x2x2x2xf32> {
+  %0 = cnn.pool max %x kernel [2, 2, 2] strides [2, 2, 2] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] : tensor<1x3x4x4x4xf32> -> tensor<1x3x2x2x2xf32>
+  return %0 : tensor<1x3x2x2x2xf32>
+}

@@ -36,9 +36,6 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
       return success();
     }
-    if (rank == 5 && op.getGroups() != 1)
-      return rewriter.notifyMatchFailure(
-          op, "grouped 3-D convolutions are not lowered yet");
     SmallVector<int64_t> low, high;
     splitPads(op.getPads(), rank, low, high);
     Value input = padWith(rewriter, loc, adaptor.getInput(), low, high, 0.0);
@@ -47,11 +44,48 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
     auto dilations = rewriter.getI64TensorAttr(op.getDilations());
     int64_t groups = op.getGroups();
     if (rank == 5) {
-      rewriter.replaceOp(op, linalg::Conv3DNcdhwFcdhwOp::create(
-                                 rewriter, loc, op.getType(),
-                                 ValueRange{input, adaptor.getWeight()}, init,
-                                 strides, dilations)
-                                 .getResult(0));
+      // linalg has no grouped 3-D convolution: one per group, each on its
+      // slice of the channels, inserted into the result.
+      auto slice = [&](Value value, int64_t dim, int64_t offset,
+                       int64_t size) -> std::pair<Value, SmallVector<OpFoldResult>> {
+        auto type = cast<RankedTensorType>(value.getType());
+        SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+        SmallVector<OpFoldResult> sizes, ones(rank, rewriter.getIndexAttr(1));
+        for (int64_t d = 0; d < rank; ++d)
+          sizes.push_back(rewriter.getIndexAttr(d == dim ? size
+                                                         : type.getDimSize(d)));
+        offsets[dim] = rewriter.getIndexAttr(offset);
+        Value part = groups == 1 ? value
+                                 : tensor::ExtractSliceOp::create(
+                                       rewriter, loc, value, offsets, sizes,
+                                       ones)
+                                       .getResult();
+        return {part, offsets};
+      };
+      auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
+      int64_t channels = inputType.getDimSize(1) / groups;
+      int64_t filters = weightType.getDimSize(0) / groups;
+      Value result = init;
+      for (int64_t g = 0; g < groups; ++g) {
+        Value in = slice(input, 1, g * channels, channels).first;
+        Value weight = slice(adaptor.getWeight(), 0, g * filters, filters).first;
+        auto [acc, offsets] = slice(result, 1, g * filters, filters);
+        Value conv = linalg::Conv3DNcdhwFcdhwOp::create(
+                         rewriter, loc, acc.getType(), ValueRange{in, weight},
+                         acc, strides, dilations)
+                         .getResult(0);
+        if (groups == 1) {
+          result = conv;
+          continue;
+        }
+        auto accType = cast<RankedTensorType>(acc.getType());
+        SmallVector<OpFoldResult> sizes, ones(rank, rewriter.getIndexAttr(1));
+        for (int64_t d = 0; d < rank; ++d)
+          sizes.push_back(rewriter.getIndexAttr(accType.getDimSize(d)));
+        result = tensor::InsertSliceOp::create(rewriter, loc, conv, result,
+                                               offsets, sizes, ones);
+      }
+      rewriter.replaceOp(op, result);
       return success();
     }
     if (groups == 1) {

@@ -13,6 +13,41 @@ using namespace cnnc::lowering;
 
 namespace {
 
+/// `value` with its dimensions permuted: result dimension i is `value`'s
+/// dimension permutation[i].
+Value permute(OpBuilder &b, Location loc, Value value,
+              ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d : permutation)
+    shape.push_back(type.getDimSize(d));
+  Value empty =
+      tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, empty, permutation)
+      .getResult()[0];
+}
+
+/// 3-D pooling: linalg has it channels-last only, so NCDHW goes to NDHWC
+/// and back around linalg.pooling_ndhwc_{max,sum}.
+Value pool3d(OpBuilder &b, Location loc, Value source, Value window,
+             Value init, DenseIntElementsAttr strides,
+             DenseIntElementsAttr dilations, bool isMax) {
+  const int64_t toLast[] = {0, 2, 3, 4, 1}, toFirst[] = {0, 4, 1, 2, 3};
+  Value input = permute(b, loc, source, toLast);
+  Value output = permute(b, loc, init, toLast);
+  Type type = output.getType();
+  Value pooled =
+      isMax ? linalg::PoolingNdhwcMaxOp::create(b, loc, type,
+                                                ValueRange{input, window},
+                                                output, strides, dilations)
+                  .getResult(0)
+            : linalg::PoolingNdhwcSumOp::create(b, loc, type,
+                                                ValueRange{input, window},
+                                                output, strides, dilations)
+                  .getResult(0);
+  return permute(b, loc, pooled, toFirst);
+}
+
 struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
   // 1-D ops are rewritten into 2-D ones of the same kind, once.
   explicit PoolLowering(MLIRContext *ctx) : OpConversionPattern(ctx) {
@@ -37,8 +72,9 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, pool);
       return success();
     }
-    if (rank != 4)
-      return rewriter.notifyMatchFailure(op, "3-D pooling is not lowered yet");
+    if (rank != 4 && rank != 5)
+      return rewriter.notifyMatchFailure(op, "pooling of rank above 3-D");
+    int64_t spatial = rank - 2;
 
     Type element = inputType.getElementType();
     bool isMax = op.getKind() == cnn::PoolKind::Max;
@@ -47,7 +83,7 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
     // With ceil_mode the last window may reach past the padding: extend
     // the end so that every window is inside the padded tensor.
     SmallVector<int64_t> extra(rank, 0);
-    for (int64_t i = 0; i < 2; ++i) {
+    for (int64_t i = 0; i < spatial; ++i) {
       int64_t d = i + 2;
       int64_t reach = (resultType.getDimSize(d) - 1) * op.getStrides()[i] +
                       op.getDilations()[i] * (op.getKernel()[i] - 1) + 1;
@@ -72,6 +108,9 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
                        rewriter, loc,
                        floatConstant(rewriter, loc, element, initial), empty)
                        .getResult(0);
+      if (rank == 5)
+        return pool3d(rewriter, loc, source, window, init, strides, dilations,
+                      isMax);
       if (isMax)
         return linalg::PoolingNchwMaxOp::create(rewriter, loc, resultType,
                                                 ValueRange{source, window},
