@@ -47,6 +47,84 @@ def cases_3d():
         [("w", w), ("b", b)])
 
 
+TRAINING_MODEL = """
+func.func @training(%x: tensor<4x3x5x5xf32> {cnn.name = "x"},
+                    %gamma: tensor<3xf32> {cnn.name = "gamma"},
+                    %beta: tensor<3xf32> {cnn.name = "beta"},
+                    %rm: tensor<3xf32> {cnn.name = "rm"},
+                    %rv: tensor<3xf32> {cnn.name = "rv"},
+                    %logits: tensor<6x10xf32> {cnn.name = "logits"},
+                    %labels: tensor<6xi64> {cnn.name = "labels"},
+                    %target: tensor<6x10xf32> {cnn.name = "target"})
+    -> (tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>,
+        tensor<3xf32>, tensor<f32>, tensor<6xf32>, tensor<f32>,
+        tensor<6x10xf32>) {
+  %y, %nrm, %nrv, %bm, %bis = cnn.batch_norm_train %x, %gamma, %beta, %rm, %rv
+      {epsilon = 1.0e-05 : f32, momentum = 0.9 : f32}
+      : tensor<4x3x5x5xf32>, tensor<3xf32>
+  %ce = cnn.softmax_cross_entropy %logits, %labels reduction mean
+      {label_smoothing = 1.0e-01 : f32}
+      : (tensor<6x10xf32>, tensor<6xi64>) -> tensor<f32>
+  %ces = cnn.softmax_cross_entropy %logits, %labels reduction none
+      : (tensor<6x10xf32>, tensor<6xi64>) -> tensor<6xf32>
+  %mse = cnn.mse_loss %logits, %target reduction sum
+      : (tensor<6x10xf32>, tensor<6x10xf32>) -> tensor<f32>
+  %msen = cnn.mse_loss %logits, %target reduction none
+      : (tensor<6x10xf32>, tensor<6x10xf32>) -> tensor<6x10xf32>
+  return %y, %nrm, %nrv, %bm, %bis, %ce, %ces, %mse, %msen
+      : tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>,
+        tensor<3xf32>, tensor<f32>, tensor<6xf32>, tensor<f32>,
+        tensor<6x10xf32>
+}
+"""
+
+
+def training_case(outdir):
+    """The training ops' forward (batch norm with batch statistics, the
+    losses) as a model in the cnn dialect, against PyTorch."""
+    import torch
+    f = torch.nn.functional
+    rng = numpy.random.default_rng(2)
+    arrays = {
+        "x": rng.standard_normal((4, 3, 5, 5)),
+        "gamma": rng.uniform(0.5, 1.5, 3), "beta": rng.uniform(-0.5, 0.5, 3),
+        "rm": rng.uniform(-0.5, 0.5, 3), "rv": rng.uniform(0.5, 2.0, 3),
+        "logits": rng.standard_normal((6, 10)) * 3,
+        "target": rng.standard_normal((6, 10))}
+    arrays = {k: torch.tensor(v, dtype=torch.float32) for k, v in arrays.items()}
+    labels = torch.tensor([0, 3, 9, 2, 2, 7], dtype=torch.int64)
+    rm, rv = arrays["rm"].clone(), arrays["rv"].clone()
+    x = arrays["x"]
+    y = f.batch_norm(x, rm, rv, arrays["gamma"], arrays["beta"],
+                     training=True, momentum=0.1, eps=1e-5)
+    mean = x.mean(dim=(0, 2, 3))
+    inv_std = 1 / torch.sqrt(x.var(dim=(0, 2, 3), unbiased=False) + 1e-5)
+    logits, target = arrays["logits"], arrays["target"]
+    outputs = [y, rm, rv, mean, inv_std,
+               f.cross_entropy(logits, labels, label_smoothing=0.1),
+               f.cross_entropy(logits, labels, reduction="none"),
+               f.mse_loss(logits, target, reduction="sum"),
+               f.mse_loss(logits, target, reduction="none")]
+    directory = os.path.join(outdir, "training_ops")
+    data = os.path.join(directory, "data")
+    os.makedirs(data, exist_ok=True)
+    with open(os.path.join(directory, "model.mlir"), "w") as out:
+        out.write(TRAINING_MODEL)
+    inputs = [("x", x), ("gamma", arrays["gamma"]), ("beta", arrays["beta"]),
+              ("rm", arrays["rm"]), ("rv", arrays["rv"]), ("logits", logits),
+              ("labels", labels), ("target", target)]
+    for i, (name, value) in enumerate(inputs):
+        with open(os.path.join(data, "input_%d.pb" % i), "wb") as out:
+            out.write(numpy_helper.from_array(value.numpy(), name)
+                      .SerializeToString())
+    for i, value in enumerate(outputs):
+        with open(os.path.join(data, "output_%d.pb" % i), "wb") as out:
+            out.write(numpy_helper.from_array(
+                value.detach().numpy().astype(numpy.float32))
+                .SerializeToString())
+    return directory
+
+
 def cases():
     rng = numpy.random.default_rng(0)
     x = rng.standard_normal((2, 3, 5, 6)).astype(numpy.float32)
@@ -101,6 +179,16 @@ def main():
             print("FAILED %s: %s" % (name, output))
         else:
             print("matched %s: %s" % (name, output))
+    directory = training_case(outdir)
+    result = subprocess.run(
+        [cnnc, "run", os.path.join(directory, "model.mlir"), "--check",
+         os.path.join(directory, "data")], capture_output=True, text=True)
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        failures += 1
+        print("FAILED training_ops: %s" % output)
+    else:
+        print("matched training_ops:\n%s" % output)
     print("%d failed" % failures)
     return 1 if failures else 0
 

@@ -44,3 +44,22 @@ func.func @resize(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x8x8xf32>, tensor<1x2x8
   %1 = cnn.resize linear %x scales [1.0, 1.0, 2.0, 2.0] coordinate_mode half_pixel nearest_mode floor : tensor<1x2x4x4xf32> -> tensor<1x2x8x8xf32>
   return %0, %1 : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>
 }
+
+// -----
+
+// Batch norm, training form: channel sums over N, H, W for the mean and the
+// variance, rsqrt for the inverse standard deviation, the normalized
+// result, and running statistics blended with momentum 0.9; the running
+// variance takes the unbiased variance (2*3*3 = 18 values: 0.1 * 18/17).
+// CHECK-LABEL: func.func @batch_norm_train
+// CHECK:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "reduction", "reduction"]{{.*}} ins(%arg0 : tensor<2x4x3x3xf32>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "reduction", "reduction"]{{.*}} ins(%arg0, %{{.*}} : tensor<2x4x3x3xf32>, tensor<4xf32>)
+// CHECK:           math.rsqrt
+// CHECK:         linalg.generic {{.*}} ins(%arg0, %{{.*}}, %{{.*}}, %arg1, %arg2 : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+// CHECK:           arith.constant 0.100000024 : f32
+// CHECK:           arith.constant 0.105882376 : f32
+func.func @batch_norm_train(%x: tensor<2x4x3x3xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>)
+    -> (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %y, %rm, %rv, %bm, %bis = cnn.batch_norm_train %x, %g, %b, %m, %v {epsilon = 1.0e-05 : f32, momentum = 0.9 : f32} : tensor<2x4x3x3xf32>, tensor<4xf32>
+  return %y, %rm, %rv, %bm, %bis : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}

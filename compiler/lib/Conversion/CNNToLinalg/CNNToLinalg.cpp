@@ -42,6 +42,7 @@ struct ConvertCNNToLinalgPass
     lowering::populateNormalizationLowerings(patterns);
     lowering::populateSoftmaxLowerings(patterns);
     lowering::populateDataMovementLowerings(patterns);
+    lowering::populateLossLowerings(patterns);
     lowering::populateReductionLowerings(patterns);
     lowering::populateResizeLowerings(patterns);
     // Name every op that no pattern lowers, rather than the first.

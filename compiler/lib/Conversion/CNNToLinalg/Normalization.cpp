@@ -198,10 +198,125 @@ struct BatchNormLowering : OpConversionPattern<cnn::BatchNormOp> {
   }
 };
 
+/// Training form: batch statistics per channel (over N and the spatial
+/// dimensions), the normalized result, and the updated running statistics.
+struct BatchNormTrainLowering : OpConversionPattern<cnn::BatchNormTrainOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::BatchNormTrainOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getResult().getType());
+    auto channelType = cast<RankedTensorType>(op.getScale().getType());
+    Type element = type.getElementType();
+    int64_t rank = type.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel = AffineMap::get(rank, 0, getAffineDimExpr(1, ctx));
+    int64_t count = type.getNumElements() / type.getDimSize(1);
+    auto constant = [&](OpBuilder &b, Location l, double v) {
+      return floatConstant(b, l, element, v);
+    };
+    // Sum over every dimension but the channel of fn(x, mean...).
+    auto channelSum = [&](ValueRange inputs,
+                          function_ref<Value(OpBuilder &, Location, ValueRange)>
+                              term) -> Value {
+      Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                            channelType.getShape(), element);
+      Value init = linalg::FillOp::create(rewriter, loc,
+                                          constant(rewriter, loc, 0.0), empty)
+                       .getResult(0);
+      SmallVector<AffineMap> maps{identity};
+      for (size_t i = 1; i < inputs.size(); ++i)
+        maps.push_back(channel);
+      maps.push_back(channel);
+      SmallVector<utils::IteratorType> iterators(
+          rank, utils::IteratorType::reduction);
+      iterators[1] = utils::IteratorType::parallel;
+      return linalg::GenericOp::create(
+                 rewriter, loc, channelType, inputs, init, maps, iterators,
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   Value value = term(b, l, args.drop_back());
+                   linalg::YieldOp::create(
+                       b, l,
+                       arith::AddFOp::create(b, l, value, args.back())
+                           .getResult());
+                 })
+          .getResult(0);
+    };
+    Value x = adaptor.getInput();
+    double inverseCount = 1.0 / static_cast<double>(count);
+    Value mean = elementwise(
+        rewriter, loc, channelType,
+        channelSum(x, [](OpBuilder &, Location, ValueRange a) { return a[0]; }),
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::MulFOp::create(b, l, a[0], constant(b, l, inverseCount));
+        });
+    Value squares = channelSum(
+        ValueRange{x, mean}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+          return arith::MulFOp::create(b, l, d, d);
+        });
+    Value variance = elementwise(
+        rewriter, loc, channelType, squares,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::MulFOp::create(b, l, a[0], constant(b, l, inverseCount));
+        });
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value invStd = elementwise(
+        rewriter, loc, channelType, variance,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return math::RsqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, a[0], constant(b, l, epsilon)));
+        });
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, type,
+            ValueRange{x, mean, invStd, adaptor.getScale(), adaptor.getBias()},
+            empty,
+            SmallVector<AffineMap>{identity, channel, channel, channel, channel,
+                                   identity},
+            parallel,
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value centered = arith::SubFOp::create(b, l, a[0], a[1]);
+              Value normalized = arith::MulFOp::create(b, l, centered, a[2]);
+              Value scaled = arith::MulFOp::create(b, l, normalized, a[3]);
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, scaled, a[4]).getResult());
+            })
+            .getResult(0);
+    double momentum = op.getMomentum().convertToDouble();
+    auto blend = [&](Value running, Value batch, double correction) -> Value {
+      return elementwise(
+          rewriter, loc, channelType, ValueRange{running, batch},
+          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            Value kept =
+                arith::MulFOp::create(b, l, a[0], constant(b, l, momentum));
+            Value added = arith::MulFOp::create(
+                b, l, a[1], constant(b, l, (1.0 - momentum) * correction));
+            return arith::AddFOp::create(b, l, kept, added);
+          });
+    };
+    // PyTorch's running variance is the unbiased batch variance.
+    double unbiased = op.getPopulationRunningVariance() || count < 2
+                          ? 1.0
+                          : static_cast<double>(count) / (count - 1);
+    rewriter.replaceOp(op, {result, blend(adaptor.getRunningMean(), mean, 1.0),
+                            blend(adaptor.getRunningVariance(), variance,
+                                  unbiased),
+                            mean, invStd});
+    return success();
+  }
+};
+
 } // namespace
 
 void cnnc::lowering::populateNormalizationLowerings(
     RewritePatternSet &patterns) {
-  patterns.add<BatchNormLowering, InstanceNormLowering, LrnLowering>(
+  patterns.add<BatchNormTrainLowering, BatchNormLowering, InstanceNormLowering, LrnLowering>(
       patterns.getContext());
 }

@@ -78,6 +78,7 @@ mlir::Value reduceKeepingDims(
 void populateElementwiseLowerings(mlir::RewritePatternSet &patterns);
 void populateConvolutionLowerings(mlir::RewritePatternSet &patterns);
 void populatePoolingLowerings(mlir::RewritePatternSet &patterns);
+void populateLossLowerings(mlir::RewritePatternSet &patterns);
 void populateMatmulLowerings(mlir::RewritePatternSet &patterns);
 void populateNormalizationLowerings(mlir::RewritePatternSet &patterns);
 void populateSoftmaxLowerings(mlir::RewritePatternSet &patterns);
