@@ -22,16 +22,19 @@ from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_torchvision  # noqa: E402
-from reference_models import LeNet5  # noqa: E402
+from reference_models import LeNet5, SimpleCNN  # noqa: E402
 
 
 def build(name):
     torch.manual_seed(0)
     if name == "lenet5":
         return LeNet5(), (1, 28, 28)
-    import torchvision
-    model = getattr(torchvision.models, name)(
-        weights=None, **export_torchvision.MODELS[name])
+    if name == "simplecnn":
+        model = SimpleCNN()
+    else:
+        import torchvision
+        model = getattr(torchvision.models, name)(
+            weights=None, **export_torchvision.MODELS[name])
     # Non-trivial BatchNorm: random statistics and affine parameters.
     for module in model.modules():
         if isinstance(module, torch.nn.BatchNorm2d):
@@ -64,7 +67,7 @@ def prepare(name, batch, outdir):
     return directory
 
 
-ALL = ["lenet5"] + list(export_torchvision.MODELS)
+ALL = ["lenet5", "simplecnn"] + list(export_torchvision.MODELS)
 
 
 def main():

@@ -18,3 +18,27 @@ class LeNet5(torch.nn.Module):
 
     def forward(self, x):
         return self.classifier(self.features(x))
+
+
+class SimpleCNN(torch.nn.Module):
+    """The tutorial's SimpleCNN for 3x224x224 images, as cnnc defines it (the
+    tutorial's own code is not part of this repository): three blocks of 3x3
+    convolution, BatchNorm, ReLU and 2x2 max pooling (32, 64, 128 channels),
+    global average pooling, dropout and a linear classifier (10 classes)."""
+
+    def __init__(self, classes=10):
+        super().__init__()
+        layers = []
+        channels = 3
+        for width in (32, 64, 128):
+            layers += [torch.nn.Conv2d(channels, width, 3, padding=1),
+                       torch.nn.BatchNorm2d(width), torch.nn.ReLU(),
+                       torch.nn.MaxPool2d(2)]
+            channels = width
+        self.features = torch.nn.Sequential(*layers)
+        self.classifier = torch.nn.Sequential(
+            torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+            torch.nn.Dropout(0.5), torch.nn.Linear(128, classes))
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
