@@ -62,25 +62,27 @@ protected:
 
 TEST_F(ResultTypeInference, ConvResNetStem) {
   auto op = ConvOp::create(builder, loc, tensor({1, 3, 224, 224}),
-                           tensor({64, 3, 7, 7}), tensor({64}), {2, 2},
-                           {3, 3, 3, 3}, {1, 1}, 1);
+                           tensor({64, 3, 7, 7}), tensor({64}), Value(), {2, 2},
+                           {3, 3, 3, 3}, {1, 1}, 1, nullptr, nullptr, nullptr);
   EXPECT_EQ(typeOf(op), "tensor<1x64x112x112xf32>");
 }
 
 TEST_F(ResultTypeInference, ConvDepthwiseWithoutBias) {
   auto op = ConvOp::create(builder, loc, tensor({1, 32, 112, 112}),
-                           tensor({32, 1, 3, 3}), Value(), {1, 1}, {1, 1, 1, 1},
-                           {1, 1}, 32);
+                           tensor({32, 1, 3, 3}), Value(), Value(), {1, 1}, {1, 1, 1, 1},
+                           {1, 1}, 32, nullptr, nullptr, nullptr);
   EXPECT_EQ(typeOf(op), "tensor<1x32x112x112xf32>");
 }
 
 TEST_F(ResultTypeInference, ConvOneAndThreeDimensional) {
   auto conv1d = ConvOp::create(builder, loc, tensor({2, 4, 10}),
-                               tensor({8, 4, 3}), Value(), {1}, {0, 0}, {1}, 1);
+                               tensor({8, 4, 3}), Value(), Value(), {1}, {0, 0}, {1}, 1,
+                               nullptr, nullptr, nullptr);
   EXPECT_EQ(typeOf(conv1d), "tensor<2x8x8xf32>");
   auto conv3d = ConvOp::create(builder, loc, tensor({1, 2, 8, 8, 8}),
-                               tensor({4, 1, 3, 3, 3}), Value(), {2, 2, 2},
-                               {1, 1, 1, 1, 1, 1}, {1, 1, 1}, 2);
+                               tensor({4, 1, 3, 3, 3}), Value(), Value(), {2, 2, 2},
+                               {1, 1, 1, 1, 1, 1}, {1, 1, 1}, 2, nullptr,
+                               nullptr, nullptr);
   EXPECT_EQ(typeOf(conv3d), "tensor<1x4x4x4x4xf32>");
 }
 
@@ -88,7 +90,8 @@ TEST_F(ResultTypeInference, ConvDilatedAsymmetric) {
   // (10 + 1 + 0 - 5) / 2 + 1 = 4 and (9 + 0 + 2 - 5) / 1 + 1 = 7.
   auto op =
       ConvOp::create(builder, loc, tensor({1, 1, 10, 9}), tensor({1, 1, 3, 3}),
-                     Value(), {2, 1}, {1, 0, 0, 2}, {2, 2}, 1);
+                     Value(), Value(), {2, 1}, {1, 0, 0, 2}, {2, 2}, 1,
+                     nullptr, nullptr, nullptr);
   EXPECT_EQ(typeOf(op), "tensor<1x1x4x7xf32>");
 }
 
@@ -138,15 +141,18 @@ TEST_F(ResultTypeInference, BinaryBroadcasts) {
 TEST_F(ResultTypeInference, Matmul) {
   auto fc = MatmulOp::create(builder, loc, tensor({1, 512}),
                              tensor({1000, 512}), tensor({1000}), false, true,
-                             APFloat(1.0f), APFloat(1.0f));
+                             APFloat(1.0f), APFloat(1.0f), nullptr, nullptr,
+                             nullptr);
   EXPECT_EQ(typeOf(fc), "tensor<1x1000xf32>");
   auto batched =
       MatmulOp::create(builder, loc, tensor({2, 1, 3, 4}), tensor({5, 4, 6}),
-                       Value(), false, false, APFloat(1.0f), APFloat(1.0f));
+                       Value(), false, false, APFloat(1.0f), APFloat(1.0f),
+                       nullptr, nullptr, nullptr);
   EXPECT_EQ(typeOf(batched), "tensor<2x5x3x6xf32>");
   auto transposedLhs =
       MatmulOp::create(builder, loc, tensor({4, 3}), tensor({4, 5}), Value(),
-                       true, false, APFloat(1.0f), APFloat(1.0f));
+                       true, false, APFloat(1.0f), APFloat(1.0f), nullptr,
+                       nullptr, nullptr);
   EXPECT_EQ(typeOf(transposedLhs), "tensor<3x5xf32>");
 }
 

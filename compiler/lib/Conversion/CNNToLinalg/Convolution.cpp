@@ -26,13 +26,16 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
     int64_t rank = inputType.getRank();
     if (rank == 3) {
       // A 1-D convolution is a 2-D one of height 1, lowered in turn.
+      Value residual = adaptor.getResidual();
       Value conv = cnn::ConvOp::create(
           rewriter, loc,
           op.getType().clone(withUnitHeight(op.getType().getShape())),
           unitHeight(rewriter, loc, adaptor.getInput()),
           unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
+          residual ? unitHeight(rewriter, loc, residual) : Value(),
           prependOne(op.getStrides()), unitHeightPads(op.getPads()),
-          prependOne(op.getDilations()), op.getGroups());
+          prependOne(op.getDilations()), op.getGroups(), op.getActivationAttr(),
+          op.getActivationAlphaAttr(), op.getActivationBetaAttr());
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
       return success();
     }
@@ -85,17 +88,15 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
         result = tensor::InsertSliceOp::create(rewriter, loc, conv, result,
                                                offsets, sizes, ones);
       }
-      rewriter.replaceOp(op, result);
-      return success();
+      return replaceWithEpilogue(op, adaptor, rewriter, result);
     }
-    if (groups == 1) {
-      rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
-                                 rewriter, loc, op.getType(),
-                                 ValueRange{input, adaptor.getWeight()}, init,
-                                 strides, dilations)
-                                 .getResult(0));
-      return success();
-    }
+    if (groups == 1)
+      return replaceWithEpilogue(
+          op, adaptor, rewriter,
+          linalg::Conv2DNchwFchwOp::create(
+              rewriter, loc, op.getType(),
+              ValueRange{input, adaptor.getWeight()}, init, strides, dilations)
+              .getResult(0));
     // Grouped: the channels split into [G, C/G], the weight's output
     // channels into [G, F/G].
     auto expand = [&](Value value, int64_t dim) -> Value {
@@ -121,8 +122,21 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
         ValueRange{expand(input, 1), expand(adaptor.getWeight(), 0)},
         groupedInit, strides, dilations);
     SmallVector<ReassociationIndices> collapse{{0}, {1, 2}, {3}, {4}};
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, op.getType(), conv.getResult(0), collapse);
+    return replaceWithEpilogue(
+        op, adaptor, rewriter,
+        tensor::CollapseShapeOp::create(rewriter, loc, op.getType(),
+                                        conv.getResult(0), collapse));
+  }
+
+private:
+  /// The fused residual add and activation, after the convolution.
+  static LogicalResult replaceWithEpilogue(cnn::ConvOp op, OpAdaptor adaptor,
+                                           ConversionPatternRewriter &rewriter,
+                                           Value conv) {
+    rewriter.replaceOp(op, epilogue(rewriter, op.getLoc(), conv,
+                                    adaptor.getResidual(), op.getActivation(),
+                                    op.getActivationAlphaAttr(),
+                                    op.getActivationBetaAttr()));
     return success();
   }
 };
@@ -233,9 +247,10 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
             .getResult(0);
     // A unit-stride convolution, lowered in turn.
     rewriter.replaceOpWithNewOp<cnn::ConvOp>(
-        op, resultType, input, flipped, adaptor.getBias(),
+        op, resultType, input, flipped, adaptor.getBias(), /*residual=*/Value(),
         SmallVector<int64_t>(spatial, 1), SmallVector<int64_t>(2 * spatial, 0),
-        dilations, 1);
+        dilations, 1, /*activation=*/nullptr, /*activation_alpha=*/nullptr,
+        /*activation_beta=*/nullptr);
     return success();
   }
 };

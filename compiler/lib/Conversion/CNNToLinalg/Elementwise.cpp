@@ -13,11 +13,16 @@ using namespace cnnc::lowering;
 
 namespace {
 
-Value activation(OpBuilder &b, Location loc, cnn::ActivationOp op, Value x) {
+} // namespace
+
+Value cnnc::lowering::applyActivation(OpBuilder &b, Location loc,
+                                      cnn::ActivationKind kind,
+                                      FloatAttr alphaAttr, FloatAttr betaAttr,
+                                      Value x) {
   Type t = x.getType();
   auto c = [&](double v) { return floatConstant(b, loc, t, v); };
-  double alpha = op.getAlpha() ? op.getAlpha()->convertToDouble() : 0.0;
-  double beta = op.getBeta() ? op.getBeta()->convertToDouble() : 0.0;
+  double alpha = alphaAttr ? alphaAttr.getValueAsDouble() : 0.0;
+  double beta = betaAttr ? betaAttr.getValueAsDouble() : 0.0;
   auto sigmoid = [&](Value v) {
     Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
     return arith::DivFOp::create(b, loc, c(1),
@@ -38,7 +43,7 @@ Value activation(OpBuilder &b, Location loc, cnn::ActivationOp op, Value x) {
     return arith::SelectOp::create(b, loc, isNegative(v), negative, v)
         .getResult();
   };
-  switch (op.getKind()) {
+  switch (kind) {
   case cnn::ActivationKind::Relu:
     return arith::MaximumFOp::create(b, loc, x, c(0));
   case cnn::ActivationKind::LeakyRelu:
@@ -98,6 +103,8 @@ Value activation(OpBuilder &b, Location loc, cnn::ActivationOp op, Value x) {
   llvm_unreachable("every activation kind is lowered");
 }
 
+namespace {
+
 struct ActivationLowering : OpConversionPattern<cnn::ActivationOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -106,7 +113,9 @@ struct ActivationLowering : OpConversionPattern<cnn::ActivationOp> {
     rewriter.replaceOp(
         op, elementwise(rewriter, op.getLoc(), op.getType(), adaptor.getInput(),
                         [&](OpBuilder &b, Location loc, ValueRange args) {
-                          return activation(b, loc, op, args[0]);
+                          return applyActivation(b, loc, op.getKind(),
+                                                 op.getAlphaAttr(),
+                                                 op.getBetaAttr(), args[0]);
                         }));
     return success();
   }

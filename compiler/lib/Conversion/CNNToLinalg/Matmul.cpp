@@ -105,7 +105,10 @@ struct MatmulLowering : OpConversionPattern<cnn::MatmulOp> {
                         return v;
                       });
     }
-    rewriter.replaceOp(op, product);
+    rewriter.replaceOp(op, epilogue(rewriter, loc, product, Value(),
+                                    op.getActivation(),
+                                    op.getActivationAlphaAttr(),
+                                    op.getActivationBetaAttr()));
     return success();
   }
 };

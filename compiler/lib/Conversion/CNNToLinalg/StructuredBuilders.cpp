@@ -167,4 +167,25 @@ Value reduceKeepingDims(
       .getResult(0);
 }
 
+Value epilogue(OpBuilder &b, Location loc, Value result, Value residual,
+               std::optional<cnn::ActivationKind> kind, FloatAttr alpha,
+               FloatAttr beta) {
+  if (!residual && !kind)
+    return result;
+  auto type = cast<RankedTensorType>(result.getType());
+  SmallVector<Value> inputs{result};
+  if (residual)
+    inputs.push_back(residual);
+  return elementwise(b, loc, type, inputs,
+                     [&](OpBuilder &nb, Location l, ValueRange args) {
+                       Value value = args[0];
+                       if (residual)
+                         value = arith::AddFOp::create(nb, l, value, args[1]);
+                       if (kind)
+                         value = applyActivation(nb, l, *kind, alpha, beta,
+                                                 value);
+                       return value;
+                     });
+}
+
 } // namespace cnnc::lowering

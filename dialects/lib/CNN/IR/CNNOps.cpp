@@ -363,24 +363,49 @@ static std::pair<bool, bool> activationParameters(ActivationKind kind) {
   }
 }
 
-LogicalResult ActivationOp::verify() {
-  auto [takesAlpha, takesBeta] = activationParameters(getKind());
-  StringRef kind = stringifyActivationKind(getKind());
-  if (takesAlpha != static_cast<bool>(getAlphaAttr()))
-    return emitOpError() << "expected " << kind
-                         << (takesAlpha ? " to have" : " to have no")
-                         << " 'alpha'";
-  if (takesBeta != static_cast<bool>(getBetaAttr()))
-    return emitOpError() << "expected " << kind
-                         << (takesBeta ? " to have" : " to have no")
-                         << " 'beta'";
-  if (getKind() == ActivationKind::Clip &&
-      getAlphaAttr().getValueAsDouble() > getBetaAttr().getValueAsDouble())
-    return emitOpError() << "expected clip's lower bound (alpha = "
-                         << number(getAlphaAttr().getValueAsDouble())
-                         << ") to be at most its upper bound (beta = "
-                         << number(getBetaAttr().getValueAsDouble()) << ")";
+/// The (kind, alpha, beta) triple of an activation, standalone or fused:
+/// the parameters the kind takes are present, the others absent. `prefix`
+/// names the attributes ("" or "activation_").
+static LogicalResult verifyActivation(Operation *op, ActivationKind kindValue,
+                                      FloatAttr alpha, FloatAttr beta,
+                                      StringRef prefix) {
+  auto [takesAlpha, takesBeta] = activationParameters(kindValue);
+  StringRef kind = stringifyActivationKind(kindValue);
+  if (takesAlpha != static_cast<bool>(alpha))
+    return op->emitOpError() << "expected " << kind
+                             << (takesAlpha ? " to have" : " to have no")
+                             << " '" << prefix << "alpha'";
+  if (takesBeta != static_cast<bool>(beta))
+    return op->emitOpError() << "expected " << kind
+                             << (takesBeta ? " to have" : " to have no")
+                             << " '" << prefix << "beta'";
+  if (kindValue == ActivationKind::Clip &&
+      alpha.getValueAsDouble() > beta.getValueAsDouble())
+    return op->emitOpError()
+           << "expected clip's lower bound (" << prefix
+           << "alpha = " << number(alpha.getValueAsDouble())
+           << ") to be at most its upper bound (" << prefix
+           << "beta = " << number(beta.getValueAsDouble()) << ")";
   return success();
+}
+
+/// A fused activation's parameters need the activation.
+template <typename OpTy>
+static LogicalResult verifyFusedActivation(OpTy op) {
+  std::optional<ActivationKind> kind = op.getActivation();
+  if (!kind) {
+    if (op.getActivationAlphaAttr() || op.getActivationBetaAttr())
+      return op.emitOpError(
+          "expected 'activation_alpha' and 'activation_beta' only with an "
+          "'activation'");
+    return success();
+  }
+  return verifyActivation(op, *kind, op.getActivationAlphaAttr(),
+                          op.getActivationBetaAttr(), "activation_");
+}
+
+LogicalResult ActivationOp::verify() {
+  return verifyActivation(*this, getKind(), getAlphaAttr(), getBetaAttr(), "");
 }
 
 LogicalResult PReluOp::verify() {
@@ -573,12 +598,24 @@ LogicalResult MseLossOp::inferReturnTypes(MLIRContext *,
 // Verifiers of the ops that infer their result type
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvOp::verify() { return verifyByInference(*this); }
+LogicalResult ConvOp::verify() {
+  if (failed(verifyByInference(*this)) || failed(verifyFusedActivation(*this)))
+    return failure();
+  if (Value residual = getResidual(); residual &&
+                                      residual.getType() != getType())
+    return emitOpError("expected the residual to have the result's type ")
+           << getType() << ", got " << residual.getType();
+  return success();
+}
 LogicalResult ConvTransposeOp::verify() { return verifyByInference(*this); }
 LogicalResult PoolOp::verify() { return verifyByInference(*this); }
 LogicalResult GlobalPoolOp::verify() { return verifyByInference(*this); }
 LogicalResult BinaryOp::verify() { return verifyByInference(*this); }
-LogicalResult MatmulOp::verify() { return verifyByInference(*this); }
+LogicalResult MatmulOp::verify() {
+  if (failed(verifyByInference(*this)))
+    return failure();
+  return verifyFusedActivation(*this);
+}
 LogicalResult ReduceOp::verify() { return verifyByInference(*this); }
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   return verifyByInference(*this);

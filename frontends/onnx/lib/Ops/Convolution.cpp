@@ -51,8 +51,9 @@ LogicalResult convertConv(NodeImporter &node) {
   if (failed(bias))
     return failure();
   return node.setResult(node.createInferred<cnn::ConvOp>(
-      *x, *w, *bias, window->strides, window->pads, window->dilations,
-      static_cast<uint64_t>(*group)));
+      *x, *w, *bias, /*residual=*/Value(), window->strides, window->pads,
+      window->dilations, static_cast<uint64_t>(*group), /*activation=*/nullptr,
+      /*activation_alpha=*/nullptr, /*activation_beta=*/nullptr));
 }
 
 LogicalResult convertConvTranspose(NodeImporter &node) {

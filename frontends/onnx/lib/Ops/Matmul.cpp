@@ -34,7 +34,9 @@ LogicalResult convertGemm(NodeImporter &node) {
   return node.setResult(node.createInferred<cnn::MatmulOp>(
       *a, *b, *bias, *transA ? builder.getUnitAttr() : UnitAttr(),
       *transB ? builder.getUnitAttr() : UnitAttr(),
-      builder.getF32FloatAttr(*alpha), builder.getF32FloatAttr(*beta)));
+      builder.getF32FloatAttr(*alpha), builder.getF32FloatAttr(*beta),
+      /*activation=*/nullptr, /*activation_alpha=*/nullptr,
+      /*activation_beta=*/nullptr));
 }
 
 /// numpy's matmul: a 1-D operand is a row (lhs) or a column (rhs) whose
@@ -62,7 +64,8 @@ LogicalResult convertMatMul(NodeImporter &node) {
   Builder &builder = node.builder();
   FailureOr<Value> result = node.createInferred<cnn::MatmulOp>(
       *a, *b, Value(), UnitAttr(), UnitAttr(), builder.getF32FloatAttr(1.0f),
-      builder.getF32FloatAttr(1.0f));
+      builder.getF32FloatAttr(1.0f), /*activation=*/nullptr,
+      /*activation_alpha=*/nullptr, /*activation_beta=*/nullptr);
   if (failed(result))
     return failure();
   if (rowVector || columnVector) {

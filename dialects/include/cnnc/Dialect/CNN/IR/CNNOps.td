@@ -55,8 +55,9 @@ def CNN_ConstantOp : CNN_Op<"constant",
 // Convolutions
 //===----------------------------------------------------------------------===//
 
-def CNN_ConvOp : CNN_InferringOp<"conv"> {
-  let summary = "N-d grouped, strided, dilated convolution with optional bias.";
+def CNN_ConvOp : CNN_InferringOp<"conv", [AttrSizedOperandSegments]> {
+  let summary = "N-d grouped, strided, dilated convolution with optional bias "
+                "and a fused epilogue.";
   let description = [{
     Cross-correlation of `input` [N, C_in, D1..Dk] with `weight`
     [C_out, C_in / groups, K1..Kk] (k = 1, 2 or 3 spatial dimensions), plus
@@ -64,23 +65,37 @@ def CNN_ConvOp : CNN_InferringOp<"conv"> {
     `floor((D + pad_begin + pad_end - dilation * (K - 1) - 1) / stride) + 1`.
     A depthwise convolution is `groups = C_in = C_out`.
 
+    The graph passes fuse what follows a convolution into it: `residual` (a
+    tensor of the result's type) is added, then `activation` (with
+    `activation_alpha` / `activation_beta`, as `cnn.activation` takes them)
+    is applied: `act(conv(x, w) + bias + residual)`.
+
     ```mlir
     %y = cnn.conv %x, %w, %b strides [2, 2] pads [3, 3, 3, 3] dilations [1, 1]
            groups 1
          : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>)
            -> tensor<1x64x112x112xf32>
+    %z = cnn.conv %y, %w2, %b2 residual %y strides [1, 1] pads [1, 1, 1, 1]
+           dilations [1, 1] groups 1 activation relu
+         : (tensor<1x64x112x112xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>,
+            tensor<1x64x112x112xf32>) -> tensor<1x64x112x112xf32>
     ```
   }];
   let arguments = (ins CNN_FloatTensor:$input, CNN_FloatTensor:$weight,
                    Optional<CNN_FloatTensor>:$bias,
+                   Optional<CNN_FloatTensor>:$residual,
                    CNN_PositiveI64Array:$strides,
                    CNN_NonNegativeI64Array:$pads,
                    CNN_PositiveI64Array:$dilations,
-                   CNN_PositiveI64:$groups);
+                   CNN_PositiveI64:$groups,
+                   OptionalAttr<CNN_ActivationKindAttr>:$activation,
+                   OptionalAttr<F32Attr>:$activation_alpha,
+                   OptionalAttr<F32Attr>:$activation_beta);
   let results = (outs CNN_FloatTensor:$result);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? `strides` $strides `pads` $pads
-    `dilations` $dilations `groups` $groups attr-dict
+    $input `,` $weight (`,` $bias^)? (`residual` $residual^)? `strides` $strides
+    `pads` $pads `dilations` $dilations `groups` $groups
+    (`activation` $activation^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }
@@ -398,29 +413,37 @@ def CNN_DropoutOp : Op<CNN_Dialect, "dropout",
 //===----------------------------------------------------------------------===//
 
 def CNN_MatmulOp : CNN_InferringOp<"matmul"> {
-  let summary = "Batched matrix product with optional transposes and bias.";
+  let summary = "Batched matrix product with optional transposes, bias and a "
+                "fused activation.";
   let description = [{
     `alpha * op(lhs) x op(rhs) + beta * bias`, where `op` transposes the last
     two dimensions when `transpose_lhs` / `transpose_rhs` is set. Operands
     have rank 2 or more; leading (batch) dimensions broadcast with numpy's
     rules. `bias`, when present, broadcasts to the result's shape. ONNX's
-    Gemm and MatMul both import to this op.
+    Gemm and MatMul both import to this op. The graph passes fuse a
+    following activation into it (`activation`, `activation_alpha`,
+    `activation_beta`, as `cnn.activation` takes them).
 
     ```mlir
     %y = cnn.matmul %x, %w, %b transpose_rhs {alpha = 1.0 : f32, beta = 1.0 : f32}
          : (tensor<1x512xf32>, tensor<1000x512xf32>, tensor<1000xf32>)
            -> tensor<1x1000xf32>
+    %z = cnn.matmul %x, %w transpose_rhs activation relu
+         : (tensor<1x512xf32>, tensor<1000x512xf32>) -> tensor<1x1000xf32>
     ```
   }];
   let arguments = (ins CNN_FloatTensor:$lhs, CNN_FloatTensor:$rhs,
                    Optional<CNN_FloatTensor>:$bias,
                    UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
-                   DefaultValuedAttr<F32Attr, "1.0">:$beta);
+                   DefaultValuedAttr<F32Attr, "1.0">:$beta,
+                   OptionalAttr<CNN_ActivationKindAttr>:$activation,
+                   OptionalAttr<F32Attr>:$activation_alpha,
+                   OptionalAttr<F32Attr>:$activation_beta);
   let results = (outs CNN_FloatTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? (`transpose_lhs` $transpose_lhs^)?
-    (`transpose_rhs` $transpose_rhs^)? attr-dict
+    (`transpose_rhs` $transpose_rhs^)? (`activation` $activation^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }
