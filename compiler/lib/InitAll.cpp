@@ -5,6 +5,7 @@
 #include "cnnc/Conversion/Passes.h"
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
 #include "cnnc/Pipelines/Pipelines.h"
+#include "cnnc/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -48,5 +49,6 @@ void cnnc::registerAllPasses() {
   // Upstream's generic passes (canonicalize, cse, inline, ...).
   mlir::registerTransformsPasses();
   cnnc::registerCNNCConversionPasses();
+  cnnc::registerCNNCTransformsPasses();
   cnnc::registerPipelines();
 }

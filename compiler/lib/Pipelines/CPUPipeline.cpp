@@ -2,7 +2,9 @@
 //
 // The table of contents of the compiler. A model goes through four stages:
 //
-//   1. graph      canonicalize and fold the cnn graph
+//   1. graph      canonicalize and fold the cnn graph; from -O2 fold weight
+//                 subgraphs and batch norms, drop dropout, fuse padding and
+//                 the epilogues (residual add, activation) into conv/matmul
 //   2. kernels    cnn -> linalg/tensor/arith/math on tensors
 //   3. memory     one-shot bufferization; outputs become out-parameters;
 //                 every intermediate is planned into one workspace
@@ -18,6 +20,7 @@
 #include "cnnc/Pipelines/Pipelines.h"
 
 #include "cnnc/Conversion/Passes.h"
+#include "cnnc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -33,6 +36,18 @@ namespace cnnc {
 void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
   if (options.optLevel == 0)
     return;
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (options.optLevel == 1)
+    return;
+  // -O2 and -O3: weights computed once, inference identities gone, batch
+  // norms folded into convolutions, padding into convolutions, then the
+  // epilogues (residual add, activation) fused into conv and matmul.
+  pm.addNestedPass<func::FuncOp>(createFoldConstants());
+  pm.addNestedPass<func::FuncOp>(createRemoveInferenceIdentities());
+  pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+  pm.addNestedPass<func::FuncOp>(createFusePadding());
+  pm.addNestedPass<func::FuncOp>(createFuseEpilogues());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

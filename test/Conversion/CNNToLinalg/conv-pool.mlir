@@ -148,3 +148,31 @@ func.func @max_pool_3d(%x: tensor<1x3x4x4x4xf32>) -> tensor<1x3x2x2x2xf32> {
   %0 = cnn.pool max %x kernel [2, 2, 2] strides [2, 2, 2] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] : tensor<1x3x4x4x4xf32> -> tensor<1x3x2x2x2xf32>
   return %0 : tensor<1x3x2x2x2xf32>
 }
+
+// -----
+
+// The fused epilogue: after the convolution, one elementwise kernel adds
+// the residual and applies the activation.
+// CHECK-LABEL: func.func @fused_conv
+// CHECK:         %[[C:.*]] = linalg.conv_2d_nchw_fchw
+// CHECK:         linalg.generic {{.*}} ins(%[[C]], %arg2 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>)
+// CHECK:           arith.addf
+// CHECK:           arith.maximumf
+func.func @fused_conv(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>, %r: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %0 = cnn.conv %x, %w residual %r strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 activation relu : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %0 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// A fused 1-D convolution keeps its residual and activation through the
+// 2-D form it is lowered by.
+// CHECK-LABEL: func.func @fused_conv_1d
+// CHECK:         linalg.conv_2d_nchw_fchw
+// CHECK:         linalg.generic
+// CHECK:           arith.addf
+// CHECK:           arith.cmpf
+func.func @fused_conv_1d(%x: tensor<1x2x8xf32>, %w: tensor<2x2x1xf32>, %r: tensor<1x2x8xf32>) -> tensor<1x2x8xf32> {
+  %0 = cnn.conv %x, %w residual %r strides [1] pads [0, 0] dilations [1] groups 1 activation leaky_relu {activation_alpha = 0.1 : f32} : (tensor<1x2x8xf32>, tensor<2x2x1xf32>, tensor<1x2x8xf32>) -> tensor<1x2x8xf32>
+  return %0 : tensor<1x2x8xf32>
+}

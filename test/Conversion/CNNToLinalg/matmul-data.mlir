@@ -153,3 +153,15 @@ func.func @edge(%x: tensor<3x4xf32>) -> tensor<3x7xf32> {
   %0 = cnn.pad edge %x pads [0, 2, 0, 1] : tensor<3x4xf32> -> tensor<3x7xf32>
   return %0 : tensor<3x7xf32>
 }
+
+// -----
+
+// A matmul's fused activation follows the product.
+// CHECK-LABEL: func.func @fused_matmul
+// CHECK:         linalg.matmul
+// CHECK:         linalg.generic
+// CHECK:           math.exp
+func.func @fused_matmul(%a: tensor<2x8xf32>, %b: tensor<8x3xf32>) -> tensor<2x3xf32> {
+  %0 = cnn.matmul %a, %b activation sigmoid : (tensor<2x8xf32>, tensor<8x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

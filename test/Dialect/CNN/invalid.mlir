@@ -713,3 +713,35 @@ func.func @mse_types(%p: tensor<2x3xf32>, %t: tensor<3x2xf32>) {
   %0 = cnn.mse_loss %p, %t reduction mean : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<f32>
   return
 }
+
+// -----
+
+func.func @conv_residual_type(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>, %r: tensor<1x4x4x4xf32>) {
+  // expected-error@+1 {{expected the residual to have the result's type 'tensor<1x4x8x8xf32>', got 'tensor<1x4x4x4xf32>'}}
+  %0 = cnn.conv %x, %w residual %r strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_activation_parameter(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) {
+  // expected-error@+1 {{expected leaky_relu to have 'activation_alpha'}}
+  %0 = cnn.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 activation leaky_relu : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_parameter_without_activation(%a: tensor<2x8xf32>, %b: tensor<8x3xf32>) {
+  // expected-error@+1 {{expected 'activation_alpha' and 'activation_beta' only with an 'activation'}}
+  %0 = cnn.matmul %a, %b {activation_alpha = 1.0 : f32} : (tensor<2x8xf32>, tensor<8x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_clip_bounds(%a: tensor<2x8xf32>, %b: tensor<8x3xf32>) {
+  // expected-error@+1 {{expected clip's lower bound (activation_alpha = 6) to be at most its upper bound (activation_beta = 0)}}
+  %0 = cnn.matmul %a, %b activation clip {activation_alpha = 6.0 : f32, activation_beta = 0.0 : f32} : (tensor<2x8xf32>, tensor<8x3xf32>) -> tensor<2x3xf32>
+  return
+}

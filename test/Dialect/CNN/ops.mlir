@@ -283,6 +283,17 @@ func.func @losses(%logits: tensor<64x10xf32>, %labels: tensor<64xi64>, %p: tenso
   return %0, %1, %2, %3 : tensor<f32>, tensor<64xf32>, tensor<f32>, tensor<8x1xf32>
 }
 
+// CHECK-LABEL: func.func @fused_conv_and_matmul
+func.func @fused_conv_and_matmul(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>, %b: tensor<4xf32>, %a: tensor<2x8xf32>, %m: tensor<3x8xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<2x3xf32>) {
+  // CHECK: cnn.conv %{{.*}}, %{{.*}}, %{{.*}} residual %{{.*}} strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 activation relu : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<4xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %0 = cnn.conv %x, %w, %b residual %x strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 activation relu : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<4xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  // CHECK: cnn.conv %{{.*}}, %{{.*}} residual %{{.*}} strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 activation clip {activation_alpha = 0.000000e+00 : f32, activation_beta = 6.000000e+00 : f32}
+  %1 = cnn.conv %x, %w residual %x strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 activation clip {activation_alpha = 0.0 : f32, activation_beta = 6.0 : f32} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  // CHECK: cnn.matmul %{{.*}}, %{{.*}} transpose_rhs activation sigmoid : (tensor<2x8xf32>, tensor<3x8xf32>) -> tensor<2x3xf32>
+  %2 = cnn.matmul %a, %m transpose_rhs activation sigmoid : (tensor<2x8xf32>, tensor<3x8xf32>) -> tensor<2x3xf32>
+  return %0, %1, %2 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<2x3xf32>
+}
+
 {-#
   dialect_resources: {
     builtin: {

@@ -95,7 +95,7 @@ def CNN_ConvOp : CNN_InferringOp<"conv", [AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? (`residual` $residual^)? `strides` $strides
     `pads` $pads `dilations` $dilations `groups` $groups
-    (`activation` $activation^)? attr-dict
+    (`activation` `` $activation^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }
@@ -443,7 +443,7 @@ def CNN_MatmulOp : CNN_InferringOp<"matmul"> {
   let results = (outs CNN_FloatTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? (`transpose_lhs` $transpose_lhs^)?
-    (`transpose_rhs` $transpose_rhs^)? (`activation` $activation^)? attr-dict
+    (`transpose_rhs` $transpose_rhs^)? (`activation` `` $activation^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }

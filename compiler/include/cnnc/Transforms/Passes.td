@@ -1,0 +1,66 @@
+//===- Passes.td - cnnc's graph passes on the cnn dialect --*- tablegen -*-===//
+
+#ifndef CNNC_TRANSFORMS_PASSES_TD
+#define CNNC_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FoldConstants : Pass<"cnn-fold-constants", "mlir::func::FuncOp"> {
+  let summary = "Evaluate weight-only subgraphs at compile time";
+  let description = [{
+    A cnn.binary, cnn.unary, cnn.transpose or cnn.reshape whose operands are
+    all float32 constants becomes the constant it computes (numpy
+    broadcasting for binary ops), so that weight preprocessing an exporter
+    left in the graph (transposed or rescaled weights) costs nothing at run
+    time. Results above 2^26 elements are left alone.
+  }];
+  let dependentDialects = ["cnnc::cnn::CNNDialect"];
+}
+
+def RemoveInferenceIdentities : Pass<"cnn-remove-inference-identities",
+                                     "mlir::func::FuncOp"> {
+  let summary = "Drop what is the identity in inference: dropout";
+  let description = [{
+    In inference `cnn.dropout` passes its input through: its uses take the
+    input instead. (Identity reshapes, transposes, slices and pads already
+    fold away in canonicalization.)
+  }];
+}
+
+def FoldBatchNorm : Pass<"cnn-fold-batch-norm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference batch norm into the convolution before it";
+  let description = [{
+    `batch_norm(conv(x, W, b))` with constant W, b and batch-norm parameters,
+    where the convolution has no other user and no fused epilogue, becomes
+    `conv(x, W * s, b * s + t)` with `s = scale / sqrt(variance + epsilon)`
+    and `t = bias - mean * s`, per output channel. A batch norm that cannot
+    be folded (its input is not such a convolution) with constant parameters
+    becomes `x * s + t`, two broadcasting `cnn.binary` ops that lower to one
+    elementwise kernel.
+  }];
+  let dependentDialects = ["cnnc::cnn::CNNDialect"];
+}
+
+def FuseEpilogues : Pass<"cnn-fuse-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Fuse a residual add and an activation into conv and matmul";
+  let description = [{
+    `activation(conv(...))` and `activation(matmul(...))` become the
+    convolution or matmul with the activation fused; `conv(...) + r` (r of
+    the result's type, no broadcasting) becomes the convolution with `r` as
+    its residual, which then takes a following activation too:
+    `relu(conv(x) + r)` is one op. A producer with another user, or that
+    already has the part, is left alone. The fused op's location fuses the
+    locations (the ONNX node names) of what it replaced.
+  }];
+}
+
+def FusePadding : Pass<"cnn-fuse-padding", "mlir::func::FuncOp"> {
+  let summary = "Fold zero padding of the spatial dimensions into a conv";
+  let description = [{
+    A constant-mode `cnn.pad` with value 0 that pads only the spatial
+    dimensions, and whose only user is a convolution's input, becomes that
+    convolution's own padding.
+  }];
+}
+
+#endif // CNNC_TRANSFORMS_PASSES_TD

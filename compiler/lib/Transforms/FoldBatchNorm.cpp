@@ -1,0 +1,124 @@
+//===- FoldBatchNorm.cpp - Inference batch norm into the conv before it ---===//
+
+#include "cnnc/Transforms/Passes.h"
+
+#include "ConstantTensors.h"
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include <cmath>
+
+namespace cnnc {
+#define GEN_PASS_DEF_FOLDBATCHNORM
+#include "cnnc/Transforms/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+using namespace cnnc;
+using namespace cnnc::transforms;
+
+namespace {
+
+/// Per channel, y = s * x + t.
+struct ScaleShift {
+  std::vector<float> scale, shift;
+};
+
+std::optional<ScaleShift> scaleShift(cnn::BatchNormOp norm) {
+  std::optional<std::vector<float>> gamma = constantFloats(norm.getScale());
+  std::optional<std::vector<float>> beta = constantFloats(norm.getBias());
+  std::optional<std::vector<float>> mean = constantFloats(norm.getMean());
+  std::optional<std::vector<float>> variance =
+      constantFloats(norm.getVariance());
+  if (!gamma || !beta || !mean || !variance)
+    return std::nullopt;
+  double epsilon = norm.getEpsilon().convertToDouble();
+  ScaleShift result;
+  for (size_t c = 0; c < gamma->size(); ++c) {
+    double s = (*gamma)[c] / std::sqrt(double((*variance)[c]) + epsilon);
+    result.scale.push_back(static_cast<float>(s));
+    result.shift.push_back(
+        static_cast<float>((*beta)[c] - double((*mean)[c]) * s));
+  }
+  return result;
+}
+
+/// conv(x, W * s, b * s + t), when the convolution can take it.
+bool foldIntoConv(cnn::BatchNormOp norm, const ScaleShift &affine) {
+  auto conv = norm.getInput().getDefiningOp<cnn::ConvOp>();
+  if (!conv || !conv->hasOneUse() || conv.getResidual() ||
+      conv.getActivation())
+    return false;
+  std::optional<std::vector<float>> weight = constantFloats(conv.getWeight());
+  if (!weight)
+    return false;
+  std::optional<std::vector<float>> bias;
+  if (conv.getBias()) {
+    bias = constantFloats(conv.getBias());
+    if (!bias)
+      return false;
+  }
+  size_t channels = affine.scale.size();
+  size_t perChannel = weight->size() / channels;
+  for (size_t f = 0; f < channels; ++f)
+    for (size_t i = 0; i < perChannel; ++i)
+      (*weight)[f * perChannel + i] *= affine.scale[f];
+  std::vector<float> newBias(channels);
+  for (size_t f = 0; f < channels; ++f)
+    newBias[f] = (bias ? (*bias)[f] * affine.scale[f] : 0.0f) + affine.shift[f];
+
+  OpBuilder builder(conv);
+  Location loc = FusedLoc::get(conv.getContext(), {conv.getLoc(), norm.getLoc()});
+  auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
+  Value newWeight = createFloatConstant(builder, loc, weightType, *weight);
+  Value biasValue = createFloatConstant(
+      builder, loc,
+      RankedTensorType::get({static_cast<int64_t>(channels)},
+                            weightType.getElementType()),
+      newBias);
+  conv.getWeightMutable().assign(newWeight);
+  if (conv.getBias())
+    conv.getBiasMutable().assign(biasValue);
+  else
+    conv.getBiasMutable().append(biasValue);
+  conv->setLoc(loc);
+  norm.replaceAllUsesWith(conv.getResult());
+  norm.erase();
+  return true;
+}
+
+/// x * s + t with s and t shaped [C, 1...] to broadcast along dimension 1.
+void toScaleShift(cnn::BatchNormOp norm, const ScaleShift &affine) {
+  RankedTensorType type = norm.getType();
+  SmallVector<int64_t> shape{static_cast<int64_t>(affine.scale.size())};
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    shape.push_back(1);
+  auto paramType = RankedTensorType::get(shape, type.getElementType());
+  OpBuilder builder(norm);
+  Location loc = norm.getLoc();
+  Value scale = createFloatConstant(builder, loc, paramType, affine.scale);
+  Value shift = createFloatConstant(builder, loc, paramType, affine.shift);
+  Value scaled = cnn::BinaryOp::create(builder, loc, type,
+                                       cnn::BinaryKind::Mul, norm.getInput(),
+                                       scale);
+  Value shifted = cnn::BinaryOp::create(builder, loc, type,
+                                        cnn::BinaryKind::Add, scaled, shift);
+  norm.replaceAllUsesWith(shifted);
+  norm.erase();
+}
+
+struct FoldBatchNormPass : cnnc::impl::FoldBatchNormBase<FoldBatchNormPass> {
+  void runOnOperation() override {
+    SmallVector<cnn::BatchNormOp> norms;
+    getOperation().walk([&](cnn::BatchNormOp norm) { norms.push_back(norm); });
+    for (cnn::BatchNormOp norm : norms) {
+      std::optional<ScaleShift> affine = scaleShift(norm);
+      if (!affine)
+        continue;
+      if (!foldIntoConv(norm, *affine))
+        toScaleShift(norm, *affine);
+    }
+  }
+};
+
+} // namespace
