@@ -8,7 +8,8 @@ BatchNormalization nodes that the default eval export folds away. PyTorch's
 eval-mode output on a random batch is saved in the ONNX test-data layout and
 `cnnc run --check` must match it within rtol 1e-3 / atol 1e-4.
 
-Usage: check-numerics.py CNNC OUTDIR BATCH MODEL...   (`all` for every one)
+Usage: check-numerics.py CNNC OUTDIR BATCH [-O0..-O3] MODEL...   (`all` for
+every one; the -O level is cnnc's, -O2 when not given)
 Run with Debian's /usr/bin/python3 (python3-torch, python3-torchvision).
 """
 import os
@@ -73,6 +74,9 @@ ALL = ["lenet5", "simplecnn"] + list(export_torchvision.MODELS)
 def main():
     cnnc, outdir, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
     names = sys.argv[4:]
+    level = "-O2"
+    if names and names[0] in ("-O0", "-O1", "-O2", "-O3"):
+        level, names = names[0], names[1:]
     if names == ["all"]:
         names = ALL
     failures = 0
@@ -82,18 +86,18 @@ def main():
         result = subprocess.run(
             [cnnc, "run", os.path.join(directory, "model.onnx"), "--check",
              os.path.join(directory, "test_data_set_0"), "--rtol", "1e-3",
-             "--atol", "1e-4"], capture_output=True, text=True)
+             "--atol", "1e-4", level], capture_output=True, text=True)
         seconds = time.time() - start
         output = (result.stdout + result.stderr).strip()
         if result.returncode != 0:
             failures += 1
-            print("FAILED %s batch %d (exit %d): %s" % (
-                name, batch, result.returncode, output))
+            print("FAILED %s batch %d %s (exit %d): %s" % (
+                name, batch, level, result.returncode, output))
         else:
-            print("matched %s batch %d in %.1f s: %s" % (
-                name, batch, seconds, output))
-    print("%d of %d models match PyTorch at batch %d"
-          % (len(names) - failures, len(names), batch))
+            print("matched %s batch %d %s in %.1f s: %s" % (
+                name, batch, level, seconds, output))
+    print("%d of %d models match PyTorch at batch %d %s"
+          % (len(names) - failures, len(names), batch, level))
     return 1 if failures else 0
 
 

@@ -9,9 +9,10 @@ using namespace mlir;
 
 namespace cnnc {
 
-FailureOr<ModelInterface> lowerModel(ModuleOp module, llvm::StringRef name,
-                                     const PipelineOptions &options,
-                                     Stage last) {
+FailureOr<ModelInterface>
+lowerModel(ModuleOp module, llvm::StringRef name,
+           const PipelineOptions &options, Stage last,
+           llvm::function_ref<void(ModuleOp)> afterGraph) {
   MLIRContext *context = module.getContext();
   ModelInterface model;
   func::FuncOp function;
@@ -29,8 +30,14 @@ FailureOr<ModelInterface> lowerModel(ModuleOp module, llvm::StringRef name,
     function.setName(("__cnnc_" + name + "_graph").str());
   }
 
+  PassManager graph(context);
+  addGraphPasses(graph, options);
+  if (failed(graph.run(module)))
+    return failure();
+  if (afterGraph)
+    afterGraph(module);
+
   PassManager pm(context);
-  addGraphPasses(pm, options);
   if (last != Stage::CNN)
     addKernelPasses(pm, options);
   if (last == Stage::LLVMDialect)

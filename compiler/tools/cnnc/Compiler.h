@@ -22,10 +22,11 @@ enum class Stage { CNN, Linalg, LLVMDialect };
 /// Stage::LLVMDialect the model's interface is returned, named `name`; the
 /// other stages return an empty interface. Failures have been reported
 /// through the context's diagnostics.
-mlir::FailureOr<ModelInterface> lowerModel(mlir::ModuleOp module,
-                                           llvm::StringRef name,
-                                           const PipelineOptions &options,
-                                           Stage last);
+/// `afterGraph`, when given, sees the module after the graph passes.
+mlir::FailureOr<ModelInterface>
+lowerModel(mlir::ModuleOp module, llvm::StringRef name,
+           const PipelineOptions &options, Stage last,
+           llvm::function_ref<void(mlir::ModuleOp)> afterGraph = nullptr);
 
 /// What code generation produces.
 enum class Artifact { LLVMIR, Assembly, Object };

@@ -16,6 +16,7 @@
 #include "Compiler.h"
 #include "LoadModel.h"
 #include "OutputFiles.h"
+#include "Report.h"
 #include "Run.h"
 
 #include "mlir/IR/AsmState.h"
@@ -98,6 +99,13 @@ cl::opt<Emit> emitKind(
                clEnumValN(Emit::Obj, "obj", "an object file and a C header")),
     cl::sub(compileCommand));
 
+cl::opt<bool> report("report",
+                     cl::desc("Print, per op of the optimized graph, the ONNX "
+                              "nodes it was fused from, its layout, shape "
+                              "and FLOPs, and the totals (stdout; stderr "
+                              "when the output goes to stdout)"),
+                     cl::sub(compileCommand));
+
 // run
 cl::list<std::string> runInputs("input",
                                 cl::desc("A graph input's value, from an ONNX "
@@ -174,8 +182,14 @@ int runCompile() {
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
                      : emit == Emit::Linalg ? cnnc::Stage::Linalg
                                             : cnnc::Stage::CNN;
-  mlir::FailureOr<cnnc::ModelInterface> model =
-      cnnc::lowerModel(*module, name, pipeline, last);
+  cnnc::Report graphReport;
+  if (report)
+    graphReport.opsBefore = cnnc::countGraphOps(*module);
+  mlir::FailureOr<cnnc::ModelInterface> model = cnnc::lowerModel(
+      *module, name, pipeline, last, [&](mlir::ModuleOp optimized) {
+        if (report)
+          cnnc::describeGraph(optimized, graphReport);
+      });
   // A lowering that cannot handle an op reports it: a user error.
   if (mlir::failed(model))
     return UserError;
@@ -209,6 +223,12 @@ int runCompile() {
   }
   if (mlir::failed(cnnc::writeFilesAtomically(files)))
     return UserError;
+  if (report) {
+    if (generatesCode)
+      graphReport.arenaBytes = model->workspaceBytes;
+    cnnc::printReport(outputFile == "-" ? llvm::errs() : llvm::outs(),
+                      graphReport);
+  }
   return Success;
 }
 

@@ -39,6 +39,13 @@ Location nodeLocation(MLIRContext *context, llvm::StringRef path,
 }
 
 std::string describeLocation(Location location) {
+  // An op fused from several nodes: named after the first.
+  if (auto fused = dyn_cast<FusedLoc>(location)) {
+    for (Location part : fused.getLocations())
+      if (std::string text = describeLocation(part); !text.empty())
+        return text;
+    return "";
+  }
   if (auto name = dyn_cast<NameLoc>(location)) {
     auto opType = dyn_cast<NameLoc>(name.getChildLoc());
     auto file = opType ? dyn_cast<FileLineColLoc>(opType.getChildLoc())

@@ -1,0 +1,184 @@
+//===- Report.cpp - cnnc compile --report ---------------------------------===//
+
+#include "Report.h"
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace cnnc {
+
+namespace {
+
+bool isGraphOp(Operation *op) {
+  return isa<cnn::CNNDialect>(op->getDialect()) && !isa<cnn::ConstantOp>(op);
+}
+
+int64_t elements(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  return shaped && shaped.hasStaticShape() ? shaped.getNumElements() : 0;
+}
+
+/// "conv1 (Conv)" for each ONNX node location in `loc`.
+void collectNodes(Location loc, std::vector<std::string> &nodes) {
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location part : fused.getLocations())
+      collectNodes(part, nodes);
+    return;
+  }
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return;
+  if (auto opType = dyn_cast<NameLoc>(name.getChildLoc())) {
+    std::string text = (name.getName().str() + " (" +
+                        opType.getName().str() + ")");
+    if (!llvm::is_contained(nodes, text))
+      nodes.push_back(text);
+    return;
+  }
+  collectNodes(name.getChildLoc(), nodes);
+}
+
+std::string layoutOf(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  if (!shaped)
+    return "-";
+  switch (shaped.getRank()) {
+  case 3:
+    return "NCW";
+  case 4:
+    return "NCHW";
+  case 5:
+    return "NCDHW";
+  default:
+    return "row-major";
+  }
+}
+
+std::string shapeOf(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  if (!shaped)
+    return "?";
+  if (shaped.getRank() == 0)
+    return "scalar";
+  return llvm::join(llvm::map_range(shaped.getShape(),
+                                    [](int64_t d) { return std::to_string(d); }),
+                    "x");
+}
+
+int64_t product(ArrayRef<int64_t> values) {
+  int64_t p = 1;
+  for (int64_t v : values)
+    p *= v;
+  return p;
+}
+
+/// Multiply-adds count 2; epilogues and elementwise ops 1 per element.
+int64_t flopsOf(Operation *op) {
+  int64_t out = op->getNumResults() ? elements(op->getResult(0).getType()) : 0;
+  if (auto conv = dyn_cast<cnn::ConvOp>(op)) {
+    auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+    int64_t perOutput = product(weight.getShape().drop_front(1));
+    int64_t epilogue = (conv.getBias() ? 1 : 0) + (conv.getResidual() ? 1 : 0) +
+                       (conv.getActivation() ? 1 : 0);
+    return out * (2 * perOutput + epilogue);
+  }
+  if (auto matmul = dyn_cast<cnn::MatmulOp>(op)) {
+    auto lhs = cast<RankedTensorType>(matmul.getLhs().getType());
+    int64_t k = lhs.getDimSize(lhs.getRank() - (matmul.getTransposeLhs() ? 2 : 1));
+    return out * (2 * k + (matmul.getBias() ? 1 : 0) +
+                  (matmul.getActivation() ? 1 : 0));
+  }
+  if (auto pool = dyn_cast<cnn::PoolOp>(op))
+    return out * product(pool.getKernel());
+  if (auto global = dyn_cast<cnn::GlobalPoolOp>(op))
+    return elements(global.getInput().getType());
+  return out;
+}
+
+std::string opName(Operation *op) {
+  std::string name = op->getName().stripDialect().str();
+  if (auto pool = dyn_cast<cnn::PoolOp>(op))
+    name = cnn::stringifyPoolKind(pool.getKind()).str() + "_pool";
+  if (auto activation = dyn_cast<cnn::ActivationOp>(op))
+    name = cnn::stringifyActivationKind(activation.getKind()).str();
+  if (auto binary = dyn_cast<cnn::BinaryOp>(op))
+    name = cnn::stringifyBinaryKind(binary.getKind()).str();
+  if (auto conv = dyn_cast<cnn::ConvOp>(op)) {
+    if (conv.getBias())
+      name += "+bias";
+    if (conv.getResidual())
+      name += "+residual";
+    if (std::optional<cnn::ActivationKind> kind = conv.getActivation())
+      name += "+" + cnn::stringifyActivationKind(*kind).str();
+  }
+  if (auto matmul = dyn_cast<cnn::MatmulOp>(op)) {
+    if (matmul.getBias())
+      name += "+bias";
+    if (std::optional<cnn::ActivationKind> kind = matmul.getActivation())
+      name += "+" + cnn::stringifyActivationKind(*kind).str();
+  }
+  return name;
+}
+
+std::string megabytes(uint64_t bytes) {
+  return llvm::formatv("{0:F2} MB", bytes / 1e6).str();
+}
+
+} // namespace
+
+int64_t countGraphOps(ModuleOp module) {
+  int64_t count = 0;
+  module.walk([&](Operation *op) { count += isGraphOp(op); });
+  return count;
+}
+
+void describeGraph(ModuleOp module, Report &report) {
+  module.walk([&](Operation *op) {
+    if (auto constant = dyn_cast<cnn::ConstantOp>(op)) {
+      auto type = cast<RankedTensorType>(constant.getType());
+      report.weightBytes +=
+          type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+      return;
+    }
+    if (!isGraphOp(op))
+      return;
+    ReportRow row;
+    row.op = opName(op);
+    collectNodes(op->getLoc(), row.nodes);
+    Type type = op->getResult(0).getType();
+    row.layout = layoutOf(type);
+    row.shape = shapeOf(type);
+    row.flops = flopsOf(op);
+    report.rows.push_back(std::move(row));
+  });
+}
+
+void printReport(llvm::raw_ostream &os, const Report &report) {
+  os << llvm::format("%-4s %-28s %-9s %-16s %10s  %s\n", "#", "op", "layout",
+                     "shape", "MFLOPs", "fused from (ONNX nodes)");
+  int64_t flops = 0;
+  for (auto [i, row] : llvm::enumerate(report.rows)) {
+    flops += row.flops;
+    os << llvm::format("%-4zu %-28s %-9s %-16s %10.2f  ", i, row.op.c_str(),
+                       row.layout.c_str(), row.shape.c_str(),
+                       row.flops / 1e6)
+       << (row.nodes.empty() ? "-" : llvm::join(row.nodes, ", ")) << "\n";
+  }
+  os << "ops: " << report.opsBefore << " before the graph passes, "
+     << report.rows.size() << " after\n";
+  os << llvm::format("compute: %.3f GFLOPs\n", flops / 1e9);
+  os << "weights: " << megabytes(report.weightBytes) << "\n";
+  os << "arena: "
+     << (report.arenaBytes ? megabytes(*report.arenaBytes)
+                           : std::string("not planned (the output is not "
+                                         "code: use -o FILE.o)"))
+     << "\n";
+}
+
+} // namespace cnnc
