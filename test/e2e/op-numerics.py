@@ -16,8 +16,9 @@ from onnx import helper, numpy_helper, TensorProto
 
 
 def model(name, node, x, y, initializers=()):
+    nodes = node if isinstance(node, list) else [node]
     graph = helper.make_graph(
-        [node], name,
+        nodes, name,
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, y.shape)],
         [numpy_helper.from_array(a, n) for n, a in initializers])
@@ -37,6 +38,24 @@ def cases_3d():
     yield ("maxpool_3d", helper.make_node(
         "MaxPool", ["x"], ["y"], kernel_shape=[2, 2, 2], strides=[2, 2, 2]),
         x, torch.nn.functional.max_pool3d(t, 2, 2).numpy(), [])
+    # Explicit padding before pooling, which cnn-fuse-padding folds in.
+    x2 = rng.standard_normal((1, 3, 6, 6)).astype(numpy.float32)
+    t2 = torch.from_numpy(x2)
+    pads = numpy.array([0, 0, 1, 2, 0, 0, 2, 1], dtype=numpy.int64)
+    yield ("pad_avgpool", [
+        helper.make_node("Pad", ["x", "pads"], ["p"]),
+        helper.make_node("AveragePool", ["p"], ["y"], kernel_shape=[3, 3])],
+        x2, torch.nn.functional.avg_pool2d(
+            torch.nn.functional.pad(t2, (2, 1, 1, 2)), 3, 1).numpy(),
+        [("pads", pads)])
+    minus_inf = numpy.array(-numpy.inf, dtype=numpy.float32)
+    yield ("pad_maxpool", [
+        helper.make_node("Pad", ["x", "pads", "v"], ["p"]),
+        helper.make_node("MaxPool", ["p"], ["y"], kernel_shape=[3, 3])],
+        x2, torch.nn.functional.max_pool2d(
+            torch.nn.functional.pad(t2, (2, 1, 1, 2), value=-numpy.inf), 3,
+            1).numpy(),
+        [("pads", pads), ("v", minus_inf)])
     w = rng.standard_normal((6, 2, 3, 3, 3)).astype(numpy.float32)
     b = rng.standard_normal(6).astype(numpy.float32)
     yield ("conv_3d_grouped", helper.make_node(

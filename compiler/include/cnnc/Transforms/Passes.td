@@ -55,11 +55,13 @@ def FuseEpilogues : Pass<"cnn-fuse-epilogues", "mlir::func::FuncOp"> {
 }
 
 def FusePadding : Pass<"cnn-fuse-padding", "mlir::func::FuncOp"> {
-  let summary = "Fold zero padding of the spatial dimensions into a conv";
+  let summary = "Fold padding of the spatial dimensions into conv and pool";
   let description = [{
-    A constant-mode `cnn.pad` with value 0 that pads only the spatial
-    dimensions, and whose only user is a convolution's input, becomes that
-    convolution's own padding.
+    A constant-mode `cnn.pad` that pads only the spatial dimensions, and
+    whose only user is the input of a convolution (value 0), a max pooling
+    (value -inf) or an average pooling (value 0, which then counts the pads:
+    `count_include_pad`, so only when the pooling has no pads of its own or
+    counts them already), becomes that op's own padding.
   }];
 }
 
