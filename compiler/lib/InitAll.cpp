@@ -4,6 +4,7 @@
 
 #include "cnnc/Conversion/Passes.h"
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
+#include "cnnc/Kernels/Passes.h"
 #include "cnnc/Pipelines/Pipelines.h"
 #include "cnnc/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -50,5 +51,6 @@ void cnnc::registerAllPasses() {
   mlir::registerTransformsPasses();
   cnnc::registerCNNCConversionPasses();
   cnnc::registerCNNCTransformsPasses();
+  cnnc::registerCNNCKernelsPasses();
   cnnc::registerPipelines();
 }

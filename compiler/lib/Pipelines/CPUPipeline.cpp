@@ -20,6 +20,7 @@
 #include "cnnc/Pipelines/Pipelines.h"
 
 #include "cnnc/Conversion/Passes.h"
+#include "cnnc/Kernels/Passes.h"
 #include "cnnc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -68,7 +69,11 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
   pm.addPass(createPlanArena());
 }
 
-void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &) {
+void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &options) {
+  // Loops in an order LLVM vectorizes: the innermost parallel dimension
+  // inside the reductions.
+  if (options.optLevel > 0)
+    pm.addNestedPass<func::FuncOp>(createInterchangeReductions());
   // Parallel loops for the parallel dimensions; the outermost ones become
   // chunk functions that the runtime's thread pool runs.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

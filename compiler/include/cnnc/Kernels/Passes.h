@@ -1,0 +1,20 @@
+//===- Passes.h - cnnc's kernel passes --------------------------*- C++ -*-===//
+
+#ifndef CNNC_KERNELS_PASSES_H
+#define CNNC_KERNELS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Pass/Pass.h"
+
+namespace cnnc {
+
+#define GEN_PASS_DECL
+#include "cnnc/Kernels/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "cnnc/Kernels/Passes.h.inc"
+
+} // namespace cnnc
+
+#endif // CNNC_KERNELS_PASSES_H
