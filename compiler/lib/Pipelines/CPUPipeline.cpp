@@ -59,6 +59,9 @@ void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
     return;
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Chains of elementwise kernels (a batch norm's scale and shift, an
+  // activation after a broadcast) become one loop nest.
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
 }
 
 void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
