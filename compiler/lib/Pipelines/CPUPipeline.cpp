@@ -5,10 +5,13 @@
 //   1. graph      canonicalize and fold the cnn graph; from -O2 fold weight
 //                 subgraphs and batch norms, drop dropout, fuse padding and
 //                 the epilogues (residual add, activation) into conv/matmul
-//   2. kernels    cnn -> linalg/tensor/arith/math on tensors
-//   3. memory     one-shot bufferization; outputs become out-parameters;
-//                 every intermediate is planned into one workspace
-//   4. code       parallel loops, the outermost outlined into chunk
+//   2. kernels    cnn -> linalg/tensor/arith/math on tensors; elementwise
+//                 chains fused
+//   3. memory     flat weights; one-shot bufferization; outputs become
+//                 out-parameters; every intermediate is planned into one
+//                 workspace
+//   4. code       convolutions/matmuls reordered for vectorization;
+//                 parallel loops, the outermost outlined into chunk
 //                 functions; -> cf -> the LLVM dialect (bare-pointer
 //                 arguments); chunk calls -> the runtime's parallel-for
 //

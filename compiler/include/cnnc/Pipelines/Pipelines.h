@@ -21,7 +21,8 @@ struct PipelineOptions {
 /// Stage 1, the graph: canonicalization and folding on the cnn dialect.
 void addGraphPasses(mlir::OpPassManager &pm, const PipelineOptions &options);
 
-/// Stage 2, kernels: cnn ops to linalg, tensor, arith and math on tensors.
+/// Stage 2, kernels: cnn ops to linalg, tensor, arith and math on tensors;
+/// chains of elementwise kernels fused.
 void addKernelPasses(mlir::OpPassManager &pm, const PipelineOptions &options);
 
 /// Stage 3, memory: bufferization, outputs as out-parameters, every
@@ -29,7 +30,9 @@ void addKernelPasses(mlir::OpPassManager &pm, const PipelineOptions &options);
 void addBufferizationPasses(mlir::OpPassManager &pm,
                             const PipelineOptions &options);
 
-/// Stage 4, code: loops, then the LLVM dialect with bare-pointer arguments.
+/// Stage 4, code: loops (convolutions and matmuls ordered for vectorization,
+/// the outermost parallel ones run by the runtime's thread pool), then the
+/// LLVM dialect with bare-pointer arguments.
 void addLLVMLoweringPasses(mlir::OpPassManager &pm,
                            const PipelineOptions &options);
 
