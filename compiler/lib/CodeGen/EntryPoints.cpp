@@ -192,6 +192,10 @@ llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
     function.addFnAttr("target-cpu", target.cpu);
     if (!target.features.empty())
       function.addFnAttr("target-features", target.features);
+    // LLVM keeps to 256-bit vectors on AVX-512 CPUs unless told: the
+    // kernels are long, regular loops that gain from the full width.
+    if (llvm::is_contained(target.requiredFeatures, "avx512f"))
+      function.addFnAttr("prefer-vector-width", "512");
   }
   for (llvm::GlobalVariable &global : module.globals())
     if (!global.isDeclaration())
