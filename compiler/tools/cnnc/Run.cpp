@@ -40,11 +40,12 @@ int userError(const llvm::Twine &message) {
 
 /// The graph inputs (not initializers) of the ONNX model in `path`, in
 /// graph order.
-llvm::Expected<std::vector<std::string>> graphInputNames(llvm::StringRef path) {
+llvm::Expected<std::vector<onnx::ValueInfo>>
+graphInputs(llvm::StringRef path) {
   llvm::Expected<onnx::Model> model = onnx::readModelFile(path);
   if (!model)
     return model.takeError();
-  std::vector<std::string> names;
+  std::vector<onnx::ValueInfo> inputs;
   for (const onnx::ValueInfo &input : model->graph.inputs) {
     bool initialized = llvm::any_of(
         model->graph.initializers,
@@ -52,24 +53,64 @@ llvm::Expected<std::vector<std::string>> graphInputNames(llvm::StringRef path) {
           return init->name == input.name;
         });
     if (!initialized)
-      names.push_back(input.name);
+      inputs.push_back(input);
   }
-  return names;
+  return inputs;
+}
+
+std::string describeTensor(onnx::ElementType type,
+                           llvm::ArrayRef<std::string> dims) {
+  return onnx::elementTypeName(type) + " [" + llvm::join(dims, ", ") + "]";
+}
+
+/// An error naming `source` when `tensor` cannot be the value of `input`:
+/// another element type, rank or fixed dimension.
+std::optional<std::string> mismatch(const onnx::Tensor &tensor,
+                                    const onnx::ValueInfo &input,
+                                    llvm::StringRef source) {
+  bool typeDiffers = input.type != onnx::ElementType::Undefined &&
+                     input.type != tensor.type;
+  bool shapeDiffers =
+      input.hasShape && input.dims.size() != tensor.shape.size();
+  for (size_t d = 0; input.hasShape && !shapeDiffers && d < input.dims.size();
+       ++d)
+    shapeDiffers = input.dims[d].isKnown() &&
+                   input.dims[d].value != tensor.shape[d];
+  if (!typeDiffers && !shapeDiffers)
+    return std::nullopt;
+  std::vector<std::string> given, expected;
+  for (int64_t d : tensor.shape)
+    given.push_back(std::to_string(d));
+  for (const onnx::Dim &dim : input.dims)
+    expected.push_back(dim.isKnown() ? std::to_string(dim.value)
+                       : dim.symbol.empty() ? "?"
+                                            : dim.symbol);
+  return (source + ": holds " + describeTensor(tensor.type, given) +
+          "; the model's input '" + input.name + "' is " +
+          describeTensor(input.type, expected))
+      .str();
 }
 
 /// Reads the given input values: --input NAME=FILE, and DIR/input_N.pb for
-/// --check DIR (matched to the graph inputs by position).
+/// --check DIR (matched to the graph inputs by position), each checked
+/// against the model's declaration.
 int readInputs(const RunOptions &options,
                std::map<std::string, onnx::Tensor> &values) {
-  std::vector<std::string> graphInputs;
+  std::vector<onnx::ValueInfo> inputs;
   bool isOnnx = !llvm::StringRef(options.model).ends_with(".mlir");
   if (isOnnx) {
-    llvm::Expected<std::vector<std::string>> names =
-        graphInputNames(options.model);
-    if (!names)
-      return userError(llvm::toString(names.takeError()));
-    graphInputs = std::move(*names);
+    llvm::Expected<std::vector<onnx::ValueInfo>> declared =
+        graphInputs(options.model);
+    if (!declared)
+      return userError(llvm::toString(declared.takeError()));
+    inputs = std::move(*declared);
   }
+  auto find = [&](llvm::StringRef name) -> const onnx::ValueInfo * {
+    for (const onnx::ValueInfo &input : inputs)
+      if (input.name == name)
+        return &input;
+    return nullptr;
+  };
   if (!options.checkDir.empty()) {
     if (!llvm::sys::fs::is_directory(options.checkDir))
       return userError("--check " + options.checkDir + ": not a directory");
@@ -78,16 +119,19 @@ int readInputs(const RunOptions &options,
           (options.checkDir + "/input_" + llvm::Twine(i) + ".pb").str();
       if (!llvm::sys::fs::exists(path))
         break;
+      if (isOnnx && i >= inputs.size())
+        return userError(path + ": the model has only " +
+                         llvm::Twine(inputs.size()) + " graph inputs");
       llvm::Expected<onnx::Tensor> tensor = onnx::readTensorFile(path);
       if (!tensor)
         return userError(llvm::toString(tensor.takeError()));
-      std::string name = i < graphInputs.size() ? graphInputs[i]
-                         : !tensor->name.empty()
-                             ? tensor->name
-                             : "input_" + std::to_string(i);
-      if (isOnnx && i >= graphInputs.size())
-        return userError(path + ": the model has only " +
-                         llvm::Twine(graphInputs.size()) + " graph inputs");
+      std::string name = isOnnx                ? inputs[i].name
+                         : !tensor->name.empty() ? tensor->name
+                                                 : "input_" + std::to_string(i);
+      if (isOnnx)
+        if (std::optional<std::string> error =
+                mismatch(*tensor, inputs[i], path))
+          return userError(*error);
       values[name] = std::move(*tensor);
     }
   }
@@ -95,13 +139,18 @@ int readInputs(const RunOptions &options,
     auto [name, file] = binding.split('=');
     if (name.empty() || file.empty())
       return userError("--input '" + binding + "': expected NAME=FILE.pb");
-    if (isOnnx && !llvm::is_contained(graphInputs, name))
+    const onnx::ValueInfo *input = find(name);
+    if (isOnnx && !input)
       return userError("--input " + name + ": the model has no graph input '" +
                        name + "'");
     llvm::Expected<onnx::Tensor> tensor = onnx::readTensorFile(file);
     if (!tensor)
       return userError("--input " + name + ": " +
                        llvm::toString(tensor.takeError()));
+    if (input)
+      if (std::optional<std::string> error =
+              mismatch(*tensor, *input, ("--input " + binding).str()))
+        return userError(*error);
     values[name.str()] = std::move(*tensor);
   }
   return Success;
