@@ -31,8 +31,19 @@ void writeResultsInPlace(func::FuncOp function) {
     if (!argument.hasOneUse())
       continue;
     auto copy = dyn_cast<linalg::CopyOp>(*argument.getUsers().begin());
-    if (!copy || copy.getOutputs()[0] != argument ||
-        copy->getNextNode() != copy->getBlock()->getTerminator())
+    if (!copy || copy.getOutputs()[0] != argument)
+      continue;
+    // Only the copies into the other outputs may follow: nothing writes
+    // the buffer once it is final.
+    bool last = true;
+    for (Operation *next = copy->getNextNode();
+         next != copy->getBlock()->getTerminator(); next = next->getNextNode()) {
+      auto other = dyn_cast<linalg::CopyOp>(next);
+      last = other && isa<BlockArgument>(other.getOutputs()[0]);
+      if (!last)
+        break;
+    }
+    if (!last)
       continue;
     auto alloc = copy.getInputs()[0].getDefiningOp<memref::AllocOp>();
     if (!alloc || alloc.getType() != argument.getType() ||
