@@ -5,6 +5,8 @@
 #   make demo     set up, build, run the compiler on the bundled default model
 #   make test-all `make test`, then every model network at batch 1 and 8
 #   make fuzz     set up, build, fuzz the ONNX reader and importer for 10 minutes
+#   make bench    set up (with the benchmark's packages), build, compare cnnc
+#                 with ONNX Runtime and PyTorch
 #
 # Every target runs scripts/setup.sh first; it returns at once when all the
 # packages are installed.
@@ -14,7 +16,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all setup configure build test test-all demo fuzz clean
+.PHONY: all setup configure build test test-all demo fuzz bench clean
 
 all: build
 
@@ -44,6 +46,9 @@ test-all: test
 
 demo: build
 	@bash examples/demo.sh $(BUILD_DIR)
+
+bench: build
+	@bash benchmarks/run.sh $(BUILD_DIR)
 
 FUZZ_TIME ?= 600
 fuzz: build

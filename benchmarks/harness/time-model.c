@@ -1,7 +1,9 @@
-/* Times a model compiled by cnnc, as an application links it: random
- * inputs, one warm-up run, then RUNS runs; prints each run's milliseconds
- * on one line. Build with -DMODEL_HEADER='"name.h"' -DMODEL=name.
- * Usage: time-model RUNS */
+/* Times a model compiled by cnnc, as an application links it: its first
+ * input read from INPUT.raw (float32; random when not given, and any other
+ * inputs random), one warm-up run, then RUNS runs; prints each run's
+ * milliseconds on one line and writes the first output to OUTPUT.raw.
+ * Build with -DMODEL_HEADER='"name.h"' -DMODEL=name.
+ * Usage: time-model RUNS [INPUT.raw [OUTPUT.raw]] */
 #define _POSIX_C_SOURCE 199309L
 #include MODEL_HEADER
 
@@ -30,6 +32,15 @@ int main(int argc, char **argv) {
       data[j] = (float)rand() / RAND_MAX - 0.5f;
     inputs[i] = data;
   }
+  if (argc > 2) {
+    FILE *file = fopen(argv[2], "rb");
+    size_t bytes = CAT(MODEL, _inputs)[0].bytes;
+    if (!file || fread((void *)inputs[0], 1, bytes, file) != bytes) {
+      fprintf(stderr, "cannot read %zu bytes from %s\n", bytes, argv[2]);
+      return 1;
+    }
+    fclose(file);
+  }
   for (int i = 0; i < CAT(MODEL, _num_outputs); ++i)
     outputs[i] = malloc(CAT(MODEL, _outputs)[i].bytes);
   void *workspace = cnnc_workspace_alloc(CAT(MODEL, _workspace_size)());
@@ -43,5 +54,14 @@ int main(int argc, char **argv) {
     printf("%s%.4f", r ? " " : "", now() - start);
   }
   printf("\n");
+  if (argc > 3) {
+    FILE *file = fopen(argv[3], "wb");
+    if (!file || fwrite(outputs[0], 1, CAT(MODEL, _outputs)[0].bytes, file) !=
+                     CAT(MODEL, _outputs)[0].bytes) {
+      fprintf(stderr, "cannot write %s\n", argv[3]);
+      return 1;
+    }
+    fclose(file);
+  }
   return 0;
 }
