@@ -22,7 +22,9 @@ packages=(
 )
 
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(libopenblas0-openmp nodejs npm)
+  packages+=(libopenblas0-openmp nodejs)
+  # Node from nodesource carries its own npm, and conflicts with Debian's.
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()
