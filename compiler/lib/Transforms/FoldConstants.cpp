@@ -8,7 +8,6 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#include <cmath>
 
 namespace cnnc {
 #define GEN_PASS_DEF_FOLDCONSTANTS
@@ -50,44 +49,6 @@ int64_t broadcastIndex(int64_t i, ArrayRef<int64_t> result,
   return index;
 }
 
-float binary(cnn::BinaryKind kind, float x, float y) {
-  switch (kind) {
-  case cnn::BinaryKind::Add:
-    return x + y;
-  case cnn::BinaryKind::Sub:
-    return x - y;
-  case cnn::BinaryKind::Mul:
-    return x * y;
-  case cnn::BinaryKind::Div:
-    return x / y;
-  case cnn::BinaryKind::Max:
-    return std::isnan(x) || std::isnan(y) ? NAN : std::fmax(x, y);
-  case cnn::BinaryKind::Min:
-    return std::isnan(x) || std::isnan(y) ? NAN : std::fmin(x, y);
-  case cnn::BinaryKind::Pow:
-    return std::pow(x, y);
-  }
-  llvm_unreachable("unknown binary kind");
-}
-
-float unary(cnn::UnaryKind kind, float x) {
-  switch (kind) {
-  case cnn::UnaryKind::Exp:
-    return std::exp(x);
-  case cnn::UnaryKind::Log:
-    return std::log(x);
-  case cnn::UnaryKind::Sqrt:
-    return std::sqrt(x);
-  case cnn::UnaryKind::Neg:
-    return -x;
-  case cnn::UnaryKind::Abs:
-    return std::fabs(x);
-  case cnn::UnaryKind::Reciprocal:
-    return 1.0f / x;
-  }
-  llvm_unreachable("unknown unary kind");
-}
-
 /// Replaces `op` by the constant `data` of its result type.
 LogicalResult replaceByConstant(Operation *op, PatternRewriter &rewriter,
                                 ArrayRef<float> data) {
@@ -118,8 +79,9 @@ struct FoldBinary : OpRewritePattern<cnn::BinaryOp> {
     ArrayRef<int64_t> rhsShape = op.getRhs().getType().getShape();
     std::vector<float> data(op.getType().getNumElements());
     for (int64_t i = 0, e = data.size(); i < e; ++i)
-      data[i] = binary(op.getKind(), (*lhs)[broadcastIndex(i, shape, lhsShape)],
-                       (*rhs)[broadcastIndex(i, shape, rhsShape)]);
+      data[i] = static_cast<float>(cnn::evaluateBinary(
+          op.getKind(), (*lhs)[broadcastIndex(i, shape, lhsShape)],
+          (*rhs)[broadcastIndex(i, shape, rhsShape)]));
     return replaceByConstant(op, rewriter, data);
   }
 };
@@ -132,7 +94,7 @@ struct FoldUnary : OpRewritePattern<cnn::UnaryOp> {
     if (tooLarge(op) || !input)
       return failure();
     for (float &x : *input)
-      x = unary(op.getKind(), x);
+      x = static_cast<float>(cnn::evaluateUnary(op.getKind(), x));
     return replaceByConstant(op, rewriter, *input);
   }
 };

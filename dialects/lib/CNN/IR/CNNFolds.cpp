@@ -35,36 +35,32 @@ static Attribute splatOf(ShapedType type, double value) {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+double cnnc::cnn::evaluateUnary(UnaryKind kind, double x) {
+  switch (kind) {
+  case UnaryKind::Exp:
+    return std::exp(x);
+  case UnaryKind::Log:
+    return std::log(x);
+  case UnaryKind::Sqrt:
+    return std::sqrt(x);
+  case UnaryKind::Neg:
+    return -x;
+  case UnaryKind::Abs:
+    return std::fabs(x);
+  case UnaryKind::Reciprocal:
+    return 1.0 / x;
+  }
+  llvm_unreachable("unknown unary kind");
+}
+
 OpFoldResult UnaryOp::fold(FoldAdaptor adaptor) {
   std::optional<double> x = splatValue(adaptor.getInput());
   if (!x)
     return {};
-  double y = 0.0;
-  switch (getKind()) {
-  case UnaryKind::Exp:
-    y = std::exp(*x);
-    break;
-  case UnaryKind::Log:
-    y = std::log(*x);
-    break;
-  case UnaryKind::Sqrt:
-    y = std::sqrt(*x);
-    break;
-  case UnaryKind::Neg:
-    y = -*x;
-    break;
-  case UnaryKind::Abs:
-    y = std::fabs(*x);
-    break;
-  case UnaryKind::Reciprocal:
-    y = 1.0 / *x;
-    break;
-  }
-  return splatOf(getType(), y);
+  return splatOf(getType(), evaluateUnary(getKind(), *x));
 }
 
-/// The value of `kind` on two scalars.
-static double applyBinary(BinaryKind kind, double x, double y) {
+double cnnc::cnn::evaluateBinary(BinaryKind kind, double x, double y) {
   switch (kind) {
   case BinaryKind::Add:
     return x + y;
@@ -106,7 +102,7 @@ OpFoldResult BinaryOp::fold(FoldAdaptor adaptor) {
   std::optional<double> lhs = splatValue(adaptor.getLhs());
   std::optional<double> rhs = splatValue(adaptor.getRhs());
   if (lhs && rhs)
-    return splatOf(getType(), applyBinary(getKind(), *lhs, *rhs));
+    return splatOf(getType(), evaluateBinary(getKind(), *lhs, *rhs));
   // The identity must not change the shape through broadcasting.
   if (rhs && isRightIdentity(getKind(), *rhs) &&
       getLhs().getType() == getType())

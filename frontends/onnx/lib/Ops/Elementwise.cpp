@@ -134,26 +134,6 @@ int64_t integerBinary(cnn::BinaryKind kind, int64_t a, int64_t b) {
   return 0;
 }
 
-double floatBinary(cnn::BinaryKind kind, double a, double b) {
-  switch (kind) {
-  case cnn::BinaryKind::Add:
-    return a + b;
-  case cnn::BinaryKind::Sub:
-    return a - b;
-  case cnn::BinaryKind::Mul:
-    return a * b;
-  case cnn::BinaryKind::Div:
-    return a / b;
-  case cnn::BinaryKind::Max:
-    return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
-  case cnn::BinaryKind::Min:
-    return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
-  case cnn::BinaryKind::Pow:
-    return std::pow(a, b);
-  }
-  return 0;
-}
-
 /// The inputs combined left to right by `kind`, as cnn.binary ops. Before
 /// opset 7, the second is first reshaped to `legacyShape`.
 FailureOr<Value>
@@ -244,7 +224,7 @@ LogicalResult convertBinary(NodeImporter &node, cnn::BinaryKind kind,
           host::mapFloats(inputs, *shape, type, [&](llvm::ArrayRef<double> v) {
             double acc = v[0];
             for (double x : v.drop_front())
-              acc = floatBinary(kind, acc, x);
+              acc = cnn::evaluateBinary(kind, acc, x);
             return acc;
           }));
     }
