@@ -11,7 +11,9 @@ optimize_for_inference; 2 threads). The same input goes to all three and
 their outputs must agree (rtol 1e-3, atol 1e-4 against PyTorch). The
 engines alternate in rounds (each: a warm-up, then RUNS runs), and the
 medians over all rounds are compared: ratios cnnc/ORT and cnnc/PyTorch,
-and cnnc's GFLOP/s (the FLOPs of `cnnc compile --report`).
+and cnnc's GFLOP/s (the FLOPs of `cnnc compile --report`) and percent of
+the machine's FP32 peak, measured first by harness/peak-flops.c (AVX-512
+FMA chains, AVX2 where the CPU lacks AVX-512) on the same 2 threads.
 
 Usage: bench.py BUILD_DIR NODE_MODULES_DIR [MODEL:BATCH ...]
 """
@@ -70,9 +72,17 @@ def main():
         env.pop(variable, None)
     work = os.path.join(build, "bench")
     os.makedirs(work, exist_ok=True)
-    print("%-13s %5s %9s %9s %9s %8s %8s %8s %9s" % (
+    probe = os.path.join(work, "peak-flops")
+    subprocess.run(["cc", "-O3", "-std=c99", "-pthread",
+                    os.path.join(HARNESS, "peak-flops.c"), "-o", probe],
+                   check=True)
+    peak_line = subprocess.run([probe, "2"], check=True, capture_output=True,
+                               text=True).stdout.strip()
+    peak = float(peak_line.split()[0])
+    print("FP32 peak (measured): %s" % peak_line)
+    print("%-13s %5s %9s %9s %9s %8s %8s %8s %6s %9s" % (
         "model", "batch", "cnnc ms", "ORT ms", "torch ms", "/ORT",
-        "/torch", "GFLOP/s", "compile s"))
+        "/torch", "GFLOP/s", "%peak", "compile s"))
     for spec in specs:
         name, _, batch = spec.partition(":")
         batch = int(batch or 1)
@@ -123,8 +133,9 @@ def main():
                 agree.append("%s DISAGREES (max abs error %g)" % (
                     engine, numpy.max(numpy.abs(got - reference))))
         a, o, t = (statistics.median(v) for v in (ours, ort, theirs))
-        print("%-13s %5d %9.3f %9.3f %9.3f %8.2f %8.2f %8.1f %9.1f %s" % (
-            name, batch, a, o, t, a / o, a / t, gflops / (a / 1e3),
+        rate = gflops / (a / 1e3)
+        print("%-13s %5d %9.3f %9.3f %9.3f %8.2f %8.2f %8.1f %6.1f %9.1f %s" % (
+            name, batch, a, o, t, a / o, a / t, rate, 100 * rate / peak,
             compile_seconds, "; ".join(agree)), flush=True)
 
 
