@@ -67,3 +67,27 @@ func.func @dynamic_params(%x: tensor<1x2x4x4xf32>, %g: tensor<2xf32>) -> tensor<
   %y = cnn.batch_norm %x, %g, %z, %z, %o : tensor<1x2x4x4xf32>, tensor<2xf32>
   return %y : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// A linear layer (weight [out, in], transpose_rhs) then BatchNorm1d: row o
+// of the weight scaled by s[o]; the bias beta * b * s + t with beta 2:
+// s = [2, 1] (gamma [2, 1], var 0, eps 1), t = [1 - 0 * 2, 0 - 1 * 1] = [1, -1],
+// bias [0.5, 3] -> [2 * 0.5 * 2 + 1, 2 * 3 * 1 - 1] = [3, 5].
+// CHECK-LABEL: func.func @into_gemm
+// CHECK-DAG:     %[[W:.*]] = cnn.constant dense<{{\[\[}}2.000000e+00, 4.000000e+00, 6.000000e+00], [4.000000e+00, 5.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>
+// CHECK-DAG:     %[[B:.*]] = cnn.constant dense<[3.000000e+00, 5.000000e+00]> : tensor<2xf32>
+// CHECK:         %[[Y:.*]] = cnn.matmul %arg0, %[[W]], %[[B]] transpose_rhs : (
+// CHECK-NOT:     cnn.batch_norm
+// CHECK:         return %[[Y]]
+func.func @into_gemm(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %w = cnn.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %b = cnn.constant dense<[0.5, 3.0]> : tensor<2xf32>
+  %gamma = cnn.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %beta = cnn.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = cnn.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %var = cnn.constant dense<[0.0, 0.0]> : tensor<2xf32>
+  %m = cnn.matmul %x, %w, %b transpose_rhs {alpha = 1.0 : f32, beta = 2.0 : f32} : (tensor<4x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  %y = cnn.batch_norm %m, %gamma, %beta, %mean, %var {epsilon = 1.0 : f32} : tensor<4x2xf32>, tensor<2xf32>
+  return %y : tensor<4x2xf32>
+}

@@ -144,7 +144,29 @@ def training_case(outdir):
     return directory
 
 
+def gemm_batch_norm():
+    """A linear layer then BatchNorm1d, which cnn-fold-batch-norm folds
+    into the gemm."""
+    rng = numpy.random.default_rng(3)
+    f32 = numpy.float32
+    x = rng.standard_normal((4, 6)).astype(f32)
+    w = rng.standard_normal((5, 6)).astype(f32)
+    b = rng.standard_normal(5).astype(f32)
+    gamma, beta = rng.uniform(0.5, 1.5, 5).astype(f32), rng.standard_normal(5).astype(f32)
+    mean, var = rng.standard_normal(5).astype(f32), rng.uniform(0.5, 2, 5).astype(f32)
+    z = x @ w.T + 2 * b
+    y = gamma * (z - mean) / numpy.sqrt(var + 1e-5) + beta
+    return ("gemm_batch_norm", [
+        helper.make_node("Gemm", ["x", "w", "b"], ["z"], transB=1, beta=2.0),
+        helper.make_node("BatchNormalization",
+                         ["z", "gamma", "beta", "mean", "var"], ["y"])],
+        x, y.astype(f32),
+        [("w", w), ("b", b), ("gamma", gamma), ("beta", beta),
+         ("mean", mean), ("var", var)])
+
+
 def cases():
+    yield gemm_batch_norm()
     rng = numpy.random.default_rng(0)
     x = rng.standard_normal((2, 3, 5, 6)).astype(numpy.float32)
     i64 = lambda v: numpy.array(v, dtype=numpy.int64)  # noqa: E731

@@ -87,6 +87,57 @@ bool foldIntoConv(cnn::BatchNormOp norm, const ScaleShift &affine) {
   return true;
 }
 
+/// matmul(x, W) [N, C] then batch norm over C: W's C columns (rows, with
+/// transpose_rhs) scaled, the bias beta * b * s + t, beta then 1.
+bool foldIntoMatmul(cnn::BatchNormOp norm, const ScaleShift &affine) {
+  auto matmul = norm.getInput().getDefiningOp<cnn::MatmulOp>();
+  if (!matmul || !matmul->hasOneUse() || matmul.getActivation() ||
+      matmul.getType().getRank() != 2)
+    return false;
+  auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
+  std::optional<std::vector<float>> weight = constantFloats(matmul.getRhs());
+  if (rhsType.getRank() != 2 || !weight)
+    return false;
+  size_t channels = affine.scale.size();
+  std::optional<std::vector<float>> bias;
+  if (Value b = matmul.getBias()) {
+    auto biasType = cast<RankedTensorType>(b.getType());
+    bias = constantFloats(b);
+    if (!bias || biasType.getRank() != 1 || bias->size() != channels)
+      return false;
+  }
+  bool transposed = matmul.getTransposeRhs();
+  int64_t rows = rhsType.getDimSize(0), columns = rhsType.getDimSize(1);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < columns; ++c)
+      (*weight)[r * columns + c] *= affine.scale[transposed ? r : c];
+  float beta = matmul.getBeta().convertToFloat();
+  std::vector<float> newBias(channels);
+  for (size_t c = 0; c < channels; ++c)
+    newBias[c] = (bias ? beta * (*bias)[c] * affine.scale[c] : 0.0f) +
+                 affine.shift[c];
+
+  OpBuilder builder(matmul);
+  Location loc =
+      FusedLoc::get(matmul.getContext(), {matmul.getLoc(), norm.getLoc()});
+  Value newWeight = createFloatConstant(builder, loc, rhsType, *weight);
+  Value biasValue = createFloatConstant(
+      builder, loc,
+      RankedTensorType::get({static_cast<int64_t>(channels)},
+                            rhsType.getElementType()),
+      newBias);
+  matmul.getRhsMutable().assign(newWeight);
+  if (matmul.getBias())
+    matmul.getBiasMutable().assign(biasValue);
+  else
+    matmul.getBiasMutable().append(biasValue);
+  matmul.setBeta(llvm::APFloat(1.0f));
+  matmul->setLoc(loc);
+  norm.replaceAllUsesWith(matmul.getResult());
+  norm.erase();
+  return true;
+}
+
 /// x * s + t with s and t shaped [C, 1...] to broadcast along dimension 1.
 void toScaleShift(cnn::BatchNormOp norm, const ScaleShift &affine) {
   RankedTensorType type = norm.getType();
@@ -115,7 +166,7 @@ struct FoldBatchNormPass : cnnc::impl::FoldBatchNormBase<FoldBatchNormPass> {
       std::optional<ScaleShift> affine = scaleShift(norm);
       if (!affine)
         continue;
-      if (!foldIntoConv(norm, *affine))
+      if (!foldIntoConv(norm, *affine) && !foldIntoMatmul(norm, *affine))
         toScaleShift(norm, *affine);
     }
   }

@@ -28,12 +28,14 @@ def RemoveInferenceIdentities : Pass<"cnn-remove-inference-identities",
 }
 
 def FoldBatchNorm : Pass<"cnn-fold-batch-norm", "mlir::func::FuncOp"> {
-  let summary = "Fold inference batch norm into the convolution before it";
+  let summary = "Fold inference batch norm into the conv or gemm before it";
   let description = [{
     `batch_norm(conv(x, W, b))` with constant W, b and batch-norm parameters,
     where the convolution has no other user and no fused epilogue, becomes
     `conv(x, W * s, b * s + t)` with `s = scale / sqrt(variance + epsilon)`
-    and `t = bias - mean * s`, per output channel. A batch norm that cannot
+    and `t = bias - mean * s`, per output channel; likewise into a 2-D
+    matmul (a linear layer then BatchNorm1d): the weight's output columns
+    scaled, the bias `beta * b * s + t`. A batch norm that cannot
     be folded (its input is not such a convolution) with constant parameters
     becomes `x * s + t`, two broadcasting `cnn.binary` ops that lower to one
     elementwise kernel.
