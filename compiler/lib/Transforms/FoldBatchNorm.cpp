@@ -43,6 +43,32 @@ std::optional<ScaleShift> scaleShift(cnn::BatchNormOp norm) {
   return result;
 }
 
+/// Gives `producer` (a conv or matmul) the folded `weight` and `bias` as new
+/// constants, and puts it in the batch norm's place.
+void replaceWithFolded(Operation *producer, OpOperand &weightOperand,
+                       MutableOperandRange biasOperand,
+                       ArrayRef<float> weight, ArrayRef<float> bias,
+                       cnn::BatchNormOp norm) {
+  OpBuilder builder(producer);
+  Location loc = FusedLoc::get(producer->getContext(),
+                               {producer->getLoc(), norm.getLoc()});
+  auto weightType = cast<RankedTensorType>(weightOperand.get().getType());
+  Value newWeight = createFloatConstant(builder, loc, weightType, weight);
+  Value newBias = createFloatConstant(
+      builder, loc,
+      RankedTensorType::get({static_cast<int64_t>(bias.size())},
+                            weightType.getElementType()),
+      bias);
+  weightOperand.set(newWeight);
+  if (biasOperand.empty())
+    biasOperand.append(newBias);
+  else
+    biasOperand.assign(newBias);
+  producer->setLoc(loc);
+  norm.replaceAllUsesWith(producer->getResult(0));
+  norm.erase();
+}
+
 /// conv(x, W * s, b * s + t), when the convolution can take it.
 bool foldIntoConv(cnn::BatchNormOp norm, const ScaleShift &affine) {
   auto conv = norm.getInput().getDefiningOp<cnn::ConvOp>();
@@ -66,24 +92,8 @@ bool foldIntoConv(cnn::BatchNormOp norm, const ScaleShift &affine) {
   std::vector<float> newBias(channels);
   for (size_t f = 0; f < channels; ++f)
     newBias[f] = (bias ? (*bias)[f] * affine.scale[f] : 0.0f) + affine.shift[f];
-
-  OpBuilder builder(conv);
-  Location loc = FusedLoc::get(conv.getContext(), {conv.getLoc(), norm.getLoc()});
-  auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
-  Value newWeight = createFloatConstant(builder, loc, weightType, *weight);
-  Value biasValue = createFloatConstant(
-      builder, loc,
-      RankedTensorType::get({static_cast<int64_t>(channels)},
-                            weightType.getElementType()),
-      newBias);
-  conv.getWeightMutable().assign(newWeight);
-  if (conv.getBias())
-    conv.getBiasMutable().assign(biasValue);
-  else
-    conv.getBiasMutable().append(biasValue);
-  conv->setLoc(loc);
-  norm.replaceAllUsesWith(conv.getResult());
-  norm.erase();
+  replaceWithFolded(conv, conv.getWeightMutable(), conv.getBiasMutable(),
+                    *weight, newBias, norm);
   return true;
 }
 
@@ -116,25 +126,9 @@ bool foldIntoMatmul(cnn::BatchNormOp norm, const ScaleShift &affine) {
   for (size_t c = 0; c < channels; ++c)
     newBias[c] = (bias ? beta * (*bias)[c] * affine.scale[c] : 0.0f) +
                  affine.shift[c];
-
-  OpBuilder builder(matmul);
-  Location loc =
-      FusedLoc::get(matmul.getContext(), {matmul.getLoc(), norm.getLoc()});
-  Value newWeight = createFloatConstant(builder, loc, rhsType, *weight);
-  Value biasValue = createFloatConstant(
-      builder, loc,
-      RankedTensorType::get({static_cast<int64_t>(channels)},
-                            rhsType.getElementType()),
-      newBias);
-  matmul.getRhsMutable().assign(newWeight);
-  if (matmul.getBias())
-    matmul.getBiasMutable().assign(biasValue);
-  else
-    matmul.getBiasMutable().append(biasValue);
   matmul.setBeta(llvm::APFloat(1.0f));
-  matmul->setLoc(loc);
-  norm.replaceAllUsesWith(matmul.getResult());
-  norm.erase();
+  replaceWithFolded(matmul, matmul.getRhsMutable(), matmul.getBiasMutable(),
+                    *weight, newBias, norm);
   return true;
 }
 
