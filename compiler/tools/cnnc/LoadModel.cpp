@@ -126,11 +126,15 @@ mlir::OwningOpRef<mlir::ModuleOp> loadOnnx(llvm::StringRef path,
   if (!ok)
     return nullptr;
 
-  llvm::Expected<onnx::Model> model = onnx::readModelFile(path);
+  std::shared_ptr<const onnx::Model> model = bindings.model;
   if (!model) {
-    llvm::errs() << "cnnc: error: " << llvm::toString(model.takeError())
-                 << "\n";
-    return nullptr;
+    llvm::Expected<onnx::Model> read = onnx::readModelFile(path);
+    if (!read) {
+      llvm::errs() << "cnnc: error: " << llvm::toString(read.takeError())
+                   << "\n";
+      return nullptr;
+    }
+    model = std::make_shared<const onnx::Model>(std::move(*read));
   }
   // Given values that a node needs as constants are bound, and the import
   // tried again; only the last attempt's diagnostics are printed.

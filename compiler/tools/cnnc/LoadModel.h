@@ -32,6 +32,9 @@ struct ModelBindings {
   /// input's shape, and any that a node needs as a constant (Clip's bounds,
   /// Resize's scales) is bound as one.
   std::map<std::string, onnx::Tensor> values;
+  /// The ONNX model, when the caller has read it already (`cnnc run` reads
+  /// it to see its inputs); else loadModel reads the file.
+  std::shared_ptr<const onnx::Model> model;
 };
 
 /// While alive, prints the context's diagnostics on stderr as

@@ -38,17 +38,12 @@ int userError(const llvm::Twine &message) {
   return UserError;
 }
 
-/// The graph inputs (not initializers) of the ONNX model in `path`, in
-/// graph order.
-llvm::Expected<std::vector<onnx::ValueInfo>>
-graphInputs(llvm::StringRef path) {
-  llvm::Expected<onnx::Model> model = onnx::readModelFile(path);
-  if (!model)
-    return model.takeError();
+/// The graph inputs (not initializers) of `model`, in graph order.
+std::vector<onnx::ValueInfo> graphInputs(const onnx::Model &model) {
   std::vector<onnx::ValueInfo> inputs;
-  for (const onnx::ValueInfo &input : model->graph.inputs) {
+  for (const onnx::ValueInfo &input : model.graph.inputs) {
     bool initialized = llvm::any_of(
-        model->graph.initializers,
+        model.graph.initializers,
         [&](const std::shared_ptr<const onnx::Tensor> &init) {
           return init->name == input.name;
         });
@@ -93,18 +88,13 @@ std::optional<std::string> mismatch(const onnx::Tensor &tensor,
 
 /// Reads the given input values: --input NAME=FILE, and DIR/input_N.pb for
 /// --check DIR (matched to the graph inputs by position), each checked
-/// against the model's declaration.
-int readInputs(const RunOptions &options,
+/// against the declaration of `model` (the ONNX model; null for .mlir).
+int readInputs(const RunOptions &options, const onnx::Model *model,
                std::map<std::string, onnx::Tensor> &values) {
   std::vector<onnx::ValueInfo> inputs;
-  bool isOnnx = !llvm::StringRef(options.model).ends_with(".mlir");
-  if (isOnnx) {
-    llvm::Expected<std::vector<onnx::ValueInfo>> declared =
-        graphInputs(options.model);
-    if (!declared)
-      return userError(llvm::toString(declared.takeError()));
-    inputs = std::move(*declared);
-  }
+  bool isOnnx = model != nullptr;
+  if (isOnnx)
+    inputs = graphInputs(*model);
   auto find = [&](llvm::StringRef name) -> const onnx::ValueInfo * {
     for (const onnx::ValueInfo &input : inputs)
       if (input.name == name)
@@ -193,7 +183,16 @@ int runModel(RunOptions options) {
     return userError("--repeat must be at least 0");
   if (!(options.rtol >= 0) || !(options.atol >= 0))
     return userError("--rtol and --atol must be non-negative");
-  if (int status = readInputs(options, options.bindings.values))
+  // The ONNX model is read once: for its inputs here, then imported.
+  if (!llvm::StringRef(options.model).ends_with(".mlir")) {
+    llvm::Expected<onnx::Model> model = onnx::readModelFile(options.model);
+    if (!model)
+      return userError(llvm::toString(model.takeError()));
+    options.bindings.model =
+        std::make_shared<const onnx::Model>(std::move(*model));
+  }
+  if (int status = readInputs(options, options.bindings.model.get(),
+                              options.bindings.values))
     return status;
 
   std::unique_ptr<mlir::MLIRContext> context = createContext();

@@ -130,7 +130,11 @@ cl::opt<int64_t> repeat("repeat",
                         cl::value_desc("N"), cl::init(0), cl::sub(runCommand));
 
 cnnc::ModelBindings modelBindings() {
-  return cnnc::ModelBindings{shapeBindings, constBindings, batchSize, {}};
+  cnnc::ModelBindings bindings;
+  bindings.shapes = shapeBindings;
+  bindings.constants = constBindings;
+  bindings.batch = batchSize;
+  return bindings;
 }
 
 cnnc::TargetOptions targetOptions() {
