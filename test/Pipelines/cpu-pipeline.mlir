@@ -14,7 +14,7 @@
 // CHECK:         llvm.call @cnnc_parallel_for
 
 // KERNELS-LABEL: func.func @conv_relu
-// KERNELS:         linalg.conv_2d_nchw_fchw
+// KERNELS:         linalg.conv_2d_nhwc_hwcf
 // KERNELS:         linalg.generic
 
 // MEMORY-LABEL: func.func @conv_relu
@@ -24,7 +24,7 @@
 // MEMORY-SAME:    memref<{{[0-9]+}}xi8> {cnn.name = "workspace"}
 // MEMORY-SAME:    cnnc.workspace_size
 // MEMORY-NOT:     memref.alloc
-// MEMORY:         linalg.conv_2d_nchw_fchw
+// MEMORY:         linalg.conv_2d_nhwc_hwcf
 func.func @conv_relu(%x: tensor<1x3x16x16xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<1x8x14x14xf32> {
   %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x16x16xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x14x14xf32>
   %1 = cnn.activation relu %0 : tensor<1x8x14x14xf32>

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs small ONNX models of ops the conformance list does not cover in
 every form (reversed slices, reflect and edge padding, reductions with and
-without kept dimensions, 3-D pooling, grouped 3-D convolution) through
+without kept dimensions, 3-D pooling, grouped 3-D convolution, the
+channels-last forms of 2-D convolution and pooling) through
 `cnnc run --check` against numpy and PyTorch.
 
 Usage: op-numerics.py CNNC OUTDIR
@@ -64,6 +65,65 @@ def cases_3d():
                                       torch.from_numpy(b), padding=1,
                                       groups=2).numpy(),
         [("w", w), ("b", b)])
+
+
+def cases_channels_last():
+    """2-D convolutions and pooling in every form the channels-last kernels
+    take (at the default -O2, cnn-select-layout makes them NHWC): grouped,
+    depthwise with and without a channel multiplier, strided and dilated,
+    a residual branch through a concat and a broadcast scale, average
+    pooling with ceil_mode and counted pads, global max pooling."""
+    import torch
+    f = torch.nn.functional
+    rng = numpy.random.default_rng(4)
+    f32 = numpy.float32
+    x = rng.standard_normal((2, 4, 9, 8)).astype(f32)
+    t = torch.from_numpy(x)
+
+    def conv(name, shape, groups, strides=(1, 1), dilations=(1, 1),
+             pads=(1, 1)):
+        w = rng.standard_normal(shape).astype(f32)
+        b = rng.standard_normal(shape[0]).astype(f32)
+        y = f.conv2d(t, torch.from_numpy(w), torch.from_numpy(b),
+                     stride=strides, padding=pads, dilation=dilations,
+                     groups=groups)
+        return (name, helper.make_node(
+            "Conv", ["x", "w", "b"], ["y"], group=groups,
+            strides=list(strides), dilations=list(dilations),
+            pads=list(pads) * 2), x, y.numpy(), [("w", w), ("b", b)])
+
+    yield conv("conv_2d_grouped", (6, 2, 3, 3), 2, strides=(2, 1))
+    yield conv("conv_2d_depthwise", (4, 1, 3, 3), 4, strides=(2, 2),
+               dilations=(2, 1), pads=(2, 1))
+    yield conv("conv_2d_depthwise_multiplier", (8, 1, 3, 3), 4)
+    yield conv("conv_2d_1x1_strided", (5, 4, 1, 1), 1, strides=(2, 2),
+               pads=(0, 0))
+    # conv -> relu -> (concat with x) * per-channel scale -> conv, and the
+    # first conv's output added back: the transposes sink through all of it.
+    w1 = rng.standard_normal((4, 4, 3, 3)).astype(f32)
+    w2 = rng.standard_normal((4, 8, 3, 3)).astype(f32)
+    scale = rng.uniform(0.5, 1.5, (8, 1, 1)).astype(f32)
+    c1 = f.conv2d(t, torch.from_numpy(w1), padding=1)
+    r1 = f.relu(c1)
+    cat = torch.cat([r1, t], 1) * torch.from_numpy(scale)
+    y = f.relu(f.conv2d(cat, torch.from_numpy(w2), padding=1) + c1)
+    yield ("conv_2d_concat_residual", [
+        helper.make_node("Conv", ["x", "w1"], ["c1"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"]),
+        helper.make_node("Concat", ["r1", "x"], ["cat"], axis=1),
+        helper.make_node("Mul", ["cat", "scale"], ["s"]),
+        helper.make_node("Conv", ["s", "w2"], ["c2"], pads=[1, 1, 1, 1]),
+        helper.make_node("Add", ["c2", "c1"], ["sum"]),
+        helper.make_node("Relu", ["sum"], ["y"])],
+        x, y.numpy(), [("w1", w1), ("w2", w2), ("scale", scale)])
+    yield ("avgpool_2d_ceil_counted", helper.make_node(
+        "AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2],
+        pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1), x,
+        f.avg_pool2d(t, 3, 2, 1, ceil_mode=True,
+                     count_include_pad=True).numpy(), [])
+    yield ("globalmaxpool_2d", helper.make_node(
+        "GlobalMaxPool", ["x"], ["y"]), x,
+        f.adaptive_max_pool2d(t, 1).numpy(), [])
 
 
 TRAINING_MODEL = """
@@ -201,7 +261,8 @@ def cases():
 def main():
     cnnc, outdir = sys.argv[1:3]
     failures = 0
-    for name, node, x, y, initializers in list(cases()) + list(cases_3d()):
+    for name, node, x, y, initializers in (list(cases()) + list(cases_3d()) +
+                                            list(cases_channels_last())):
         directory = os.path.join(outdir, name)
         data = os.path.join(directory, "data")
         os.makedirs(data, exist_ok=True)

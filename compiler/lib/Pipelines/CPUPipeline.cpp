@@ -46,12 +46,15 @@ void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
     return;
   // -O2 and -O3: weights computed once, inference identities gone, batch
   // norms folded into convolutions, padding into convolutions, then the
-  // epilogues (residual add, activation) fused into conv and matmul.
+  // epilogues (residual add, activation) fused into conv and matmul; last
+  // the channels-last layout, whose transposed weights fold.
   pm.addNestedPass<func::FuncOp>(createFoldConstants());
   pm.addNestedPass<func::FuncOp>(createRemoveInferenceIdentities());
   pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(createFusePadding());
   pm.addNestedPass<func::FuncOp>(createFuseEpilogues());
+  pm.addNestedPass<func::FuncOp>(createSelectLayout());
+  pm.addNestedPass<func::FuncOp>(createFoldConstants());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

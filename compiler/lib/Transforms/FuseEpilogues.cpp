@@ -64,7 +64,7 @@ struct FuseResidual : OpRewritePattern<cnn::BinaryOp> {
           conv.getWeight(), conv.getBias(), residual, conv.getStrides(),
           conv.getPads(), conv.getDilations(), conv.getGroups(),
           /*activation=*/nullptr, /*activation_alpha=*/nullptr,
-          /*activation_beta=*/nullptr);
+          /*activation_beta=*/nullptr, conv.getLayout());
       rewriter.replaceOp(add, fused.getResult());
       rewriter.eraseOp(conv);
       return success();

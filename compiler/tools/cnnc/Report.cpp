@@ -5,7 +5,9 @@
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -44,11 +46,9 @@ void collectNodes(Location loc, std::vector<std::string> &nodes) {
   collectNodes(name.getChildLoc(), nodes);
 }
 
-std::string layoutOf(Type type) {
-  auto shaped = dyn_cast<RankedTensorType>(type);
-  if (!shaped)
-    return "-";
-  switch (shaped.getRank()) {
+/// The layout of an activation of `rank` with its channels first.
+std::string channelsFirstLayout(int64_t rank) {
+  switch (rank) {
   case 3:
     return "NCW";
   case 4:
@@ -59,6 +59,45 @@ std::string layoutOf(Type type) {
     return "row-major";
   }
 }
+
+/// Where the result of each op keeps its channels: as its `layout`
+/// attribute says, as a transpose between the layouts makes it ("NCHW>NHWC"
+/// for the reorder itself), and for the ops in between, which do not care,
+/// as their operands have it.
+class Layouts {
+public:
+  std::string describe(Operation *op) {
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type)
+      return "-";
+    if (auto transpose = dyn_cast<cnn::TransposeOp>(op)) {
+      if (transpose.getPermutation() == ArrayRef(cnn::kToChannelsLast)) {
+        channelsLast.insert(transpose.getResult());
+        return "NCHW>NHWC";
+      }
+      if (transpose.getPermutation() == ArrayRef(cnn::kToChannelsFirst))
+        return "NHWC>NCHW";
+    }
+    std::optional<cnn::Layout> layout =
+        TypeSwitch<Operation *, std::optional<cnn::Layout>>(op)
+            .Case<cnn::ConvOp, cnn::PoolOp, cnn::GlobalPoolOp>(
+                [](auto typed) { return typed.getLayout(); })
+            .Default(std::nullopt);
+    bool last = layout ? *layout == cnn::Layout::NHWC
+                       : llvm::any_of(op->getOperands(), [&](Value operand) {
+                           return channelsLast.contains(operand) &&
+                                  cast<RankedTensorType>(operand.getType())
+                                          .getRank() == type.getRank();
+                         });
+    if (!last)
+      return channelsFirstLayout(type.getRank());
+    channelsLast.insert(op->getResult(0));
+    return "NHWC";
+  }
+
+private:
+  llvm::DenseSet<Value> channelsLast;
+};
 
 std::string shapeOf(Type type) {
   auto shaped = dyn_cast<RankedTensorType>(type);
@@ -83,7 +122,10 @@ int64_t flopsOf(Operation *op) {
   int64_t out = op->getNumResults() ? elements(op->getResult(0).getType()) : 0;
   if (auto conv = dyn_cast<cnn::ConvOp>(op)) {
     auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-    int64_t perOutput = product(weight.getShape().drop_front(1));
+    // Every weight of one output channel, once per output element.
+    int64_t outputChannels = weight.getDimSize(
+        conv.getLayout() == cnn::Layout::NHWC ? weight.getRank() - 1 : 0);
+    int64_t perOutput = weight.getNumElements() / outputChannels;
     int64_t epilogue = (conv.getBias() ? 1 : 0) + (conv.getResidual() ? 1 : 0) +
                        (conv.getActivation() ? 1 : 0);
     return out * (2 * perOutput + epilogue);
@@ -139,6 +181,7 @@ int64_t countGraphOps(ModuleOp module) {
 }
 
 void describeGraph(ModuleOp module, Report &report) {
+  Layouts layouts;
   module.walk([&](Operation *op) {
     if (auto constant = dyn_cast<cnn::ConstantOp>(op)) {
       auto type = cast<RankedTensorType>(constant.getType());
@@ -152,7 +195,7 @@ void describeGraph(ModuleOp module, Report &report) {
     row.op = opName(op);
     collectNodes(op->getLoc(), row.nodes);
     Type type = op->getResult(0).getType();
-    row.layout = layoutOf(type);
+    row.layout = layouts.describe(op);
     row.shape = shapeOf(type);
     row.flops = flopsOf(op);
     report.rows.push_back(std::move(row));

@@ -152,6 +152,24 @@ func.func @transpose(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<3x2xf32>, 
 
 // -----
 
+// Two transposes compose (and vanish when they undo each other); one that
+// moves only unit dimensions is a reshape.
+// CHECK-LABEL: func.func @transpose_chains
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x4x5xf32>, %[[G:.*]]: tensor<1x1x1x8xf32>)
+func.func @transpose_chains(%x: tensor<1x3x4x5xf32>, %g: tensor<1x1x1x8xf32>) -> (tensor<1x3x4x5xf32>, tensor<1x5x3x4xf32>, tensor<1x8x1x1xf32>) {
+  // CHECK-DAG: %[[T:.*]] = cnn.transpose %[[X]] permutation [0, 3, 1, 2] : tensor<1x3x4x5xf32> -> tensor<1x5x3x4xf32>
+  // CHECK-DAG: %[[R:.*]] = cnn.reshape %[[G]] : tensor<1x1x1x8xf32> -> tensor<1x8x1x1xf32>
+  // CHECK: return %[[X]], %[[T]], %[[R]]
+  %0 = cnn.transpose %x permutation [0, 2, 3, 1] : tensor<1x3x4x5xf32> -> tensor<1x4x5x3xf32>
+  %1 = cnn.transpose %0 permutation [0, 3, 1, 2] : tensor<1x4x5x3xf32> -> tensor<1x3x4x5xf32>
+  %2 = cnn.transpose %x permutation [0, 1, 3, 2] : tensor<1x3x4x5xf32> -> tensor<1x3x5x4xf32>
+  %3 = cnn.transpose %2 permutation [0, 2, 1, 3] : tensor<1x3x5x4xf32> -> tensor<1x5x3x4xf32>
+  %4 = cnn.transpose %g permutation [0, 3, 1, 2] : tensor<1x1x1x8xf32> -> tensor<1x8x1x1xf32>
+  return %1, %3, %4 : tensor<1x3x4x5xf32>, tensor<1x5x3x4xf32>, tensor<1x8x1x1xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @slice
 // CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
 func.func @slice(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<2xf32>) {

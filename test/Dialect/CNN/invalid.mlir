@@ -745,3 +745,40 @@ func.func @matmul_clip_bounds(%a: tensor<2x8xf32>, %b: tensor<8x3xf32>) {
   %0 = cnn.matmul %a, %b activation clip {activation_alpha = 6.0 : f32, activation_beta = 0.0 : f32} : (tensor<2x8xf32>, tensor<8x3xf32>) -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @conv_nhwc_rank(%x: tensor<1x8x4xf32>, %w: tensor<3x4x4xf32>) {
+  // expected-error@+1 {{'cnn.conv' op expected a rank-4 input with layout nhwc, got 'tensor<1x8x4xf32>'}}
+  %0 = cnn.conv %x, %w strides [1] pads [0, 0] dilations [1] groups 1 layout nhwc : (tensor<1x8x4xf32>, tensor<3x4x4xf32>) -> tensor<1x6x4xf32>
+}
+
+// -----
+
+func.func @conv_nhwc_channels(%x: tensor<1x8x8x4xf32>, %w: tensor<3x3x3x6xf32>) {
+  // expected-error@+1 {{'cnn.conv' op expected the weight's input channels (3) times groups (1) to equal the input channels (4)}}
+  %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 layout nhwc : (tensor<1x8x8x4xf32>, tensor<3x3x3x6xf32>) -> tensor<1x6x6x6xf32>
+}
+
+// -----
+
+func.func @conv_nhwc_result(%x: tensor<1x8x8x4xf32>, %w: tensor<3x3x4x6xf32>) {
+  // expected-error@+2 {{'cnn.conv' op inferred type(s) 'tensor<1x6x6x6xf32>' are incompatible with return type(s) of operation 'tensor<1x6x6x6x1xf32>'}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 layout nhwc : (tensor<1x8x8x4xf32>, tensor<3x3x4x6xf32>) -> tensor<1x6x6x6x1xf32>
+}
+
+// -----
+
+func.func @pool_nhwc_rank(%x: tensor<1x4x4x4x2xf32>) {
+  // expected-error@+1 {{'cnn.pool' op expected a rank-4 input with layout nhwc, got 'tensor<1x4x4x4x2xf32>'}}
+  %0 = cnn.pool max %x kernel [2, 2, 2] strides [2, 2, 2] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] layout nhwc : tensor<1x4x4x4x2xf32> -> tensor<1x2x2x2x2xf32>
+}
+
+// -----
+
+func.func @global_pool_nhwc_result(%x: tensor<1x4x4x8xf32>) {
+  // expected-error@+2 {{'cnn.global_pool' op inferred type(s) 'tensor<1x1x1x8xf32>' are incompatible with return type(s) of operation 'tensor<1x8x1x1xf32>'}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = cnn.global_pool avg %x layout nhwc : tensor<1x4x4x8xf32> -> tensor<1x8x1x1xf32>
+}

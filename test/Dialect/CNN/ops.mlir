@@ -68,6 +68,18 @@ func.func @pool(%x: tensor<1x64x112x112xf32>, %y: tensor<1x1x6x6xf32>, %z: tenso
   return %0, %1, %2 : tensor<1x64x56x56xf32>, tensor<1x1x3x3xf32>, tensor<1x3x16xf32>
 }
 
+// Channels-last 2-D convolution and pooling.
+// CHECK-LABEL: func.func @channels_last
+func.func @channels_last(%x: tensor<1x8x8x4xf32>, %w: tensor<3x3x2x6xf32>, %b: tensor<6xf32>) -> (tensor<1x4x4x6xf32>, tensor<1x1x1x6xf32>) {
+  // CHECK: cnn.conv %{{.*}}, %{{.*}}, %{{.*}} strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 2 activation relu layout nhwc : (tensor<1x8x8x4xf32>, tensor<3x3x2x6xf32>, tensor<6xf32>) -> tensor<1x8x8x6xf32>
+  %0 = cnn.conv %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 2 activation relu layout nhwc : (tensor<1x8x8x4xf32>, tensor<3x3x2x6xf32>, tensor<6xf32>) -> tensor<1x8x8x6xf32>
+  // CHECK: cnn.pool max %{{.*}} kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] layout nhwc : tensor<1x8x8x6xf32> -> tensor<1x4x4x6xf32>
+  %1 = cnn.pool max %0 kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] layout nhwc : tensor<1x8x8x6xf32> -> tensor<1x4x4x6xf32>
+  // CHECK: cnn.global_pool avg %{{.*}} layout nhwc : tensor<1x4x4x6xf32> -> tensor<1x1x1x6xf32>
+  %2 = cnn.global_pool avg %1 layout nhwc : tensor<1x4x4x6xf32> -> tensor<1x1x1x6xf32>
+  return %1, %2 : tensor<1x4x4x6xf32>, tensor<1x1x1x6xf32>
+}
+
 // CHECK-LABEL: func.func @global_pool
 func.func @global_pool(%x: tensor<1x512x7x7xf32>) -> (tensor<1x512x1x1xf32>, tensor<1x512x1x1xf32>) {
   // CHECK: cnn.global_pool avg %{{.*}} : tensor<1x512x7x7xf32> -> tensor<1x512x1x1xf32>

@@ -67,4 +67,22 @@ def FusePadding : Pass<"cnn-fuse-padding", "mlir::func::FuncOp"> {
   }];
 }
 
+def SelectLayout : Pass<"cnn-select-layout", "mlir::func::FuncOp"> {
+  let summary = "Channels-last (NHWC) 2-D convolutions and pooling, "
+                "transposes pushed to the edges";
+  let description = [{
+    The CPU kernels vectorize along the channels, which are contiguous in
+    NHWC. Every 2-D `cnn.conv`, `cnn.pool` and `cnn.global_pool` in NCHW
+    becomes its `layout nhwc` form (the weight [KH, KW, C/G, F]) between a
+    `cnn.transpose` of its operands into NHWC and one of its result back.
+    Those transposes then sink through activations, elementwise math,
+    binary ops (a constant operand is transposed instead, and folds) and
+    concatenations, and two in a row compose (and vanish when they undo
+    each other), so that a network keeps NHWC from its first convolution to
+    its classifier: what remains is one transpose at the input, one before
+    the flatten, and the weights', which cnn-fold-constants folds.
+  }];
+  let dependentDialects = ["cnnc::cnn::CNNDialect"];
+}
+
 #endif // CNNC_TRANSFORMS_PASSES_TD

@@ -35,17 +35,25 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
           residual ? unitHeight(rewriter, loc, residual) : Value(),
           prependOne(op.getStrides()), unitHeightPads(op.getPads()),
           prependOne(op.getDilations()), op.getGroups(), op.getActivationAttr(),
-          op.getActivationAlphaAttr(), op.getActivationBetaAttr());
+          op.getActivationAlphaAttr(), op.getActivationBetaAttr(),
+          op.getLayout());
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
       return success();
     }
+    cnn::Layout layout = op.getLayout();
     SmallVector<int64_t> low, high;
-    splitPads(op.getPads(), rank, low, high);
+    splitPads(op.getPads(), rank, firstSpatialDim(layout), low, high);
     Value input = padWith(rewriter, loc, adaptor.getInput(), low, high, 0.0);
-    Value init = accumulator(rewriter, loc, op.getType(), adaptor.getBias());
+    Value init = accumulator(rewriter, loc, op.getType(), adaptor.getBias(),
+                             channelDim(layout, rank));
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilations());
     int64_t groups = op.getGroups();
+    if (layout == cnn::Layout::NHWC)
+      return replaceWithEpilogue(
+          op, adaptor, rewriter,
+          channelsLast(rewriter, loc, input, adaptor.getWeight(), init,
+                       op.getStrides(), op.getDilations(), groups));
     if (rank == 5) {
       // linalg has no grouped 3-D convolution: one per group, each on its
       // slice of the channels, inserted into the result.
@@ -129,6 +137,81 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
   }
 
 private:
+  /// A [N, H, W, C] convolution with a [KH, KW, C / G, F] weight into the
+  /// [N, H', W', F] accumulator `init`: linalg's channels-last convolution,
+  /// its depthwise one, or a generic per group.
+  static Value channelsLast(OpBuilder &b, Location loc, Value input,
+                            Value weight, Value init,
+                            ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations, int64_t groups) {
+    auto initType = cast<RankedTensorType>(init.getType());
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    auto stridesAttr = b.getI64TensorAttr(strides);
+    auto dilationsAttr = b.getI64TensorAttr(dilations);
+    if (groups == 1)
+      return linalg::Conv2DNhwcHwcfOp::create(b, loc, initType,
+                                              ValueRange{input, weight}, init,
+                                              stridesAttr, dilationsAttr)
+          .getResult(0);
+    int64_t channelsPerGroup = weightType.getDimSize(2);
+    int64_t filtersPerGroup = weightType.getDimSize(3) / groups;
+    if (channelsPerGroup == 1 && filtersPerGroup == 1) {
+      // Depthwise: [KH, KW, 1, C] is [KH, KW, C].
+      SmallVector<ReassociationIndices> collapse{{0}, {1}, {2, 3}};
+      Value depthwise = tensor::CollapseShapeOp::create(b, loc, weight,
+                                                        collapse);
+      return linalg::DepthwiseConv2DNhwcHwcOp::create(
+                 b, loc, initType, ValueRange{input, depthwise}, init,
+                 stridesAttr, dilationsAttr)
+          .getResult(0);
+    }
+    // The channels split into [G, C / G] and the filters into [G, F / G]:
+    // out[n, h, w, g, f] += in[n, h*s + kh*d, w*s + kw*d, g, c]
+    //                       * weight[kh, kw, c, g, f].
+    auto split = [&](Value value, int64_t perGroup) -> Value {
+      auto type = cast<RankedTensorType>(value.getType());
+      SmallVector<int64_t> shape(type.getShape().drop_back());
+      shape.append({groups, perGroup});
+      return tensor::ExpandShapeOp::create(
+          b, loc, type.clone(shape), value,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    };
+    auto inputType = cast<RankedTensorType>(input.getType());
+    Value groupedInput =
+        split(input, inputType.getDimSize(3) / groups);
+    Value groupedWeight = split(weight, filtersPerGroup);
+    Value groupedInit = split(init, filtersPerGroup);
+    MLIRContext *ctx = b.getContext();
+    // Loops: n, h, w, g, f (parallel), kh, kw, c (reduction).
+    AffineExpr n, h, w, g, f, kh, kw, c;
+    bindDims(ctx, n, h, w, g, f, kh, kw, c);
+    auto map = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(8, 0, exprs, ctx);
+    };
+    SmallVector<AffineMap> maps{
+        map({n, h * strides[0] + kh * dilations[0],
+             w * strides[1] + kw * dilations[1], g, c}),
+        map({kh, kw, c, g, f}), map({n, h, w, g, f})};
+    SmallVector<utils::IteratorType> iterators(5,
+                                               utils::IteratorType::parallel);
+    iterators.append(3, utils::IteratorType::reduction);
+    Value grouped =
+        linalg::GenericOp::create(
+            b, loc, groupedInit.getType(), ValueRange{groupedInput,
+                                                      groupedWeight},
+            groupedInit, maps, iterators,
+            [](OpBuilder &nb, Location l, ValueRange args) {
+              Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+              linalg::YieldOp::create(
+                  nb, l, ValueRange{arith::AddFOp::create(nb, l, args[2],
+                                                          product)});
+            })
+            .getResult(0);
+    return tensor::CollapseShapeOp::create(
+        b, loc, initType, grouped,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  }
+
   /// The fused residual add and activation, after the convolution.
   static LogicalResult replaceWithEpilogue(cnn::ConvOp op, OpAdaptor adaptor,
                                            ConversionPatternRewriter &rewriter,

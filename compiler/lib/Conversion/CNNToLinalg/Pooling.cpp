@@ -75,16 +75,18 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
     if (rank != 4 && rank != 5)
       return rewriter.notifyMatchFailure(op, "pooling of rank above 3-D");
     int64_t spatial = rank - 2;
+    cnn::Layout layout = op.getLayout();
+    int64_t firstSpatial = firstSpatialDim(layout);
 
     Type element = inputType.getElementType();
     bool isMax = op.getKind() == cnn::PoolKind::Max;
     SmallVector<int64_t> low, high;
-    splitPads(op.getPads(), rank, low, high);
+    splitPads(op.getPads(), rank, firstSpatial, low, high);
     // With ceil_mode the last window may reach past the padding: extend
     // the end so that every window is inside the padded tensor.
     SmallVector<int64_t> extra(rank, 0);
     for (int64_t i = 0; i < spatial; ++i) {
-      int64_t d = i + 2;
+      int64_t d = i + firstSpatial;
       int64_t reach = (resultType.getDimSize(d) - 1) * op.getStrides()[i] +
                       op.getDilations()[i] * (op.getKernel()[i] - 1) + 1;
       extra[d] = std::max<int64_t>(
@@ -111,6 +113,17 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
       if (rank == 5)
         return pool3d(rewriter, loc, source, window, init, strides, dilations,
                       isMax);
+      if (layout == cnn::Layout::NHWC) {
+        if (isMax)
+          return linalg::PoolingNhwcMaxOp::create(rewriter, loc, resultType,
+                                                  ValueRange{source, window},
+                                                  init, strides, dilations)
+              .getResult(0);
+        return linalg::PoolingNhwcSumOp::create(rewriter, loc, resultType,
+                                                ValueRange{source, window},
+                                                init, strides, dilations)
+            .getResult(0);
+      }
       if (isMax)
         return linalg::PoolingNchwMaxOp::create(rewriter, loc, resultType,
                                                 ValueRange{source, window},
@@ -155,17 +168,21 @@ struct GlobalPoolLowering : OpConversionPattern<cnn::GlobalPoolOp> {
     Type element = inputType.getElementType();
     int64_t rank = inputType.getRank();
     bool isMax = op.getKind() == cnn::PoolKind::Max;
-    // A reduction over the spatial dimensions into the [N, C, 1...] result.
+    // A reduction over the spatial dimensions into the [N, C, 1...] (or
+    // [N, 1, 1, C]) result.
     MLIRContext *ctx = rewriter.getContext();
-    SmallVector<AffineExpr> outExprs{getAffineDimExpr(0, ctx),
-                                     getAffineDimExpr(1, ctx)};
-    for (int64_t d = 2; d < rank; ++d)
-      outExprs.push_back(getAffineConstantExpr(0, ctx));
+    int64_t channels = channelDim(op.getLayout(), rank);
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      bool kept = d == 0 || d == channels;
+      outExprs.push_back(kept ? getAffineDimExpr(d, ctx)
+                              : getAffineConstantExpr(0, ctx));
+      iterators.push_back(kept ? utils::IteratorType::parallel
+                               : utils::IteratorType::reduction);
+    }
     SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank),
                                 AffineMap::get(rank, 0, outExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::reduction);
-    iterators[0] = iterators[1] = utils::IteratorType::parallel;
     Value empty = tensor::EmptyOp::create(rewriter, loc,
                                           op.getType().getShape(), element);
     double initial = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
@@ -187,9 +204,8 @@ struct GlobalPoolLowering : OpConversionPattern<cnn::GlobalPoolOp> {
             })
             .getResult(0);
     if (!isMax) {
-      int64_t count = 1;
-      for (int64_t d = 2; d < rank; ++d)
-        count *= inputType.getDimSize(d);
+      int64_t count = inputType.getNumElements() /
+                      (inputType.getDimSize(0) * inputType.getDimSize(channels));
       double scale = 1.0 / static_cast<double>(count);
       reduced = elementwise(rewriter, loc, op.getType(), reduced,
                             [&](OpBuilder &b, Location l, ValueRange args) {

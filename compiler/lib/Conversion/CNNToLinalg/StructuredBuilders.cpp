@@ -77,7 +77,7 @@ Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
 /// The accumulator of a convolution: zeros, or the bias broadcast along the
 /// channel dimension.
 Value accumulator(OpBuilder &b, Location loc, RankedTensorType type,
-                  Value bias) {
+                  Value bias, int64_t channelDim) {
   if (!bias) {
     Value empty =
         tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
@@ -86,22 +86,21 @@ Value accumulator(OpBuilder &b, Location loc, RankedTensorType type,
   }
   SmallVector<int64_t> dims;
   for (int64_t d = 0; d < type.getRank(); ++d)
-    if (d != 1)
+    if (d != channelDim)
       dims.push_back(d);
   Value empty =
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   return linalg::BroadcastOp::create(b, loc, bias, empty, dims).getResult()[0];
 }
 
-/// The [begin..., end...] pads of a 2-D window, as full-rank low/high pads.
-void splitPads(ArrayRef<int64_t> pads, int64_t rank,
+void splitPads(ArrayRef<int64_t> pads, int64_t rank, int64_t firstSpatial,
                SmallVectorImpl<int64_t> &low, SmallVectorImpl<int64_t> &high) {
   int64_t spatial = pads.size() / 2;
   low.assign(rank, 0);
   high.assign(rank, 0);
   for (int64_t i = 0; i < spatial; ++i) {
-    low[rank - spatial + i] = pads[i];
-    high[rank - spatial + i] = pads[spatial + i];
+    low[firstSpatial + i] = pads[i];
+    high[firstSpatial + i] = pads[spatial + i];
   }
 }
 

@@ -55,13 +55,24 @@ mlir::Value padWith(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                     llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
                     double value);
 
-/// The accumulator of a convolution: zeros, or the bias broadcast along the
-/// channel dimension.
+/// The accumulator of a convolution: zeros, or the bias broadcast along
+/// `channelDim`.
 mlir::Value accumulator(mlir::OpBuilder &b, mlir::Location loc,
-                        mlir::RankedTensorType type, mlir::Value bias);
+                        mlir::RankedTensorType type, mlir::Value bias,
+                        int64_t channelDim);
 
-/// A window's [begin..., end...] pads as full-rank low/high pads.
-void splitPads(llvm::ArrayRef<int64_t> pads, int64_t rank,
+/// The dimension of the channels of a rank-`rank` activation in `layout`,
+/// and the first of its spatial dimensions.
+inline int64_t channelDim(cnn::Layout layout, int64_t rank) {
+  return layout == cnn::Layout::NHWC ? rank - 1 : 1;
+}
+inline int64_t firstSpatialDim(cnn::Layout layout) {
+  return layout == cnn::Layout::NHWC ? 1 : 2;
+}
+
+/// A window's [begin..., end...] pads as full-rank low/high pads of the
+/// spatial dimensions from `firstSpatial` on.
+void splitPads(llvm::ArrayRef<int64_t> pads, int64_t rank, int64_t firstSpatial,
                llvm::SmallVectorImpl<int64_t> &low,
                llvm::SmallVectorImpl<int64_t> &high);
 

@@ -1,13 +1,16 @@
 //===- CNNFolds.cpp - Folders of cnn ops ----------------------------------===//
 //
-// The obvious folds: ops that are identities for their attributes, and ops
-// of splat constants. Folding whole weight subgraphs is a graph pass.
+// The obvious folds: ops that are identities for their attributes, ops of
+// splat constants, chains of reshapes or transposes; and the canonical form
+// of a transpose that moves only unit dimensions. Folding whole weight
+// subgraphs is a graph pass.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
 #include <optional>
@@ -131,6 +134,16 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   if (llvm::equal(getPermutation(), llvm::seq<int64_t>(0, getType().getRank())))
     return getInput();
+  if (auto producer = getInput().getDefiningOp<TransposeOp>()) {
+    // Result dimension i is the producer's dimension permutation[i], which
+    // is its input's dimension producer.permutation[permutation[i]].
+    SmallVector<int64_t> composed;
+    for (int64_t d : getPermutation())
+      composed.push_back(producer.getPermutation()[d]);
+    getInputMutable().assign(producer.getInput());
+    setPermutation(composed);
+    return getResult();
+  }
   if (auto splat = dyn_cast_if_present<SplatElementsAttr>(adaptor.getInput()))
     return splat.resizeSplat(getType());
   return {};
@@ -151,4 +164,33 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
   if (llvm::all_of(getPads(), [](int64_t pad) { return pad == 0; }))
     return getInput();
   return {};
+}
+
+namespace {
+
+/// A transpose that keeps the dimensions of size above 1 in their order
+/// moves no data: it is a reshape.
+struct TransposeOfUnitDimensions : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t last = -1;
+    for (int64_t d : op.getPermutation()) {
+      if (inputType.getDimSize(d) == 1)
+        continue;
+      if (d < last)
+        return failure();
+      last = d;
+    }
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), op.getInput());
+    return success();
+  }
+};
+
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<TransposeOfUnitDimensions>(context);
 }

@@ -159,6 +159,24 @@ verifyConvOperands(const Diagnoser &fail, RankedTensorType input,
   return success();
 }
 
+/// `type` with its dimensions permuted: dimension i of the result is
+/// dimension `permutation[i]` of `type`.
+static RankedTensorType permuted(RankedTensorType type,
+                                 ArrayRef<int64_t> permutation) {
+  SmallVector<int64_t> shape;
+  for (int64_t d : permutation)
+    shape.push_back(type.getDimSize(d));
+  return type.clone(shape);
+}
+
+/// Checks that a `layout nhwc` op is 2-D.
+static LogicalResult verifyLayoutRank(const Diagnoser &fail,
+                                      RankedTensorType input, Layout layout) {
+  if (layout == Layout::NCHW || input.getRank() == 4)
+    return success();
+  return fail("expected a rank-4 input with layout nhwc, got ", input);
+}
+
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
@@ -166,6 +184,14 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   Diagnoser fail(loc, getOperationName());
   auto input = tensorType(adaptor.getInput());
   auto weight = tensorType(adaptor.getWeight());
+  bool channelsLast = adaptor.getLayout() == Layout::NHWC;
+  if (failed(verifyLayoutRank(fail, input, adaptor.getLayout())))
+    return failure();
+  if (channelsLast && weight.getRank() == 4) {
+    // Checked as the channels-first convolution it is, transposed.
+    input = permuted(input, kToChannelsFirst);
+    weight = permuted(weight, kWeightToChannelsFirst);
+  }
   int64_t groups = adaptor.getGroups();
   if (failed(verifyConvRanks(fail, input, weight)) ||
       failed(verifyConvOperands(fail, input, weight, adaptor.getBias(), groups,
@@ -183,7 +209,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
     return failure();
   SmallVector<int64_t> shape{input.getDimSize(0), weight.getDimSize(0)};
   llvm::append_range(shape, *sizes);
-  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  auto result = RankedTensorType::get(shape, input.getElementType());
+  types.push_back(channelsLast ? permuted(result, kToChannelsLast) : result);
   return success();
 }
 
@@ -248,8 +275,12 @@ LogicalResult PoolOp::inferReturnTypes(MLIRContext *,
                                        SmallVectorImpl<Type> &types) {
   Diagnoser fail(loc, getOperationName());
   auto input = tensorType(adaptor.getInput());
-  if (failed(verifyActivationRank(fail, input, 1)))
+  if (failed(verifyActivationRank(fail, input, 1)) ||
+      failed(verifyLayoutRank(fail, input, adaptor.getLayout())))
     return failure();
+  bool channelsLast = adaptor.getLayout() == Layout::NHWC;
+  if (channelsLast)
+    input = permuted(input, kToChannelsFirst);
   if (adaptor.getCountIncludePad() && adaptor.getKind() != PoolKind::Avg)
     return fail("expected 'count_include_pad' only on an average pool");
   size_t spatial = input.getRank() - 2;
@@ -272,7 +303,8 @@ LogicalResult PoolOp::inferReturnTypes(MLIRContext *,
     return failure();
   SmallVector<int64_t> shape(input.getShape().take_front(2));
   llvm::append_range(shape, *sizes);
-  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  auto result = RankedTensorType::get(shape, input.getElementType());
+  types.push_back(channelsLast ? permuted(result, kToChannelsLast) : result);
   return success();
 }
 
@@ -282,11 +314,13 @@ LogicalResult GlobalPoolOp::inferReturnTypes(MLIRContext *,
                                              SmallVectorImpl<Type> &types) {
   Diagnoser fail(loc, getOperationName());
   auto input = tensorType(adaptor.getInput());
-  if (failed(verifyActivationRank(fail, input, 1)))
+  if (failed(verifyActivationRank(fail, input, 1)) ||
+      failed(verifyLayoutRank(fail, input, adaptor.getLayout())))
     return failure();
   SmallVector<int64_t> shape(input.getRank(), 1);
+  int64_t channels = adaptor.getLayout() == Layout::NHWC ? 3 : 1;
   shape[0] = input.getDimSize(0);
-  shape[1] = input.getDimSize(1);
+  shape[channels] = input.getDimSize(channels);
   types.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }

@@ -180,4 +180,15 @@ def CNN_LossReduction : I32EnumAttr<"LossReduction",
 }
 def CNN_LossReductionAttr : CNN_EnumAttr<CNN_LossReduction, "loss_reduction">;
 
+def CNN_Layout : I32EnumAttr<"Layout",
+    "where a 2-D convolution or pooling keeps the channels", [
+      I32EnumAttrCase<"NCHW", 0, "nchw">,
+      I32EnumAttrCase<"NHWC", 1, "nhwc">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::cnnc::cnn";
+}
+def CNN_LayoutAttr : CNN_EnumAttr<CNN_Layout, "layout">;
+def CNN_DefaultLayoutAttr
+    : DefaultValuedAttr<CNN_LayoutAttr, "::cnnc::cnn::Layout::NCHW">;
+
 #endif // CNNC_DIALECT_CNN_IR_CNNBASE_TD

@@ -70,6 +70,10 @@ def CNN_ConvOp : CNN_InferringOp<"conv", [AttrSizedOperandSegments]> {
     `activation_alpha` / `activation_beta`, as `cnn.activation` takes them)
     is applied: `act(conv(x, w) + bias + residual)`.
 
+    With `layout nhwc` (2-D only, chosen by `cnn-select-layout` for the CPU
+    kernels) the channels come last: `input` [N, H, W, C_in], `weight`
+    [KH, KW, C_in / groups, C_out] and the result [N, H', W', C_out].
+
     ```mlir
     %y = cnn.conv %x, %w, %b strides [2, 2] pads [3, 3, 3, 3] dilations [1, 1]
            groups 1
@@ -90,12 +94,13 @@ def CNN_ConvOp : CNN_InferringOp<"conv", [AttrSizedOperandSegments]> {
                    CNN_PositiveI64:$groups,
                    OptionalAttr<CNN_ActivationKindAttr>:$activation,
                    OptionalAttr<F32Attr>:$activation_alpha,
-                   OptionalAttr<F32Attr>:$activation_beta);
+                   OptionalAttr<F32Attr>:$activation_beta,
+                   CNN_DefaultLayoutAttr:$layout);
   let results = (outs CNN_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? (`residual` $residual^)? `strides` $strides
     `pads` $pads `dilations` $dilations `groups` $groups
-    (`activation` `` $activation^)? attr-dict
+    (`activation` `` $activation^)? (`layout` `` $layout^)? attr-dict
     `:` functional-type(operands, results)
   }];
 }
@@ -144,6 +149,7 @@ def CNN_PoolOp : CNN_InferringOp<"pool"> {
     window, or by the full window size with `count_include_pad`, which only
     an average may carry. With `ceil_mode` the output size rounds up, and a
     last window that would start in the trailing padding is dropped.
+    With `layout nhwc` a 2-D input is [N, H, W, C] (and so is the result).
 
     ```mlir
     %y = cnn.pool max %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1]
@@ -159,12 +165,14 @@ def CNN_PoolOp : CNN_InferringOp<"pool"> {
                    CNN_PositiveI64Array:$strides,
                    CNN_NonNegativeI64Array:$pads,
                    CNN_PositiveI64Array:$dilations,
-                   UnitAttr:$ceil_mode, UnitAttr:$count_include_pad);
+                   UnitAttr:$ceil_mode, UnitAttr:$count_include_pad,
+                   CNN_DefaultLayoutAttr:$layout);
   let results = (outs CNN_FloatTensor:$result);
   let assemblyFormat = [{
     `` $kind $input `kernel` $kernel `strides` $strides `pads` $pads
     `dilations` $dilations (`ceil_mode` $ceil_mode^)?
-    (`count_include_pad` $count_include_pad^)? attr-dict
+    (`count_include_pad` $count_include_pad^)? (`layout` `` $layout^)?
+    attr-dict
     `:` type($input) `->` type($result)
   }];
 }
@@ -172,16 +180,19 @@ def CNN_PoolOp : CNN_InferringOp<"pool"> {
 def CNN_GlobalPoolOp : CNN_InferringOp<"global_pool"> {
   let summary = "Max or average over all spatial positions of each channel.";
   let description = [{
-    Reduces every spatial dimension of an [N, C, D1..Dk] tensor to size 1.
+    Reduces every spatial dimension of an [N, C, D1..Dk] tensor to size 1;
+    with `layout nhwc`, of an [N, H, W, C] one.
 
     ```mlir
     %y = cnn.global_pool avg %x : tensor<1x512x7x7xf32> -> tensor<1x512x1x1xf32>
     ```
   }];
-  let arguments = (ins CNN_PoolKindAttr:$kind, CNN_FloatTensor:$input);
+  let arguments = (ins CNN_PoolKindAttr:$kind, CNN_FloatTensor:$input,
+                   CNN_DefaultLayoutAttr:$layout);
   let results = (outs CNN_FloatTensor:$result);
   let assemblyFormat = [{
-    `` $kind $input attr-dict `:` type($input) `->` type($result)
+    `` $kind $input (`layout` `` $layout^)? attr-dict `:` type($input) `->`
+    type($result)
   }];
 }
 
@@ -492,7 +503,9 @@ def CNN_ReshapeOp : CNN_Op<"reshape"> {
 def CNN_TransposeOp : CNN_InferringOp<"transpose"> {
   let summary = "A permutation of the dimensions.";
   let description = [{
-    Result dimension `i` is input dimension `permutation[i]`.
+    Result dimension `i` is input dimension `permutation[i]`. Two transposes
+    in a row fold into one; a transpose that keeps the order of the
+    dimensions of size above 1 canonicalizes to a `cnn.reshape`.
 
     ```mlir
     %y = cnn.transpose %x permutation [0, 2, 3, 1]
@@ -506,6 +519,7 @@ def CNN_TransposeOp : CNN_InferringOp<"transpose"> {
     $input `permutation` $permutation attr-dict `:` type($input) `->` type($result)
   }];
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def CNN_SliceOp : CNN_InferringOp<"slice"> {

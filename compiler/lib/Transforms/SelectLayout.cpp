@@ -1,0 +1,224 @@
+//===- SelectLayout.cpp - Channels-last 2-D convolutions and pooling ------===//
+//
+// The CPU kernels vectorize along the channels, so 2-D convolutions and
+// pooling take their channels-last form: each is put between a transpose
+// into NHWC and one back, and those transposes then sink through the ops
+// that do not care where the channels are, until two meet and cancel. What
+// remains stands at the graph's edges; a transposed weight is a constant
+// that cnn-fold-constants folds.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Transforms/Passes.h"
+
+#include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_SELECTLAYOUT
+#include "cnnc/Transforms/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+using namespace cnnc;
+
+namespace {
+
+RankedTensorType permuted(RankedTensorType type,
+                          ArrayRef<int64_t> permutation) {
+  SmallVector<int64_t> shape;
+  for (int64_t d : permutation)
+    shape.push_back(type.getDimSize(d));
+  return type.clone(shape);
+}
+
+/// Puts a channels-first 2-D conv, pool or global pool into its
+/// channels-last form, between transposes of its operands and its result.
+template <typename OpTy>
+void toChannelsLast(OpTy op, RewriterBase &rewriter) {
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  auto transpose = [&](Value value, ArrayRef<int64_t> permutation) {
+    return cnn::TransposeOp::create(rewriter, loc, value, permutation)
+        .getResult();
+  };
+  rewriter.modifyOpInPlace(op, [&] {
+    op.getInputMutable().assign(transpose(op.getInput(), cnn::kToChannelsLast));
+    if constexpr (std::is_same_v<OpTy, cnn::ConvOp>) {
+      op.getWeightMutable().assign(
+          transpose(op.getWeight(), cnn::kWeightToChannelsLast));
+      if (Value residual = op.getResidual())
+        op.getResidualMutable().assign(
+            transpose(residual, cnn::kToChannelsLast));
+    }
+    op.setLayout(cnn::Layout::NHWC);
+    op.getResult().setType(permuted(op.getType(), cnn::kToChannelsLast));
+  });
+  rewriter.setInsertionPointAfter(op);
+  Value back = transpose(op.getResult(), cnn::kToChannelsFirst);
+  rewriter.replaceAllUsesExcept(op.getResult(), back, back.getDefiningOp());
+}
+
+/// The permutation that undoes `permutation`.
+SmallVector<int64_t> inverse(ArrayRef<int64_t> permutation) {
+  SmallVector<int64_t> result(permutation.size());
+  for (auto [i, d] : llvm::enumerate(permutation))
+    result[d] = i;
+  return result;
+}
+
+/// A graph input or a constant: an operand that may take the inverse of a
+/// transpose that sinks past its user (which folds, for a constant). The
+/// transposes that sink are those of computed values, never of these, so
+/// that no transpose sinks back the way another came.
+bool isEdge(Value value) {
+  return isa<BlockArgument>(value) || matchPattern(value, m_Constant());
+}
+
+/// `value`'s producer if it is a transpose of a computed value (one that
+/// may sink) by `permutation`, or by any permutation when that is empty.
+cnn::TransposeOp sinkableTranspose(Value value,
+                                   ArrayRef<int64_t> permutation = {}) {
+  auto transpose = value.getDefiningOp<cnn::TransposeOp>();
+  if (!transpose || isEdge(transpose.getInput()) ||
+      (!permutation.empty() && transpose.getPermutation() != permutation))
+    return nullptr;
+  return transpose;
+}
+
+/// `value` (of rank `rank` or, broadcasting, less) transposed by the
+/// inverse of `permutation`, after numpy's leading unit dimensions.
+Value transposedBack(PatternRewriter &rewriter, Location loc, Value value,
+                     int64_t rank, ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() < rank) {
+    SmallVector<int64_t> shape(rank - type.getRank(), 1);
+    llvm::append_range(shape, type.getShape());
+    value = cnn::ReshapeOp::create(rewriter, loc, type.clone(shape), value);
+  }
+  return cnn::TransposeOp::create(rewriter, loc, value, inverse(permutation));
+}
+
+/// op(transpose(x, P)) -> transpose(op(x), P) for an op that applies a
+/// function to each element: cnn.activation, cnn.unary.
+template <typename OpTy>
+struct SinkThroughElementwise : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().template getDefiningOp<cnn::TransposeOp>();
+    if (!transpose)
+      return failure();
+    Operation *moved = rewriter.clone(*op);
+    moved->setOperand(0, transpose.getInput());
+    moved->getResult(0).setType(transpose.getInput().getType());
+    rewriter.replaceOpWithNewOp<cnn::TransposeOp>(
+        op, op.getType(), moved->getResult(0), transpose.getPermutation());
+    return success();
+  }
+};
+
+/// binary(transpose(a, P), transpose(b, P)) -> transpose(binary(a, b), P);
+/// a graph input or constant instead of a transposed operand is transposed
+/// the other way.
+struct SinkThroughBinary : OpRewritePattern<cnn::BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(cnn::BinaryOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t rank = op.getType().getRank();
+    ArrayRef<int64_t> permutation;
+    for (Value operand : {op.getLhs(), op.getRhs()})
+      if (auto transpose = sinkableTranspose(operand);
+          transpose && transpose.getType().getRank() == rank) {
+        permutation = transpose.getPermutation();
+        break;
+      }
+    if (permutation.empty())
+      return failure();
+    for (Value operand : {op.getLhs(), op.getRhs()})
+      if (!sinkableTranspose(operand, permutation) && !isEdge(operand))
+        return failure();
+    Location loc = op.getLoc();
+    SmallVector<Value, 2> operands;
+    for (Value operand : {op.getLhs(), op.getRhs()}) {
+      auto transpose = sinkableTranspose(operand, permutation);
+      operands.push_back(transpose ? transpose.getInput()
+                                   : transposedBack(rewriter, loc, operand,
+                                                    rank, permutation));
+    }
+    Value moved = cnn::BinaryOp::create(rewriter, loc, op.getKindAttr(),
+                                        operands[0], operands[1]);
+    rewriter.replaceOpWithNewOp<cnn::TransposeOp>(op, op.getType(), moved,
+                                                  permutation);
+    return success();
+  }
+};
+
+/// concat(transpose(x_i, P), axis) -> transpose(concat(x_i, P[axis]), P),
+/// likewise with graph inputs and constants among the x_i.
+struct SinkThroughConcat : OpRewritePattern<cnn::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(cnn::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    ArrayRef<int64_t> permutation;
+    for (Value input : op.getInputs())
+      if (auto transpose = sinkableTranspose(input)) {
+        permutation = transpose.getPermutation();
+        break;
+      }
+    if (permutation.empty())
+      return failure();
+    for (Value input : op.getInputs())
+      if (!sinkableTranspose(input, permutation) && !isEdge(input))
+        return failure();
+    int64_t rank = op.getType().getRank();
+    SmallVector<Value> inputs;
+    for (Value input : op.getInputs()) {
+      auto transpose = sinkableTranspose(input, permutation);
+      inputs.push_back(transpose ? transpose.getInput()
+                                 : transposedBack(rewriter, op.getLoc(), input,
+                                                  rank, permutation));
+    }
+    Value moved = cnn::ConcatOp::create(
+        rewriter, op.getLoc(), inputs,
+        rewriter.getI64IntegerAttr(permutation[op.getAxis()]));
+    rewriter.replaceOpWithNewOp<cnn::TransposeOp>(op, op.getType(), moved,
+                                                  permutation);
+    return success();
+  }
+};
+
+struct SelectLayoutPass : cnnc::impl::SelectLayoutBase<SelectLayoutPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      bool channelsFirst2d =
+          TypeSwitch<Operation *, bool>(op)
+              .Case<cnn::ConvOp, cnn::PoolOp, cnn::GlobalPoolOp>([](auto typed) {
+                return typed.getLayout() == cnn::Layout::NCHW &&
+                       typed.getInput().getType().getRank() == 4;
+              })
+              .Default(false);
+      if (channelsFirst2d)
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Operation *op : ops)
+      TypeSwitch<Operation *>(op)
+          .Case<cnn::ConvOp, cnn::PoolOp, cnn::GlobalPoolOp>(
+              [&](auto typed) { toChannelsLast(typed, rewriter); });
+
+    RewritePatternSet patterns(&getContext());
+    patterns.add<SinkThroughBinary, SinkThroughConcat,
+                 SinkThroughElementwise<cnn::ActivationOp>,
+                 SinkThroughElementwise<cnn::UnaryOp>>(&getContext());
+    cnn::TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
