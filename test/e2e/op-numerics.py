@@ -126,6 +126,43 @@ def cases_channels_last():
         f.adaptive_max_pool2d(t, 1).numpy(), [])
 
 
+def cases_register_tiles():
+    """Convolutions the register-tiled kernels take (output channels a
+    multiple of the vector width), in the shapes that pick each variant of
+    the tile: one or two vectors of channels, a row that fits in one tile
+    or needs a remainder tile, strides and dilations, depthwise, a batch of
+    two. main() runs them for AVX-512 and for AVX2 (x86-64-v3)."""
+    import torch
+    f = torch.nn.functional
+    rng = numpy.random.default_rng(5)
+    f32 = numpy.float32
+
+    def conv(name, x_shape, w_shape, groups=1, strides=(1, 1),
+             dilations=(1, 1), pads=(1, 1)):
+        x = rng.standard_normal(x_shape).astype(f32)
+        w = rng.standard_normal(w_shape).astype(f32)
+        b = rng.standard_normal(w_shape[0]).astype(f32)
+        y = f.relu(f.conv2d(torch.from_numpy(x), torch.from_numpy(w),
+                            torch.from_numpy(b), stride=strides, padding=pads,
+                            dilation=dilations, groups=groups))
+        return (name, [
+            helper.make_node("Conv", ["x", "w", "b"], ["c"], group=groups,
+                             strides=list(strides),
+                             dilations=list(dilations), pads=list(pads) * 2),
+            helper.make_node("Relu", ["c"], ["y"])], x, y.numpy(),
+            [("w", w), ("b", b)])
+
+    yield conv("tile_3x3_two_vectors", (1, 8, 9, 11), (32, 8, 3, 3))
+    yield conv("tile_1x1_remainder", (2, 16, 3, 29), (48, 16, 1, 1),
+               pads=(0, 0))
+    yield conv("tile_strided_dilated", (1, 4, 13, 15), (16, 4, 3, 3),
+               strides=(2, 2), dilations=(2, 2), pads=(2, 2))
+    yield conv("tile_depthwise_strided", (1, 32, 14, 14), (32, 1, 3, 3),
+               groups=32, strides=(2, 2))
+    yield conv("tile_depthwise_dilated", (2, 16, 9, 30), (16, 1, 3, 3),
+               groups=16, dilations=(2, 3), pads=(2, 3))
+
+
 TRAINING_MODEL = """
 func.func @training(%x: tensor<4x3x5x5xf32> {cnn.name = "x"},
                     %gamma: tensor<3xf32> {cnn.name = "gamma"},
@@ -261,8 +298,12 @@ def cases():
 def main():
     cnnc, outdir = sys.argv[1:3]
     failures = 0
-    for name, node, x, y, initializers in (list(cases()) + list(cases_3d()) +
-                                            list(cases_channels_last())):
+    runs = [(case, []) for case in (list(cases()) + list(cases_3d()) +
+                                     list(cases_channels_last()))]
+    for case in cases_register_tiles():
+        runs.append((case, []))
+        runs.append(((case[0] + "_avx2",) + case[1:], ["--mcpu=x86-64-v3"]))
+    for (name, node, x, y, initializers), flags in runs:
         directory = os.path.join(outdir, name)
         data = os.path.join(directory, "data")
         os.makedirs(data, exist_ok=True)
@@ -273,7 +314,8 @@ def main():
                 f.write(numpy_helper.from_array(
                     numpy.asarray(array, dtype=numpy.float32)).SerializeToString())
         result = subprocess.run(
-            [cnnc, "run", os.path.join(directory, "model.onnx"), "--check", data],
+            [cnnc, "run", os.path.join(directory, "model.onnx"), "--check", data]
+            + flags,
             capture_output=True, text=True)
         output = (result.stdout + result.stderr).strip()
         if result.returncode != 0:

@@ -115,6 +115,15 @@ createTargetMachine(const TargetOptions &options) {
   return machine;
 }
 
+unsigned vectorRegisterBits(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  if (info->checkFeatures("+avx512f"))
+    return 512;
+  if (info->checkFeatures("+avx2,+fma"))
+    return 256;
+  return 0;
+}
+
 std::vector<std::string>
 requiredCPUFeatures(const llvm::TargetMachine &machine) {
   std::vector<std::string> required;

@@ -79,8 +79,11 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
 }
 
 void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &options) {
-  // Loops in an order LLVM vectorizes: the innermost parallel dimension
-  // inside the reductions.
+  // Channels-last convolutions as register-tiled vector kernels; the
+  // others in a loop order LLVM vectorizes: the innermost parallel
+  // dimension inside the reductions.
+  if (options.optLevel > 0 && options.vectorBits >= 128)
+    pm.addPass(createRegisterTileConvolutions({options.vectorBits}));
   if (options.optLevel > 0)
     pm.addNestedPass<func::FuncOp>(createInterchangeReductions());
   // Parallel loops for the parallel dimensions; the outermost ones become
@@ -91,6 +94,7 @@ void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -119,10 +123,16 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("-O level, 0 to 3"),
                             llvm::cl::init(2)};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("SIMD register width the convolution kernels are tiled "
+                     "for (512, 256; 0: none)"),
+      llvm::cl::init(0)};
 
   PipelineOptions get() const {
     PipelineOptions options;
     options.optLevel = optLevel;
+    options.vectorBits = vectorBits;
     return options;
   }
 };

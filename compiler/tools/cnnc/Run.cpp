@@ -202,8 +202,14 @@ int runModel(RunOptions options) {
     return UserError;
   DiagnosticPrinter printer(*context);
   std::string name = modelNameFromPath(options.model);
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createTargetMachine(options.target);
+  if (!machine)
+    return userError(llvm::toString(machine.takeError()));
+  PipelineOptions pipeline = options.pipeline;
+  pipeline.vectorBits = vectorRegisterBits(**machine);
   mlir::FailureOr<ModelInterface> model =
-      lowerModel(*module, name, options.pipeline, Stage::LLVMDialect);
+      lowerModel(*module, name, pipeline, Stage::LLVMDialect);
   if (mlir::failed(model))
     return UserError;
   llvm::Expected<std::string> object =

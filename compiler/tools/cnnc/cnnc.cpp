@@ -183,6 +183,16 @@ int runCompile() {
   cnnc::DiagnosticPrinter printer(*context);
   cnnc::PipelineOptions pipeline;
   pipeline.optLevel = optLevel;
+  if (generatesCode) {
+    llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+        cnnc::createTargetMachine(targetOptions());
+    if (!machine) {
+      llvm::errs() << "cnnc: error: " << llvm::toString(machine.takeError())
+                   << "\n";
+      return UserError;
+    }
+    pipeline.vectorBits = cnnc::vectorRegisterBits(**machine);
+  }
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
                      : emit == Emit::Linalg ? cnnc::Stage::Linalg
                                             : cnnc::Stage::CNN;

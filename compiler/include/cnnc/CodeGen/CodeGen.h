@@ -89,6 +89,11 @@ createTargetMachine(const TargetOptions &options);
 /// the first run ("avx2", "fma", "avx512f", ...).
 std::vector<std::string> requiredCPUFeatures(const llvm::TargetMachine &machine);
 
+/// The width in bits of the SIMD registers the kernels use on `machine`:
+/// 512 with AVX-512, 256 with AVX2 and FMA, else 0 (the convolutions are
+/// left to LLVM's loop vectorizer).
+unsigned vectorRegisterBits(const llvm::TargetMachine &machine);
+
 /// The feature names the runtime's check understands.
 llvm::ArrayRef<const char *> checkableCPUFeatures();
 

@@ -16,6 +16,9 @@ namespace cnnc {
 struct PipelineOptions {
   /// -O0 .. -O3: 0 runs no graph optimization.
   unsigned optLevel = 2;
+  /// The target's SIMD register width in bits (512, 256), which the
+  /// convolution kernels are tiled for; 0 leaves them to LLVM's vectorizer.
+  unsigned vectorBits = 0;
 };
 
 /// Stage 1, the graph: canonicalization and folding on the cnn dialect.

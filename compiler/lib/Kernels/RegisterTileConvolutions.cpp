@@ -1,0 +1,404 @@
+//===- RegisterTileConvolutions.cpp - Direct convolution microkernels -----===//
+//
+// A channels-last convolution becomes a loop nest whose innermost body is a
+// register tile: `rows` output pixels of one row times `vectors` SIMD
+// vectors of output channels, accumulated in registers over the whole
+// window (kh, kw, input channel) and stored once. Each step of the
+// reduction loads the weights' vectors once and broadcasts one input value
+// per pixel: rows * vectors FMAs for rows + vectors loads. The tile's size
+// follows from the vector registers the target has; its width along the
+// output row is chosen to divide the row where it can (no remainder tile).
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnc/Kernels/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace cnnc {
+#define GEN_PASS_DEF_REGISTERTILECONVOLUTIONS
+#include "cnnc/Kernels/Passes.h.inc"
+} // namespace cnnc
+
+using namespace mlir;
+
+namespace {
+
+/// The register tile: `rows` output pixels along a row, `vectors` SIMD
+/// vectors of `lanes` channels each.
+struct Tile {
+  int64_t rows;
+  int64_t vectors;
+  int64_t lanes;
+};
+
+/// Output pixels per tile for a row of `width`: all of it when it fits in
+/// `maxRows`, else the largest size from maxRows down to half of it that
+/// divides the row, else maxRows with a remainder tile.
+int64_t chooseRows(int64_t width, int64_t maxRows) {
+  if (width <= maxRows)
+    return width;
+  for (int64_t rows = maxRows; rows * 2 >= maxRows; --rows)
+    if (width % rows == 0)
+      return rows;
+  return maxRows;
+}
+
+/// The tile for `channels` output channels with `vectorBits`-bit vectors,
+/// or nothing when the channels are not a multiple of a vector. Half the
+/// vector registers (and a few more with 32 of them) hold accumulators.
+std::optional<Tile> chooseTile(int64_t width, int64_t channels,
+                               unsigned vectorBits) {
+  int64_t lanes = vectorBits / 32;
+  if (lanes < 4 || channels % lanes != 0)
+    return std::nullopt;
+  int64_t vectors = channels % (2 * lanes) == 0 ? 2 : 1;
+  int64_t accumulators = vectorBits >= 512 ? 24 : 12;
+  return Tile{chooseRows(width, accumulators / vectors), vectors, lanes};
+}
+
+/// Builds index arithmetic with constants folded as it goes.
+struct IndexBuilder {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, int64_t v) {
+    return v == 0 ? x : arith::AddIOp::create(b, loc, x, c(v)).getResult();
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t v) {
+    return v == 1 ? x : arith::MulIOp::create(b, loc, x, c(v)).getResult();
+  }
+};
+
+/// The parts of a channels-last 2-D convolution the kernel needs. `filter`
+/// is [KH, KW, C, F] ([KH, KW, C] depthwise), or with `packed` the weights
+/// laid out per channel tile, [F / tile, KH, KW, C, tile]: the weights one
+/// tile reads, in the order it reads them.
+struct Convolution {
+  Value input, filter, output;
+  int64_t batch, height, width, channels; // of the output
+  int64_t kernelH, kernelW;
+  int64_t strideH, strideW, dilationH, dilationW;
+  bool depthwise;
+  int64_t reduced; // input channels per output channel (1 for depthwise)
+  bool packed = false;
+};
+
+/// The loop nest: parallel over (n, channel tile, output row, pixel tile),
+/// a full tile or the remainder one in each. The body takes the index of
+/// the channel tile.
+template <typename BodyFn>
+void buildTiledLoops(OpBuilder &b, Location loc, const Convolution &conv,
+                     const Tile &tile, BodyFn body) {
+  IndexBuilder ix{b, loc};
+  int64_t channelTile = tile.vectors * tile.lanes;
+  int64_t fullTiles = conv.width / tile.rows;
+  int64_t remainder = conv.width % tile.rows;
+  int64_t pixelTiles = fullTiles + (remainder ? 1 : 0);
+  SmallVector<Value> lower(4, ix.c(0)), steps(4, ix.c(1));
+  SmallVector<Value> upper{ix.c(conv.batch),
+                           ix.c(conv.channels / channelTile),
+                           ix.c(conv.height), ix.c(pixelTiles)};
+  scf::ParallelOp::create(
+      b, loc, lower, upper, steps,
+      [&](OpBuilder &nb, Location l, ValueRange ivs) {
+        IndexBuilder in{nb, l};
+        Value n = ivs[0], channels = ivs[1], oh = ivs[2];
+        Value ow0 = in.mul(ivs[3], tile.rows);
+        if (!remainder) {
+          body(nb, l, n, channels, oh, ow0, tile.rows);
+        } else {
+          Value full = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                             ivs[3], in.c(fullTiles));
+          scf::IfOp::create(
+              nb, l, full,
+              [&](OpBuilder &tb, Location tl) {
+                body(tb, tl, n, channels, oh, ow0, tile.rows);
+                scf::YieldOp::create(tb, tl);
+              },
+              [&](OpBuilder &eb, Location el) {
+                body(eb, el, n, channels, oh, ow0, remainder);
+                scf::YieldOp::create(eb, el);
+              });
+        }
+        scf::ReduceOp::create(nb, l);
+      });
+}
+
+/// One register tile of `rows` pixels from (n, oh, ow0), the channels of
+/// tile `channelTile`:
+/// accumulators loaded from the output (which holds the bias), the window
+/// reduced into them, stored back.
+void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
+               const Tile &tile, Value n, Value channelTile, Value oh,
+               Value ow0, int64_t rows) {
+  IndexBuilder ix{b, loc};
+  Value f0 = ix.mul(channelTile, tile.vectors * tile.lanes);
+  auto vectorType = VectorType::get({tile.lanes}, b.getF32Type());
+  SmallVector<Value> channelOffsets;
+  for (int64_t j = 0; j < tile.vectors; ++j)
+    channelOffsets.push_back(ix.add(f0, j * tile.lanes));
+  SmallVector<Value> pixels;
+  for (int64_t i = 0; i < rows; ++i)
+    pixels.push_back(ix.add(ow0, i));
+
+  SmallVector<Value> accumulators;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < tile.vectors; ++j)
+      accumulators.push_back(vector::LoadOp::create(
+          b, loc, vectorType, conv.output,
+          ValueRange{n, oh, pixels[i], channelOffsets[j]}));
+
+  auto loop = [&](OpBuilder &lb, int64_t extent, ValueRange init,
+                  function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
+                                                  ValueRange)>
+                      step) {
+    IndexBuilder li{lb, loc};
+    return scf::ForOp::create(
+               lb, loc, li.c(0), li.c(extent), li.c(1), init,
+               [&](OpBuilder &fb, Location fl, Value iv, ValueRange args) {
+                 scf::YieldOp::create(fb, fl, step(fb, fl, iv, args));
+               })
+        .getResults();
+  };
+
+  ValueRange result = loop(
+      b, conv.kernelH, accumulators,
+      [&](OpBuilder &hb, Location, Value kh, ValueRange accH) {
+        IndexBuilder hx{hb, loc};
+        Value ih = hx.add(hx.mul(oh, conv.strideH), hx.mul(kh, conv.dilationH));
+        return SmallVector<Value>(loop(
+            hb, conv.kernelW, accH,
+            [&](OpBuilder &wb, Location, Value kw, ValueRange accW) {
+              IndexBuilder wx{wb, loc};
+              SmallVector<Value> columns;
+              for (int64_t i = 0; i < rows; ++i)
+                columns.push_back(
+                    wx.add(wx.mul(pixels[i], conv.strideW),
+                           wx.mul(kw, conv.dilationW)));
+              if (conv.depthwise) {
+                // One channel per output channel: vectors of the input.
+                SmallVector<Value> next(accW);
+                for (int64_t j = 0; j < tile.vectors; ++j) {
+                  Value weight = vector::LoadOp::create(
+                      wb, loc, vectorType, conv.filter,
+                      ValueRange{kh, kw, channelOffsets[j]});
+                  for (int64_t i = 0; i < rows; ++i) {
+                    Value x = vector::LoadOp::create(
+                        wb, loc, vectorType, conv.input,
+                        ValueRange{n, ih, columns[i], channelOffsets[j]});
+                    Value &acc = next[i * tile.vectors + j];
+                    acc = vector::FMAOp::create(wb, loc, x, weight, acc);
+                  }
+                }
+                return next;
+              }
+              return SmallVector<Value>(loop(
+                  wb, conv.reduced, accW,
+                  [&](OpBuilder &cb, Location, Value c, ValueRange accC) {
+                    IndexBuilder cx{cb, loc};
+                    SmallVector<Value> weights;
+                    for (int64_t j = 0; j < tile.vectors; ++j)
+                      weights.push_back(vector::LoadOp::create(
+                          cb, loc, vectorType, conv.filter,
+                          conv.packed
+                              ? SmallVector<Value>{channelTile, kh, kw, c,
+                                                   cx.c(j * tile.lanes)}
+                              : SmallVector<Value>{kh, kw, c,
+                                                   channelOffsets[j]}));
+                    SmallVector<Value> next(accC);
+                    for (int64_t i = 0; i < rows; ++i) {
+                      Value x = memref::LoadOp::create(
+                          cb, loc, conv.input,
+                          ValueRange{n, ih, columns[i], c});
+                      Value broadcast =
+                          vector::BroadcastOp::create(cb, loc, vectorType, x);
+                      for (int64_t j = 0; j < tile.vectors; ++j) {
+                        Value &acc = next[i * tile.vectors + j];
+                        acc = vector::FMAOp::create(cb, loc, broadcast,
+                                                    weights[j], acc);
+                      }
+                    }
+                    return next;
+                  }));
+            }));
+      });
+
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < tile.vectors; ++j)
+      vector::StoreOp::create(b, loc, result[i * tile.vectors + j],
+                              conv.output,
+                              ValueRange{n, oh, pixels[i], channelOffsets[j]});
+}
+
+/// The convolution `op` describes, when it is one the kernel takes: f32
+/// memrefs of static shape, channels-last.
+std::optional<Convolution> describe(linalg::LinalgOp op) {
+  bool depthwise = isa<linalg::DepthwiseConv2DNhwcHwcOp>(op);
+  if (!depthwise && !isa<linalg::Conv2DNhwcHwcfOp>(op))
+    return std::nullopt;
+  if (!op.hasPureBufferSemantics())
+    return std::nullopt;
+  Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1];
+  Value output = op.getDpsInits()[0];
+  for (Value value : {input, filter, output}) {
+    auto type = cast<MemRefType>(value.getType());
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return std::nullopt;
+  }
+  auto attr = [&](StringRef name) {
+    return SmallVector<int64_t>(
+        cast<DenseIntElementsAttr>(op->getAttr(name)).getValues<int64_t>());
+  };
+  SmallVector<int64_t> strides = attr("strides"), dilations = attr("dilations");
+  ArrayRef<int64_t> out = cast<MemRefType>(output.getType()).getShape();
+  ArrayRef<int64_t> w = cast<MemRefType>(filter.getType()).getShape();
+  return Convolution{input,        filter,       output,
+                     out[0],       out[1],       out[2],
+                     out[3],       w[0],         w[1],
+                     strides[0],   strides[1],   dilations[0],
+                     dilations[1], depthwise,    depthwise ? 1 : w[2]};
+}
+
+/// The global `filter` reads, through reshapes of its memref.
+memref::GetGlobalOp sourceGlobal(Value filter) {
+  while (Operation *op = filter.getDefiningOp()) {
+    if (auto get = dyn_cast<memref::GetGlobalOp>(op))
+      return get;
+    if (auto expand = dyn_cast<memref::ExpandShapeOp>(op))
+      filter = expand.getSrc();
+    else if (auto collapse = dyn_cast<memref::CollapseShapeOp>(op))
+      filter = collapse.getSrc();
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+/// The float32 elements of a constant global.
+std::optional<std::vector<float>> globalFloats(memref::GlobalOp global) {
+  if (!global.getConstant())
+    return std::nullopt;
+  Attribute value = global.getInitialValueAttr();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(value)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto resource = dyn_cast_if_present<DenseF32ResourceElementsAttr>(value))
+    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef())
+      return std::vector<float>(data->begin(), data->end());
+  return std::nullopt;
+}
+
+/// Erases the reshapes and get_global that only fed `value`.
+void eraseDeadChain(Value value) {
+  while (Operation *op = value.getDefiningOp()) {
+    if (!op->use_empty() ||
+        !isa<memref::GetGlobalOp, memref::ExpandShapeOp,
+             memref::CollapseShapeOp>(op))
+      return;
+    value = op->getNumOperands() ? op->getOperand(0) : Value();
+    op->erase();
+    if (!value)
+      return;
+  }
+}
+
+/// Points `conv` at a copy of its constant weights packed per channel tile
+/// ([F / tile, KH, KW, C, tile], a new global), when they are constant.
+void packFilter(OpBuilder &b, Location loc, SymbolTable &symbols,
+                Convolution &conv, const Tile &tile) {
+  memref::GetGlobalOp get = sourceGlobal(conv.filter);
+  if (!get || conv.depthwise)
+    return;
+  auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+  std::optional<std::vector<float>> data = global ? globalFloats(global)
+                                                  : std::nullopt;
+  auto type = cast<MemRefType>(conv.filter.getType());
+  if (!data || static_cast<int64_t>(data->size()) != type.getNumElements())
+    return;
+  int64_t kh = type.getDimSize(0), kw = type.getDimSize(1);
+  int64_t c = type.getDimSize(2), f = type.getDimSize(3);
+  int64_t width = tile.vectors * tile.lanes;
+  int64_t window = kh * kw * c;
+  std::vector<float> packed(data->size());
+  for (int64_t block = 0; block < f / width; ++block)
+    for (int64_t k = 0; k < window; ++k)
+      for (int64_t t = 0; t < width; ++t)
+        packed[(block * window + k) * width + t] =
+            (*data)[k * f + block * width + t];
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(global);
+  auto flatType = MemRefType::get({type.getNumElements()}, b.getF32Type());
+  auto tensorType = RankedTensorType::get({type.getNumElements()},
+                                          b.getF32Type());
+  auto copy = memref::GlobalOp::create(
+      b, loc, (global.getSymName() + "_packed").str(),
+      b.getStringAttr("private"), flatType,
+      DenseResourceElementsAttr::get(
+          tensorType, "packed",
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef(packed))),
+      /*constant=*/true, b.getI64IntegerAttr(64));
+  symbols.insert(copy);
+  b.setInsertionPointAfter(get);
+  Value flat = memref::GetGlobalOp::create(b, loc, flatType,
+                                           copy.getSymName());
+  auto shaped = MemRefType::get({f / width, kh, kw, c, width}, b.getF32Type());
+  conv.filter = memref::ExpandShapeOp::create(
+      b, loc, shaped, flat, SmallVector<ReassociationIndices>{{0, 1, 2, 3, 4}});
+  conv.packed = true;
+}
+
+struct RegisterTileConvolutionsPass
+    : cnnc::impl::RegisterTileConvolutionsBase<RegisterTileConvolutionsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    SymbolTable symbols(getOperation());
+    SmallVector<memref::GlobalOp> unpacked;
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      std::optional<Convolution> conv = describe(op);
+      if (!conv)
+        continue;
+      std::optional<Tile> tile =
+          chooseTile(conv->width, conv->channels, vectorBits);
+      if (!tile)
+        continue;
+      Value filter = conv->filter;
+      memref::GetGlobalOp source = sourceGlobal(filter);
+      packFilter(rewriter, op.getLoc(), symbols, *conv, *tile);
+      rewriter.setInsertionPoint(op);
+      buildTiledLoops(rewriter, op.getLoc(), *conv, *tile,
+                      [&](OpBuilder &b, Location loc, Value n, Value channels,
+                          Value oh, Value ow0, int64_t rows) {
+                        buildTile(b, loc, *conv, *tile, n, channels, oh, ow0,
+                                  rows);
+                      });
+      rewriter.eraseOp(op);
+      if (conv->packed) {
+        unpacked.push_back(
+            symbols.lookup<memref::GlobalOp>(source.getName()));
+        eraseDeadChain(filter);
+      }
+    }
+    // Weights that only the packed copies use now.
+    for (memref::GlobalOp global : unpacked)
+      if (global && SymbolTable::symbolKnownUseEmpty(global, getOperation()))
+        symbols.erase(global);
+  }
+};
+
+} // namespace

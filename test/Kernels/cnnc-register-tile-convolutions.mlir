@@ -1,0 +1,107 @@
+// RUN: cnnc-opt %s --cnnc-register-tile-convolutions=vector-bits=512 --canonicalize --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-register-tile-convolutions=vector-bits=256 --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: cnnc-opt %s --cnnc-register-tile-convolutions=vector-bits=0 --split-input-file | FileCheck %s --check-prefix=NONE
+
+// 32 output channels are two AVX-512 vectors; the row of 8 pixels fits in
+// one tile (16 accumulators): a parallel loop over the output rows, the
+// window reduced in registers (kh, kw, c), one store per accumulator.
+// With AVX2 (8 lanes, 12 accumulators) the tile is 4 pixels of 2 vectors:
+// two channel tiles, two pixel tiles per row.
+// CHECK-LABEL: func.func @conv
+// CHECK:         scf.parallel (%[[OH:.*]]) = (%c0) to (%c8) step (%c1)
+// CHECK-COUNT-16:  vector.load %arg2{{.*}} vector<16xf32>
+// CHECK:           scf.for %[[KH:.*]] = %c0 to %c3
+// CHECK:             scf.for %[[KW:.*]] = %c0 to %c3
+// CHECK:               scf.for %[[C:.*]] = %c0 to %c8
+// CHECK:                 vector.load %arg1[%[[KH]], %[[KW]], %[[C]], %c0] : memref<3x3x8x32xf32>, vector<16xf32>
+// CHECK:                 vector.load %arg1[%[[KH]], %[[KW]], %[[C]], %c16] : memref<3x3x8x32xf32>, vector<16xf32>
+// CHECK-COUNT-8:         memref.load %arg0
+// CHECK-NOT:             memref.load
+// CHECK:                 scf.yield
+// CHECK-COUNT-16:  vector.store {{.*}}, %arg2{{.*}} vector<16xf32>
+// CHECK-NOT:     linalg.conv_2d_nhwc_hwcf
+// AVX2-LABEL: func.func @conv
+// AVX2:         scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c2, %c8, %c2) step (%c1, %c1, %c1)
+// AVX2-COUNT-8:   vector.load %arg2{{.*}} vector<8xf32>
+// AVX2:           scf.for
+// AVX2-COUNT-4:          memref.load %arg0
+// AVX2-NOT:              memref.load
+// AVX2:                  scf.yield
+// NONE-LABEL: func.func @conv
+// NONE:         linalg.conv_2d_nhwc_hwcf
+func.func @conv(%x: memref<1x10x10x8xf32>, %w: memref<3x3x8x32xf32>, %o: memref<1x8x8x32xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x10x10x8xf32>, memref<3x3x8x32xf32>) outs(%o : memref<1x8x8x32xf32>)
+  return
+}
+
+// -----
+
+// 29 pixels, no tile size from 24 down to 12 divides them: tiles of 24 and
+// a remainder tile of 5, chosen per iteration. 16 channels: one vector.
+// CHECK-LABEL: func.func @remainder
+// CHECK:         scf.parallel (%[[T:.*]]) = (%c0) to (%c2) step (%c1)
+// CHECK:           %[[FULL:.*]] = arith.cmpi ult, %[[T]], %c1 : index
+// CHECK:           scf.if %[[FULL]] {
+// CHECK-COUNT-24:    vector.fma
+// CHECK-NOT:         vector.fma
+// CHECK:           } else {
+// CHECK-COUNT-5:     vector.fma
+// CHECK-NOT:         vector.fma
+// CHECK:           }
+func.func @remainder(%x: memref<1x1x29x4xf32>, %w: memref<1x1x4x16xf32>, %o: memref<1x1x29x16xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x1x29x4xf32>, memref<1x1x4x16xf32>) outs(%o : memref<1x1x29x16xf32>)
+  return
+}
+
+// -----
+
+// Constant weights are packed per channel tile into a new global
+// [F / 32, KH, KW, C, 32], which replaces the old one; strides and
+// dilations index the input.
+// CHECK-NOT:   memref.global "private" constant @w :
+// CHECK:       memref.global "private" constant @w_packed : memref<1152xf32> = dense_resource<packed> {alignment = 64 : i64}
+// CHECK-NOT:   memref.global "private" constant @w :
+// CHECK-LABEL: func.func @packed
+// CHECK:         %[[FLAT:.*]] = memref.get_global @w_packed : memref<1152xf32>
+// CHECK:         %[[W:.*]] = memref.expand_shape %[[FLAT]] {{\[}}[0, 1, 2, 3, 4]] output_shape [2, 3, 3, 2, 32]
+// CHECK:         scf.parallel (%[[F:.*]], %[[OH:.*]]) = (%c0, %c0) to (%c2, %c3) step (%c1, %c1)
+// CHECK:           scf.for %[[KH:.*]] = %c0 to %c3
+// CHECK:             %[[IH:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:             scf.for %[[KW:.*]] = %c0 to %c3
+// CHECK:               scf.for %[[C:.*]] = %c0 to %c2
+// CHECK:                 vector.load %[[W]][%[[F]], %[[KH]], %[[KW]], %[[C]], %c0] : memref<2x3x3x2x32xf32>, vector<16xf32>
+// CHECK:                 vector.load %[[W]][%[[F]], %[[KH]], %[[KW]], %[[C]], %c16] : memref<2x3x3x2x32xf32>, vector<16xf32>
+// CHECK:                 memref.load %arg0[%c0, %[[IH]], %{{.*}}, %[[C]]]
+memref.global "private" constant @w : memref<3x3x2x64xf32> = dense<0.5> {alignment = 64 : i64}
+func.func @packed(%x: memref<1x9x9x2xf32>, %o: memref<1x3x3x64xf32>) {
+  %w = memref.get_global @w : memref<3x3x2x64xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : memref<1x9x9x2xf32>, memref<3x3x2x64xf32>) outs(%o : memref<1x3x3x64xf32>)
+  return
+}
+
+// -----
+
+// Depthwise: a vector of the input per pixel, times the window's weights.
+// CHECK-LABEL: func.func @depthwise
+// CHECK:         scf.parallel (%[[OH:.*]]) = (%c0) to (%c6) step (%c1)
+// CHECK:           scf.for %[[KH:.*]] = %c0 to %c3
+// CHECK:             scf.for %[[KW:.*]] = %c0 to %c3
+// CHECK:               vector.load %arg1[%[[KH]], %[[KW]], %c0] : memref<3x3x32xf32>, vector<16xf32>
+// CHECK:               vector.load %arg0[%c0, %{{.*}}, %{{.*}}, %c0] : memref<1x8x8x32xf32>, vector<16xf32>
+// CHECK:               vector.fma
+// CHECK:               vector.load %arg1[%[[KH]], %[[KW]], %c16] : memref<3x3x32xf32>, vector<16xf32>
+// CHECK-NOT:     linalg.depthwise_conv_2d_nhwc_hwc
+func.func @depthwise(%x: memref<1x8x8x32xf32>, %w: memref<3x3x32xf32>, %o: memref<1x6x6x32xf32>) {
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x8x8x32xf32>, memref<3x3x32xf32>) outs(%o : memref<1x6x6x32xf32>)
+  return
+}
+
+// -----
+
+// 10 output channels are no multiple of a vector: left to the generic path.
+// CHECK-LABEL: func.func @odd_channels
+// CHECK:         linalg.conv_2d_nhwc_hwcf
+func.func @odd_channels(%x: memref<1x4x4x3xf32>, %w: memref<1x1x3x10xf32>, %o: memref<1x4x4x10xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x3xf32>, memref<1x1x3x10xf32>) outs(%o : memref<1x4x4x10xf32>)
+  return
+}
