@@ -105,3 +105,53 @@ func.func @odd_channels(%x: memref<1x4x4x3xf32>, %w: memref<1x1x3x10xf32>, %o: m
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x3xf32>, memref<1x1x3x10xf32>) outs(%o : memref<1x4x4x10xf32>)
   return
 }
+
+// -----
+
+// The bias broadcast before the convolution and the elementwise op after it
+// (a residual add and a ReLU, in place) happen in the tile: accumulators
+// start from the bias vector, the epilogue runs on them before the store.
+// CHECK-LABEL: func.func @epilogue
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x16xf32>, %[[W:.*]]: memref<1x1x16x16xf32>, %[[B:.*]]: memref<16xf32>, %[[R:.*]]: memref<1x4x4x16xf32>, %[[O:.*]]: memref<1x4x4x16xf32>)
+// CHECK-NOT:     linalg.broadcast
+// CHECK:         scf.parallel (%[[OH:.*]]) =
+// CHECK:           %[[BIAS:.*]] = vector.load %[[B]][%c0] : memref<16xf32>, vector<16xf32>
+// CHECK:           %[[SUMS:.*]]:4 = scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]], %{{.*}} = %[[BIAS]], %{{.*}} = %[[BIAS]], %{{.*}} = %[[BIAS]])
+// CHECK:           %[[RES:.*]] = vector.load %[[R]][%c0, %[[OH]], %c0, %c0] : memref<1x4x4x16xf32>, vector<16xf32>
+// CHECK:           %[[ADD:.*]] = arith.addf %[[SUMS]]#0, %[[RES]] : vector<16xf32>
+// CHECK:           %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<16xf32>
+// CHECK:           vector.store %[[RELU]], %[[O]][%c0, %[[OH]], %c0, %c0] : memref<1x4x4x16xf32>, vector<16xf32>
+// CHECK-NOT:     linalg.generic
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @epilogue(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>, %b: memref<16xf32>, %r: memref<1x4x4x16xf32>, %o: memref<1x4x4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.broadcast ins(%b : memref<16xf32>) outs(%o : memref<1x4x4x16xf32>) dimensions = [0, 1, 2]
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x16xf32>, memref<1x1x16x16xf32>) outs(%o : memref<1x4x4x16xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%o, %r : memref<1x4x4x16xf32>, memref<1x4x4x16xf32>) outs(%o : memref<1x4x4x16xf32>) {
+  ^bb0(%a: f32, %c: f32, %out: f32):
+    %s = arith.addf %a, %c : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+// An elementwise op into another buffer, when the convolution's output is
+// read after it, stays: the output must hold the sums.
+// CHECK-LABEL: func.func @output_read_later
+// CHECK:         scf.parallel
+// CHECK:         linalg.generic
+// CHECK:         linalg.copy
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @output_read_later(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>, %o: memref<1x4x4x16xf32>, %o2: memref<1x4x4x16xf32>, %o3: memref<1x4x4x16xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x16xf32>, memref<1x1x16x16xf32>) outs(%o : memref<1x4x4x16xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%o : memref<1x4x4x16xf32>) outs(%o2 : memref<1x4x4x16xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  }
+  linalg.copy ins(%o : memref<1x4x4x16xf32>) outs(%o3 : memref<1x4x4x16xf32>)
+  return
+}

@@ -161,6 +161,19 @@ def cases_register_tiles():
                groups=32, strides=(2, 2))
     yield conv("tile_depthwise_dilated", (2, 16, 9, 30), (16, 1, 3, 3),
                groups=16, dilations=(2, 3), pads=(2, 3))
+    # A residual add and a clip (ReLU6) applied in the tile before its store.
+    x = rng.standard_normal((1, 16, 8, 8)).astype(f32)
+    w = rng.standard_normal((16, 16, 3, 3)).astype(f32) * 0.3
+    b = rng.standard_normal(16).astype(f32)
+    t = torch.from_numpy(x)
+    y = torch.clamp(f.conv2d(t, torch.from_numpy(w), torch.from_numpy(b),
+                             padding=1) + t, 0, 6)
+    yield ("tile_residual_clip", [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Add", ["c", "x"], ["s"]),
+        helper.make_node("Clip", ["s", "lo", "hi"], ["y"])], x, y.numpy(),
+        [("w", w), ("b", b), ("lo", numpy.array(0, f32)),
+         ("hi", numpy.array(6, f32))])
 
 
 TRAINING_MODEL = """

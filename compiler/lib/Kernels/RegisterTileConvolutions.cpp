@@ -15,10 +15,12 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -51,15 +53,22 @@ int64_t chooseRows(int64_t width, int64_t maxRows) {
   return maxRows;
 }
 
-/// The tile for `channels` output channels with `vectorBits`-bit vectors,
-/// or nothing when the channels are not a multiple of a vector. Half the
-/// vector registers (and a few more with 32 of them) hold accumulators.
+/// The tile for `channels` output channels with vectors of up to
+/// `vectorBits` bits: the widest vector whose lanes divide the channels
+/// (so 24 channels take 8-lane vectors on AVX-512 too), two vectors when
+/// they divide the channels, three for exactly three, else one. Nothing
+/// when no vector of 4 lanes or more divides them. Half the vector
+/// registers (and a few more with 32 of them) hold accumulators.
 std::optional<Tile> chooseTile(int64_t width, int64_t channels,
                                unsigned vectorBits) {
   int64_t lanes = vectorBits / 32;
-  if (lanes < 4 || channels % lanes != 0)
+  while (lanes >= 4 && channels % lanes != 0)
+    lanes /= 2;
+  if (lanes < 4)
     return std::nullopt;
-  int64_t vectors = channels % (2 * lanes) == 0 ? 2 : 1;
+  int64_t vectors = channels % (2 * lanes) == 0 ? 2
+                    : channels == 3 * lanes     ? 3
+                                                : 1;
   int64_t accumulators = vectorBits >= 512 ? 24 : 12;
   return Tile{chooseRows(width, accumulators / vectors), vectors, lanes};
 }
@@ -90,6 +99,14 @@ struct Convolution {
   bool depthwise;
   int64_t reduced; // input channels per output channel (1 for depthwise)
   bool packed = false;
+  /// The elementwise op after the convolution (its activation, a residual
+  /// add), applied to the accumulators before they are stored; null when
+  /// there is none to fuse.
+  linalg::GenericOp epilogue;
+  /// The op that fills the output with the bias (a broadcast of it along
+  /// the channels) right before the convolution: the accumulators start
+  /// from the bias vector instead; null when the output is read instead.
+  linalg::BroadcastOp bias;
 };
 
 /// The loop nest: parallel over (n, channel tile, output row, pixel tile),
@@ -133,6 +150,45 @@ void buildTiledLoops(OpBuilder &b, Location loc, const Convolution &conv,
       });
 }
 
+/// The epilogue's body on a vector of accumulators at `indices`: its other
+/// operands loaded there, each scalar op applied to vectors.
+Value applyEpilogue(OpBuilder &b, Location loc, const Convolution &conv,
+                    Value accumulator, ValueRange indices) {
+  linalg::GenericOp epilogue = conv.epilogue;
+  auto vectorType = cast<VectorType>(accumulator.getType());
+  Block &body = epilogue.getRegion().front();
+  IRMapping mapping;
+  for (OpOperand &operand : epilogue->getOpOperands()) {
+    BlockArgument argument = body.getArgument(operand.getOperandNumber());
+    if (argument.use_empty())
+      continue;
+    mapping.map(argument,
+                operand.get() == conv.output && epilogue.isDpsInput(&operand)
+                    ? accumulator
+                    : vector::LoadOp::create(b, loc, vectorType, operand.get(),
+                                             indices)
+                          .getResult());
+  }
+  // Scalars from outside the body, as vectors.
+  auto vectorOf = [&](Value scalar) -> Value {
+    if (Value mapped = mapping.lookupOrNull(scalar))
+      return mapped;
+    auto type = VectorType::get(vectorType.getShape(), scalar.getType());
+    Value splat = vector::BroadcastOp::create(b, loc, type, scalar);
+    mapping.map(scalar, splat);
+    return splat;
+  };
+  for (Operation &op : body.without_terminator()) {
+    for (Value operand : op.getOperands())
+      vectorOf(operand);
+    Operation *vectorized = b.clone(op, mapping);
+    for (Value result : vectorized->getResults())
+      result.setType(
+          VectorType::get(vectorType.getShape(), result.getType()));
+  }
+  return mapping.lookup(body.getTerminator()->getOperand(0));
+}
+
 /// One register tile of `rows` pixels from (n, oh, ow0), the channels of
 /// tile `channelTile`:
 /// accumulators loaded from the output (which holds the bias), the window
@@ -151,11 +207,19 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
     pixels.push_back(ix.add(ow0, i));
 
   SmallVector<Value> accumulators;
+  SmallVector<Value> biases;
+  if (linalg::BroadcastOp bias = conv.bias)
+    for (int64_t j = 0; j < tile.vectors; ++j)
+      biases.push_back(vector::LoadOp::create(
+          b, loc, vectorType, bias.getInput(), ValueRange{channelOffsets[j]}));
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < tile.vectors; ++j)
-      accumulators.push_back(vector::LoadOp::create(
-          b, loc, vectorType, conv.output,
-          ValueRange{n, oh, pixels[i], channelOffsets[j]}));
+      accumulators.push_back(
+          conv.bias ? biases[j]
+                    : vector::LoadOp::create(
+                          b, loc, vectorType, conv.output,
+                          ValueRange{n, oh, pixels[i], channelOffsets[j]})
+                          .getResult());
 
   auto loop = [&](OpBuilder &lb, int64_t extent, ValueRange init,
                   function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
@@ -233,10 +297,17 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
       });
 
   for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < tile.vectors; ++j)
-      vector::StoreOp::create(b, loc, result[i * tile.vectors + j],
-                              conv.output,
-                              ValueRange{n, oh, pixels[i], channelOffsets[j]});
+    for (int64_t j = 0; j < tile.vectors; ++j) {
+      SmallVector<Value> indices{n, oh, pixels[i], channelOffsets[j]};
+      Value value = result[i * tile.vectors + j];
+      Value destination = conv.output;
+      if (conv.epilogue) {
+        value = applyEpilogue(b, loc, conv, value, indices);
+        linalg::GenericOp epilogue = conv.epilogue;
+        destination = epilogue.getDpsInits()[0];
+      }
+      vector::StoreOp::create(b, loc, value, destination, indices);
+    }
 }
 
 /// The convolution `op` describes, when it is one the kernel takes: f32
@@ -261,11 +332,108 @@ std::optional<Convolution> describe(linalg::LinalgOp op) {
   SmallVector<int64_t> strides = attr("strides"), dilations = attr("dilations");
   ArrayRef<int64_t> out = cast<MemRefType>(output.getType()).getShape();
   ArrayRef<int64_t> w = cast<MemRefType>(filter.getType()).getShape();
-  return Convolution{input,        filter,       output,
-                     out[0],       out[1],       out[2],
-                     out[3],       w[0],         w[1],
-                     strides[0],   strides[1],   dilations[0],
-                     dilations[1], depthwise,    depthwise ? 1 : w[2]};
+  Convolution conv;
+  conv.input = input;
+  conv.filter = filter;
+  conv.output = output;
+  conv.batch = out[0];
+  conv.height = out[1];
+  conv.width = out[2];
+  conv.channels = out[3];
+  conv.kernelH = w[0];
+  conv.kernelW = w[1];
+  conv.strideH = strides[0];
+  conv.strideW = strides[1];
+  conv.dilationH = dilations[0];
+  conv.dilationW = dilations[1];
+  conv.depthwise = depthwise;
+  conv.reduced = depthwise ? 1 : w[2];
+  return conv;
+}
+
+/// Where a memref lives: the buffer it views and the byte range in it.
+struct Extent {
+  Value root;
+  int64_t begin = 0, end = 0; // bytes; end 0: all of it.
+};
+
+Extent extentOf(Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  if (auto view = value.getDefiningOp<memref::ViewOp>()) {
+    std::optional<int64_t> shift =
+        getConstantIntValue(view.getByteShift());
+    if (shift && type.hasStaticShape())
+      return {view.getSource(), *shift,
+              *shift + type.getNumElements() *
+                           ((type.getElementTypeBitWidth() + 7) / 8)};
+  }
+  return {value};
+}
+
+/// Whether two memrefs may share bytes: views of one buffer whose ranges
+/// meet, or anything this cannot tell apart.
+bool mayOverlap(Value a, Value b) {
+  if (a == b)
+    return true;
+  Extent x = extentOf(a), y = extentOf(b);
+  if (x.root != y.root)
+    return !(isa<BlockArgument>(x.root) && isa<BlockArgument>(y.root)) &&
+           !(x.root.getDefiningOp<memref::GetGlobalOp>() ||
+             y.root.getDefiningOp<memref::GetGlobalOp>());
+  if (!x.end || !y.end)
+    return true;
+  return x.begin < y.end && y.begin < x.end;
+}
+
+/// The elementwise op right after `op` that reads its output, when the tile
+/// can apply it before its stores: identity maps over the output's shape,
+/// scalar arith and math in its body. Unless it writes in place, nothing
+/// after it may read the convolution's output (which then never holds the
+/// sums), and its result must not land on what the convolution still
+/// reads.
+linalg::GenericOp matchEpilogue(linalg::LinalgOp op, const Convolution &conv) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op->getNextNode());
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return nullptr;
+  auto outputType = cast<MemRefType>(conv.output.getType());
+  bool readsOutput = false;
+  for (OpOperand &operand : generic->getOpOperands()) {
+    if (!generic.getMatchingIndexingMap(&operand).isIdentity() ||
+        cast<MemRefType>(operand.get().getType()).getShape() !=
+            outputType.getShape())
+      return nullptr;
+    readsOutput |= operand.get() == conv.output && generic.isDpsInput(&operand);
+  }
+  if (!readsOutput)
+    return nullptr;
+  for (Operation &inner : generic.getRegion().front().without_terminator())
+    if (inner.getNumRegions() ||
+        !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()) ||
+        !llvm::all_of(inner.getResultTypes(),
+                      [](Type t) { return t.isIntOrFloat(); }))
+      return nullptr;
+  Value result = generic.getDpsInits()[0];
+  if (result == conv.output)
+    return generic;
+  if (mayOverlap(result, conv.input) || mayOverlap(result, conv.filter))
+    return nullptr;
+  for (Operation *user : conv.output.getUsers())
+    if (user != op && user != generic && !user->isBeforeInBlock(op))
+      return nullptr;
+  return generic;
+}
+
+/// The broadcast of a bias along the channels into the output right before
+/// `op`, when nothing else reads what it writes.
+linalg::BroadcastOp matchBias(linalg::LinalgOp op, const Convolution &conv) {
+  auto broadcast = dyn_cast_or_null<linalg::BroadcastOp>(op->getPrevNode());
+  if (!broadcast || broadcast.getInit() != conv.output ||
+      !broadcast.hasPureBufferSemantics() ||
+      broadcast.getDimensions() != ArrayRef<int64_t>{0, 1, 2})
+    return nullptr;
+  return broadcast;
 }
 
 /// The global `filter` reads, through reshapes of its memref.
@@ -380,6 +548,8 @@ struct RegisterTileConvolutionsPass
       Value filter = conv->filter;
       memref::GetGlobalOp source = sourceGlobal(filter);
       packFilter(rewriter, op.getLoc(), symbols, *conv, *tile);
+      conv->epilogue = matchEpilogue(op, *conv);
+      conv->bias = matchBias(op, *conv);
       rewriter.setInsertionPoint(op);
       buildTiledLoops(rewriter, op.getLoc(), *conv, *tile,
                       [&](OpBuilder &b, Location loc, Value n, Value channels,
@@ -388,6 +558,10 @@ struct RegisterTileConvolutionsPass
                                   rows);
                       });
       rewriter.eraseOp(op);
+      if (conv->epilogue)
+        rewriter.eraseOp(conv->epilogue);
+      if (conv->bias)
+        rewriter.eraseOp(conv->bias);
       if (conv->packed) {
         unpacked.push_back(
             symbols.lookup<memref::GlobalOp>(source.getName()));

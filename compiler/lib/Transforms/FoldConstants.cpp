@@ -134,11 +134,45 @@ struct FoldReshape : OpRewritePattern<cnn::ReshapeOp> {
   }
 };
 
+/// matmul(x, W, transpose_rhs) with a constant W: the transpose is done
+/// once, on the constant (likewise for the lhs), instead of in every run.
+struct FoldMatmulTransposes : OpRewritePattern<cnn::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(cnn::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto transposed = [&](Value operand) -> Value {
+      if (!constantFloats(operand))
+        return {};
+      int64_t rank = cast<RankedTensorType>(operand.getType()).getRank();
+      auto permutation = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+      std::swap(permutation[rank - 2], permutation[rank - 1]);
+      return cnn::TransposeOp::create(rewriter, op.getLoc(), operand,
+                                      permutation);
+    };
+    Value lhs = op.getTransposeLhs() ? transposed(op.getLhs()) : Value();
+    Value rhs = op.getTransposeRhs() ? transposed(op.getRhs()) : Value();
+    if (!lhs && !rhs)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      if (lhs) {
+        op.getLhsMutable().assign(lhs);
+        op.setTransposeLhs(false);
+      }
+      if (rhs) {
+        op.getRhsMutable().assign(rhs);
+        op.setTransposeRhs(false);
+      }
+    });
+    return success();
+  }
+};
+
 struct FoldConstantsPass
     : cnnc::impl::FoldConstantsBase<FoldConstantsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldBinary, FoldReshape, FoldTranspose, FoldUnary>(
+    patterns.add<FoldBinary, FoldMatmulTransposes, FoldReshape, FoldTranspose,
+                 FoldUnary>(
         &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -39,8 +39,13 @@ def RegisterTileConvolutions : Pass<"cnnc-register-tile-convolutions",
     the output row where a size from the largest down to half of it does;
     else a remainder tile ends the row. Constant weights are packed at
     compile time per channel tile, [F / tile, KH, KW, C, tile] in a new
-    global, so that a tile streams its weights in order. Other
-    convolutions are left alone.
+    global, so that a tile streams its weights in order. The bias broadcast
+    into the output right before the convolution becomes the accumulators'
+    start, and the elementwise op right after it that reads its output
+    (identity maps, scalar arith and math: the fused activation, a residual
+    add) runs on the accumulators before the store, when what it writes
+    cannot be what the convolution still reads: one pass over the output
+    instead of three. Other convolutions are left alone.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",

@@ -12,7 +12,9 @@ def FoldConstants : Pass<"cnn-fold-constants", "mlir::func::FuncOp"> {
     all float32 constants becomes the constant it computes (numpy
     broadcasting for binary ops), so that weight preprocessing an exporter
     left in the graph (transposed or rescaled weights) costs nothing at run
-    time. Results above 2^26 elements are left alone.
+    time. A `cnn.matmul` that transposes a constant operand (a Gemm with
+    transB) takes the transposed constant instead. Results above 2^26
+    elements are left alone.
   }];
   let dependentDialects = ["cnnc::cnn::CNNDialect"];
 }
