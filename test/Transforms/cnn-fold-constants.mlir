@@ -40,3 +40,19 @@ func.func @runtime(%x: tensor<2xf32>) -> tensor<2xf32> {
   %y = cnn.binary mul %x, %c : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// -----
+
+// A matmul that transposes a constant operand (a Gemm with transB) takes
+// the transposed constant; a transposed runtime operand stays as it is.
+// CHECK-LABEL: func.func @matmul_transposed_weight
+// CHECK-SAME:    (%[[X:.*]]: tensor<1x3xf32>, %[[Y:.*]]: tensor<2x1xf32>)
+// CHECK-DAG:     %[[WT:.*]] = cnn.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK:         cnn.matmul %[[X]], %[[WT]] :
+// CHECK:         cnn.matmul %[[Y]], %{{.*}} transpose_lhs :
+func.func @matmul_transposed_weight(%x: tensor<1x3xf32>, %y: tensor<2x1xf32>) -> (tensor<1x2xf32>, tensor<1x3xf32>) {
+  %w = cnn.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = cnn.matmul %x, %w transpose_rhs : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+  %1 = cnn.matmul %y, %w transpose_lhs : (tensor<2x1xf32>, tensor<2x3xf32>) -> tensor<1x3xf32>
+  return %0, %1 : tensor<1x2xf32>, tensor<1x3xf32>
+}
