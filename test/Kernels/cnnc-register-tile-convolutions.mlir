@@ -36,41 +36,45 @@ func.func @conv(%x: memref<1x10x10x8xf32>, %w: memref<3x3x8x32xf32>, %o: memref<
 
 // -----
 
-// 29 pixels, no tile size from 24 down to 12 divides them: tiles of 24 and
-// a remainder tile of 5, chosen per iteration. 16 channels: one vector.
+// 37 pixels of 16 channels (one vector): 30 accumulators fit, and no tile
+// size from 30 down to 15 divides 37: tiles of 30 and a remainder tile of
+// 7, chosen per iteration.
 // CHECK-LABEL: func.func @remainder
 // CHECK:         scf.parallel (%[[T:.*]]) = (%c0) to (%c2) step (%c1)
 // CHECK:           %[[FULL:.*]] = arith.cmpi ult, %[[T]], %c1 : index
 // CHECK:           scf.if %[[FULL]] {
-// CHECK-COUNT-24:    vector.fma
+// CHECK-COUNT-30:    vector.fma
 // CHECK-NOT:         vector.fma
 // CHECK:           } else {
-// CHECK-COUNT-5:     vector.fma
+// CHECK-COUNT-7:     vector.fma
 // CHECK-NOT:         vector.fma
 // CHECK:           }
-func.func @remainder(%x: memref<1x1x29x4xf32>, %w: memref<1x1x4x16xf32>, %o: memref<1x1x29x16xf32>) {
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x1x29x4xf32>, memref<1x1x4x16xf32>) outs(%o : memref<1x1x29x16xf32>)
+func.func @remainder(%x: memref<1x1x37x4xf32>, %w: memref<1x1x4x16xf32>, %o: memref<1x1x37x16xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x1x37x4xf32>, memref<1x1x4x16xf32>) outs(%o : memref<1x1x37x16xf32>)
   return
 }
 
 // -----
 
 // Constant weights are packed per channel tile into a new global
-// [F / 32, KH, KW, C, 32], which replaces the old one; strides and
-// dilations index the input.
+// [F / 64, KH, KW, C, 64], which replaces the old one; strides and
+// dilations index the input. A row of 3 pixels takes 4 vectors of
+// channels: 12 accumulators, where 2 vectors would use 6.
 // CHECK-NOT:   memref.global "private" constant @w :
 // CHECK:       memref.global "private" constant @w_packed : memref<1152xf32> = dense_resource<packed> {alignment = 64 : i64}
 // CHECK-NOT:   memref.global "private" constant @w :
 // CHECK-LABEL: func.func @packed
 // CHECK:         %[[FLAT:.*]] = memref.get_global @w_packed : memref<1152xf32>
-// CHECK:         %[[W:.*]] = memref.expand_shape %[[FLAT]] {{\[}}[0, 1, 2, 3, 4]] output_shape [2, 3, 3, 2, 32]
-// CHECK:         scf.parallel (%[[F:.*]], %[[OH:.*]]) = (%c0, %c0) to (%c2, %c3) step (%c1, %c1)
+// CHECK:         %[[W:.*]] = memref.expand_shape %[[FLAT]] {{\[}}[0, 1, 2, 3, 4]] output_shape [1, 3, 3, 2, 64]
+// CHECK:         scf.parallel (%[[OH:.*]]) = (%c0) to (%c3) step (%c1)
 // CHECK:           scf.for %[[KH:.*]] = %c0 to %c3
 // CHECK:             %[[IH:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK:             scf.for %[[KW:.*]] = %c0 to %c3
 // CHECK:               scf.for %[[C:.*]] = %c0 to %c2
-// CHECK:                 vector.load %[[W]][%[[F]], %[[KH]], %[[KW]], %[[C]], %c0] : memref<2x3x3x2x32xf32>, vector<16xf32>
-// CHECK:                 vector.load %[[W]][%[[F]], %[[KH]], %[[KW]], %[[C]], %c16] : memref<2x3x3x2x32xf32>, vector<16xf32>
+// CHECK:                 vector.load %[[W]][%c0, %[[KH]], %[[KW]], %[[C]], %c0] : memref<1x3x3x2x64xf32>, vector<16xf32>
+// CHECK:                 vector.load %[[W]][%c0, %[[KH]], %[[KW]], %[[C]], %c16] : memref<1x3x3x2x64xf32>, vector<16xf32>
+// CHECK:                 vector.load %[[W]][%c0, %[[KH]], %[[KW]], %[[C]], %c32] : memref<1x3x3x2x64xf32>, vector<16xf32>
+// CHECK:                 vector.load %[[W]][%c0, %[[KH]], %[[KW]], %[[C]], %c48] : memref<1x3x3x2x64xf32>, vector<16xf32>
 // CHECK:                 memref.load %arg0[%c0, %[[IH]], %{{.*}}, %[[C]]]
 memref.global "private" constant @w : memref<3x3x2x64xf32> = dense<0.5> {alignment = 64 : i64}
 func.func @packed(%x: memref<1x9x9x2xf32>, %o: memref<1x3x3x64xf32>) {

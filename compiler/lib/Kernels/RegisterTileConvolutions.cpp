@@ -24,6 +24,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <cmath>
+
 namespace cnnc {
 #define GEN_PASS_DEF_REGISTERTILECONVOLUTIONS
 #include "cnnc/Kernels/Passes.h.inc"
@@ -53,12 +55,15 @@ int64_t chooseRows(int64_t width, int64_t maxRows) {
   return maxRows;
 }
 
-/// The tile for `channels` output channels with vectors of up to
-/// `vectorBits` bits: the widest vector whose lanes divide the channels
-/// (so 24 channels take 8-lane vectors on AVX-512 too), two vectors when
-/// they divide the channels, three for exactly three, else one. Nothing
-/// when no vector of 4 lanes or more divides them. Half the vector
-/// registers (and a few more with 32 of them) hold accumulators.
+/// The tile for a row of `width` pixels and `channels` output channels with
+/// vectors of up to `vectorBits` bits. The lanes: the widest vector that
+/// divides the channels (so 24 channels take 8-lane vectors on AVX-512
+/// too); nothing when no vector of 4 lanes or more does. The accumulators:
+/// all the vector registers (AVX-512's 32, AVX2's 16) but the weights' and
+/// the broadcast's. Among 1 to 4 vectors of channels (that divide them),
+/// the tile with the most accumulators in use on average over the row
+/// wins (an FMA per accumulator per load of a weight vector or an input
+/// value); on a tie, the one with fewer loads per step (rows + vectors).
 std::optional<Tile> chooseTile(int64_t width, int64_t channels,
                                unsigned vectorBits) {
   int64_t lanes = vectorBits / 32;
@@ -66,11 +71,23 @@ std::optional<Tile> chooseTile(int64_t width, int64_t channels,
     lanes /= 2;
   if (lanes < 4)
     return std::nullopt;
-  int64_t vectors = channels % (2 * lanes) == 0 ? 2
-                    : channels == 3 * lanes     ? 3
-                                                : 1;
-  int64_t accumulators = vectorBits >= 512 ? 24 : 12;
-  return Tile{chooseRows(width, accumulators / vectors), vectors, lanes};
+  int64_t registers = vectorBits >= 512 ? 32 : 16;
+  std::optional<Tile> best;
+  double bestScore = 0;
+  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
+    if ((channels / lanes) % vectors != 0)
+      continue;
+    int64_t rows = chooseRows(width, (registers - vectors - 1) / vectors);
+    int64_t tiles = (width + rows - 1) / rows;
+    double score = static_cast<double>(width) / tiles * vectors;
+    bool tie = std::abs(score - bestScore) < 1e-9;
+    if (score > bestScore + 1e-9 ||
+        (tie && best && rows + vectors < best->rows + best->vectors)) {
+      bestScore = score;
+      best = Tile{rows, vectors, lanes};
+    }
+  }
+  return best;
 }
 
 /// Builds index arithmetic with constants folded as it goes.
