@@ -27,24 +27,31 @@ Value permute(OpBuilder &b, Location loc, Value value,
       .getResult()[0];
 }
 
+/// linalg's max pooling `MaxOp` or sum pooling `SumOp` of `source` over
+/// `window` into `init`.
+template <typename MaxOp, typename SumOp>
+Value poolInto(OpBuilder &b, Location loc, bool isMax, Value source,
+               Value window, Value init, DenseIntElementsAttr strides,
+               DenseIntElementsAttr dilations) {
+  Type type = init.getType();
+  SmallVector<Value, 2> inputs{source, window};
+  if (isMax)
+    return MaxOp::create(b, loc, type, inputs, init, strides, dilations)
+        .getResult(0);
+  return SumOp::create(b, loc, type, inputs, init, strides, dilations)
+      .getResult(0);
+}
+
 /// 3-D pooling: linalg has it channels-last only, so NCDHW goes to NDHWC
 /// and back around linalg.pooling_ndhwc_{max,sum}.
 Value pool3d(OpBuilder &b, Location loc, Value source, Value window,
              Value init, DenseIntElementsAttr strides,
              DenseIntElementsAttr dilations, bool isMax) {
   const int64_t toLast[] = {0, 2, 3, 4, 1}, toFirst[] = {0, 4, 1, 2, 3};
-  Value input = permute(b, loc, source, toLast);
-  Value output = permute(b, loc, init, toLast);
-  Type type = output.getType();
   Value pooled =
-      isMax ? linalg::PoolingNdhwcMaxOp::create(b, loc, type,
-                                                ValueRange{input, window},
-                                                output, strides, dilations)
-                  .getResult(0)
-            : linalg::PoolingNdhwcSumOp::create(b, loc, type,
-                                                ValueRange{input, window},
-                                                output, strides, dilations)
-                  .getResult(0);
+      poolInto<linalg::PoolingNdhwcMaxOp, linalg::PoolingNdhwcSumOp>(
+          b, loc, isMax, permute(b, loc, source, toLast), window,
+          permute(b, loc, init, toLast), strides, dilations);
   return permute(b, loc, pooled, toFirst);
 }
 
@@ -113,26 +120,11 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
       if (rank == 5)
         return pool3d(rewriter, loc, source, window, init, strides, dilations,
                       isMax);
-      if (layout == cnn::Layout::NHWC) {
-        if (isMax)
-          return linalg::PoolingNhwcMaxOp::create(rewriter, loc, resultType,
-                                                  ValueRange{source, window},
-                                                  init, strides, dilations)
-              .getResult(0);
-        return linalg::PoolingNhwcSumOp::create(rewriter, loc, resultType,
-                                                ValueRange{source, window},
-                                                init, strides, dilations)
-            .getResult(0);
-      }
-      if (isMax)
-        return linalg::PoolingNchwMaxOp::create(rewriter, loc, resultType,
-                                                ValueRange{source, window},
-                                                init, strides, dilations)
-            .getResult(0);
-      return linalg::PoolingNchwSumOp::create(rewriter, loc, resultType,
-                                              ValueRange{source, window}, init,
-                                              strides, dilations)
-          .getResult(0);
+      if (layout == cnn::Layout::NHWC)
+        return poolInto<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(
+            rewriter, loc, isMax, source, window, init, strides, dilations);
+      return poolInto<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(
+          rewriter, loc, isMax, source, window, init, strides, dilations);
     };
     Value result = pool(padded, isMax ? lowest : 0.0);
     if (!isMax) {
