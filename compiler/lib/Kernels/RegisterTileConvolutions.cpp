@@ -5,13 +5,14 @@
 // vectors of output channels, accumulated in registers over the whole
 // window (kh, kw, input channel) and stored once. Each step of the
 // reduction loads the weights' vectors once and broadcasts one input value
-// per pixel: rows * vectors FMAs for rows + vectors loads. The tile's size
-// follows from the vector registers the target has; its width along the
-// output row is chosen to divide the row where it can (no remainder tile).
+// per pixel: rows * vectors FMAs for rows + vectors loads. The tile's shape
+// is ConvolutionTiles.cpp's choice.
 //
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Kernels/Passes.h"
+
+#include "cnnc/Kernels/ConvolutionTiles.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -24,8 +25,6 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 
-#include <cmath>
-
 namespace cnnc {
 #define GEN_PASS_DEF_REGISTERTILECONVOLUTIONS
 #include "cnnc/Kernels/Passes.h.inc"
@@ -35,60 +34,7 @@ using namespace mlir;
 
 namespace {
 
-/// The register tile: `rows` output pixels along a row, `vectors` SIMD
-/// vectors of `lanes` channels each.
-struct Tile {
-  int64_t rows;
-  int64_t vectors;
-  int64_t lanes;
-};
-
-/// Output pixels per tile for a row of `width`: all of it when it fits in
-/// `maxRows`, else the largest size from maxRows down to half of it that
-/// divides the row, else maxRows with a remainder tile.
-int64_t chooseRows(int64_t width, int64_t maxRows) {
-  if (width <= maxRows)
-    return width;
-  for (int64_t rows = maxRows; rows * 2 >= maxRows; --rows)
-    if (width % rows == 0)
-      return rows;
-  return maxRows;
-}
-
-/// The tile for a row of `width` pixels and `channels` output channels with
-/// vectors of up to `vectorBits` bits. The lanes: the widest vector that
-/// divides the channels (so 24 channels take 8-lane vectors on AVX-512
-/// too); nothing when no vector of 4 lanes or more does. The accumulators:
-/// all the vector registers (AVX-512's 32, AVX2's 16) but the weights' and
-/// the broadcast's. Among 1 to 4 vectors of channels (that divide them),
-/// the tile with the most accumulators in use on average over the row
-/// wins (an FMA per accumulator per load of a weight vector or an input
-/// value); on a tie, the one with fewer loads per step (rows + vectors).
-std::optional<Tile> chooseTile(int64_t width, int64_t channels,
-                               unsigned vectorBits) {
-  int64_t lanes = vectorBits / 32;
-  while (lanes >= 4 && channels % lanes != 0)
-    lanes /= 2;
-  if (lanes < 4)
-    return std::nullopt;
-  int64_t registers = vectorBits >= 512 ? 32 : 16;
-  std::optional<Tile> best;
-  double bestScore = 0;
-  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
-    if ((channels / lanes) % vectors != 0)
-      continue;
-    int64_t rows = chooseRows(width, (registers - vectors - 1) / vectors);
-    int64_t tiles = (width + rows - 1) / rows;
-    double score = static_cast<double>(width) / tiles * vectors;
-    bool tie = std::abs(score - bestScore) < 1e-9;
-    if (score > bestScore + 1e-9 ||
-        (tie && best && rows + vectors < best->rows + best->vectors)) {
-      bestScore = score;
-      best = Tile{rows, vectors, lanes};
-    }
-  }
-  return best;
-}
+using Tile = cnnc::ConvolutionTile;
 
 /// Builds index arithmetic with constants folded as it goes.
 struct IndexBuilder {
@@ -559,7 +505,7 @@ struct RegisterTileConvolutionsPass
       if (!conv)
         continue;
       std::optional<Tile> tile =
-          chooseTile(conv->width, conv->channels, vectorBits);
+          cnnc::chooseConvolutionTile(conv->width, conv->channels, vectorBits);
       if (!tile)
         continue;
       Value filter = conv->filter;

@@ -3,6 +3,7 @@
 #include "Report.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Kernels/ConvolutionTiles.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
@@ -172,6 +173,29 @@ std::string megabytes(uint64_t bytes) {
   return llvm::formatv("{0:F2} MB", bytes / 1e6).str();
 }
 
+/// How a convolution is computed: a register tile of "pixels x channels
+/// / lanes" (cnnc-register-tile-convolutions), or the generic loops.
+std::string kernelOf(Operation *op, unsigned vectorBits) {
+  auto conv = dyn_cast<cnn::ConvOp>(op);
+  if (!conv)
+    return "-";
+  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+  ArrayRef<int64_t> shape = conv.getType().getShape();
+  bool depthwise = conv.getGroups() > 1 && weight.getRank() == 4 &&
+                   weight.getDimSize(2) == 1 &&
+                   weight.getDimSize(3) ==
+                       static_cast<int64_t>(conv.getGroups());
+  std::optional<ConvolutionTile> tile;
+  if (conv.getLayout() == cnn::Layout::NHWC &&
+      (conv.getGroups() == 1 || depthwise))
+    tile = chooseConvolutionTile(shape[2], shape[3], vectorBits);
+  if (!tile)
+    return "loops";
+  return llvm::formatv("tile {0}x{1}/{2}", tile->rows,
+                       tile->vectors * tile->lanes, tile->lanes)
+      .str();
+}
+
 } // namespace
 
 int64_t countGraphOps(ModuleOp module) {
@@ -180,7 +204,7 @@ int64_t countGraphOps(ModuleOp module) {
   return count;
 }
 
-void describeGraph(ModuleOp module, Report &report) {
+void describeGraph(ModuleOp module, Report &report, unsigned vectorBits) {
   Layouts layouts;
   module.walk([&](Operation *op) {
     if (auto constant = dyn_cast<cnn::ConstantOp>(op)) {
@@ -196,6 +220,7 @@ void describeGraph(ModuleOp module, Report &report) {
     collectNodes(op->getLoc(), row.nodes);
     Type type = op->getResult(0).getType();
     row.layout = layouts.describe(op);
+    row.kernel = kernelOf(op, vectorBits);
     row.shape = shapeOf(type);
     row.flops = flopsOf(op);
     report.rows.push_back(std::move(row));
@@ -203,14 +228,15 @@ void describeGraph(ModuleOp module, Report &report) {
 }
 
 void printReport(llvm::raw_ostream &os, const Report &report) {
-  os << llvm::format("%-4s %-28s %-9s %-16s %10s  %s\n", "#", "op", "layout",
-                     "shape", "MFLOPs", "fused from (ONNX nodes)");
+  os << llvm::format("%-4s %-28s %-9s %-16s %10s  %-14s %s\n", "#", "op",
+                     "layout", "shape", "MFLOPs", "kernel",
+                     "fused from (ONNX nodes)");
   int64_t flops = 0;
   for (auto [i, row] : llvm::enumerate(report.rows)) {
     flops += row.flops;
-    os << llvm::format("%-4zu %-28s %-9s %-16s %10.2f  ", i, row.op.c_str(),
-                       row.layout.c_str(), row.shape.c_str(),
-                       row.flops / 1e6)
+    os << llvm::format("%-4zu %-28s %-9s %-16s %10.2f  %-14s ", i,
+                       row.op.c_str(), row.layout.c_str(), row.shape.c_str(),
+                       row.flops / 1e6, row.kernel.c_str())
        << (row.nodes.empty() ? "-" : llvm::join(row.nodes, ", ")) << "\n";
   }
   os << "ops: " << report.opsBefore << " before the graph passes, "

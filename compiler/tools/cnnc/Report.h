@@ -22,6 +22,7 @@ struct ReportRow {
   std::string op;                 // "conv+residual+relu"
   std::vector<std::string> nodes; // "conv1 (Conv)"
   std::string layout;             // "NCHW"
+  std::string kernel;             // "tile 14x32/16", "loops", "-"
   std::string shape;              // "1x64x56x56"
   int64_t flops = 0;
 };
@@ -36,8 +37,10 @@ struct Report {
 /// The cnn ops of `module` that compute (not constants).
 int64_t countGraphOps(mlir::ModuleOp module);
 
-/// The rows and weights of the optimized graph in `module`.
-void describeGraph(mlir::ModuleOp module, Report &report);
+/// The rows and weights of the optimized graph in `module`; the
+/// convolutions' kernels as cnnc-register-tile-convolutions chooses them
+/// for `vectorBits`-bit vectors (0: none).
+void describeGraph(mlir::ModuleOp module, Report &report, unsigned vectorBits);
 
 void printReport(llvm::raw_ostream &os, const Report &report);
 

@@ -183,7 +183,7 @@ int runCompile() {
   cnnc::DiagnosticPrinter printer(*context);
   cnnc::PipelineOptions pipeline;
   pipeline.optLevel = optLevel;
-  if (generatesCode) {
+  if (generatesCode || report) {
     llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
         cnnc::createTargetMachine(targetOptions());
     if (!machine) {
@@ -202,7 +202,7 @@ int runCompile() {
   mlir::FailureOr<cnnc::ModelInterface> model = cnnc::lowerModel(
       *module, name, pipeline, last, [&](mlir::ModuleOp optimized) {
         if (report)
-          cnnc::describeGraph(optimized, graphReport);
+          cnnc::describeGraph(optimized, graphReport, pipeline.vectorBits);
       });
   // A lowering that cannot handle an op reports it: a user error.
   if (mlir::failed(model))
