@@ -90,3 +90,25 @@ func.func @not_2d(%x: tensor<1x2x8xf32>, %w: tensor<2x2x3xf32>, %v: tensor<1x2x4
   %1 = cnn.pool max %v kernel [2, 2, 2] strides [2, 2, 2] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] : tensor<1x2x4x4x4xf32> -> tensor<1x2x2x2x2xf32>
   return %0, %1 : tensor<1x2x6xf32>, tensor<1x2x2x2x2xf32>
 }
+
+// -----
+
+// A flatten into a linear layer with a constant weight: the reorder back to
+// NCHW folds into the weight, whose rows take the NHWC order.
+// CHECK-LABEL: func.func @flatten_linear
+// CHECK:         %[[C:.*]] = cnn.conv {{.*}} layout nhwc
+// CHECK-NOT:     permutation [0, 3, 1, 2]
+// CHECK:         %[[F:.*]] = cnn.reshape %[[C]] : tensor<1x2x2x3xf32> -> tensor<1x12xf32>
+// CHECK:         cnn.matmul %[[F]], %{{.*}} :
+// FOLDED-LABEL: func.func @flatten_linear
+// FOLDED:         %[[W:.*]] = cnn.constant dense_resource<{{.*}}> : tensor<12x2xf32>
+// FOLDED-NOT:     cnn.transpose %{{.*}} permutation [1, 2, 0, 3]
+// FOLDED:         cnn.matmul %{{.*}}, %[[W]] :
+// (test/e2e/op-numerics.test checks the permuted weight's numbers.)
+func.func @flatten_linear(%x: tensor<1x3x2x2xf32>, %w: tensor<3x3x1x1xf32>) -> tensor<1x2xf32> {
+  %fc = cnn.constant dense<[[0.0, 12.0], [1.0, 13.0], [2.0, 14.0], [3.0, 15.0], [4.0, 16.0], [5.0, 17.0], [6.0, 18.0], [7.0, 19.0], [8.0, 20.0], [9.0, 21.0], [10.0, 22.0], [11.0, 23.0]]> : tensor<12x2xf32>
+  %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x2x2xf32>, tensor<3x3x1x1xf32>) -> tensor<1x3x2x2xf32>
+  %1 = cnn.reshape %0 : tensor<1x3x2x2xf32> -> tensor<1x12xf32>
+  %2 = cnn.matmul %1, %fc : (tensor<1x12xf32>, tensor<12x2xf32>) -> tensor<1x2xf32>
+  return %2 : tensor<1x2xf32>
+}

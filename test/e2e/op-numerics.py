@@ -116,6 +116,16 @@ def cases_channels_last():
         helper.make_node("Add", ["c2", "c1"], ["sum"]),
         helper.make_node("Relu", ["sum"], ["y"])],
         x, y.numpy(), [("w1", w1), ("w2", w2), ("scale", scale)])
+    # A flatten into a linear layer: its weight takes the NHWC order.
+    wc = rng.standard_normal((5, 4, 3, 3)).astype(f32)
+    wl = rng.standard_normal((7, 5 * 9 * 8)).astype(f32)
+    y = f.linear(torch.flatten(f.conv2d(t, torch.from_numpy(wc), padding=1),
+                               1), torch.from_numpy(wl))
+    yield ("conv_2d_flatten_linear", [
+        helper.make_node("Conv", ["x", "wc"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Flatten", ["c"], ["fl"]),
+        helper.make_node("Gemm", ["fl", "wl"], ["y"], transB=1)],
+        x, y.numpy(), [("wc", wc), ("wl", wl)])
     yield ("avgpool_2d_ceil_counted", helper.make_node(
         "AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2],
         pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1), x,

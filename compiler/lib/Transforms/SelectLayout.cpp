@@ -191,6 +191,50 @@ struct SinkThroughConcat : OpRewritePattern<cnn::ConcatOp> {
   }
 };
 
+/// A flatten of NHWC data transposed back to NCHW, into a linear layer with
+/// a constant weight: matmul(reshape(transpose(x, P)), W) becomes
+/// matmul(reshape(x), W') with W's rows in x's order, so the reorder folds
+/// into the weight: [C*H*W, K] as [C, H, W, K], transposed to [H, W, C, K].
+struct FoldTransposeIntoLinear : OpRewritePattern<cnn::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(cnn::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto flatten = op.getLhs().getDefiningOp<cnn::ReshapeOp>();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    if (!flatten || !flatten->hasOneUse() || op.getTransposeLhs() ||
+        op.getTransposeRhs() || lhsType.getRank() != 2 ||
+        rhsType.getRank() != 2 || !matchPattern(op.getRhs(), m_Constant()))
+      return failure();
+    cnn::TransposeOp transpose =
+        sinkableTranspose(flatten.getInput(), cnn::kToChannelsFirst);
+    if (!transpose)
+      return failure();
+    // [N, C, H, W] flattened to [N, C*H*W].
+    ArrayRef<int64_t> nchw = transpose.getType().getShape();
+    if (lhsType.getDimSize(0) != nchw[0])
+      return failure();
+    Location loc = op.getLoc();
+    Type element = rhsType.getElementType();
+    int64_t k = rhsType.getDimSize(1);
+    auto shaped = [&](ArrayRef<int64_t> shape) {
+      return RankedTensorType::get(shape, element);
+    };
+    Value weight = cnn::ReshapeOp::create(
+        rewriter, loc, shaped({nchw[1], nchw[2], nchw[3], k}), op.getRhs());
+    weight = cnn::TransposeOp::create(rewriter, loc, weight,
+                                      ArrayRef<int64_t>{1, 2, 0, 3});
+    weight = cnn::ReshapeOp::create(rewriter, loc, rhsType, weight);
+    Value input = cnn::ReshapeOp::create(rewriter, loc, lhsType,
+                                         transpose.getInput());
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getLhsMutable().assign(input);
+      op.getRhsMutable().assign(weight);
+    });
+    return success();
+  }
+};
+
 struct SelectLayoutPass : cnnc::impl::SelectLayoutBase<SelectLayoutPass> {
   void runOnOperation() override {
     SmallVector<Operation *> ops;
@@ -212,7 +256,7 @@ struct SelectLayoutPass : cnnc::impl::SelectLayoutBase<SelectLayoutPass> {
               [&](auto typed) { toChannelsLast(typed, rewriter); });
 
     RewritePatternSet patterns(&getContext());
-    patterns.add<SinkThroughBinary, SinkThroughConcat,
+    patterns.add<FoldTransposeIntoLinear, SinkThroughBinary, SinkThroughConcat,
                  SinkThroughElementwise<cnn::ActivationOp>,
                  SinkThroughElementwise<cnn::UnaryOp>>(&getContext());
     cnn::TransposeOp::getCanonicalizationPatterns(patterns, &getContext());

@@ -81,8 +81,11 @@ def SelectLayout : Pass<"cnn-select-layout", "mlir::func::FuncOp"> {
     binary ops (a constant operand is transposed instead, and folds) and
     concatenations, and two in a row compose (and vanish when they undo
     each other), so that a network keeps NHWC from its first convolution to
-    its classifier: what remains is one transpose at the input, one before
-    the flatten, and the weights', which cnn-fold-constants folds.
+    its classifier: what remains is one transpose at the input and the
+    weights', which cnn-fold-constants folds. A transpose back to NCHW before
+    a flatten into a linear layer with a constant weight moves into that
+    weight: its rows are reordered (reshape, transpose, reshape of the
+    constant, which fold) and the flatten reads the NHWC data.
   }];
   let dependentDialects = ["cnnc::cnn::CNNDialect"];
 }
