@@ -121,6 +121,40 @@ struct SinkThroughElementwise : OpRewritePattern<OpTy> {
   }
 };
 
+/// The permutation of a sinkable transpose of rank `rank` among
+/// `operands`, when each of them is a transpose by it or a graph input or
+/// constant; empty otherwise.
+ArrayRef<int64_t> commonPermutation(ValueRange operands, int64_t rank) {
+  ArrayRef<int64_t> permutation;
+  for (Value operand : operands)
+    if (auto transpose = sinkableTranspose(operand);
+        transpose && transpose.getType().getRank() == rank) {
+      permutation = transpose.getPermutation();
+      break;
+    }
+  if (permutation.empty())
+    return {};
+  for (Value operand : operands)
+    if (!sinkableTranspose(operand, permutation) && !isEdge(operand))
+      return {};
+  return permutation;
+}
+
+/// `operands` as they were before the transposes by `permutation`: the
+/// transposes' inputs, graph inputs and constants transposed back.
+SmallVector<Value> untransposed(PatternRewriter &rewriter, Location loc,
+                                ValueRange operands, int64_t rank,
+                                ArrayRef<int64_t> permutation) {
+  SmallVector<Value> result;
+  for (Value operand : operands) {
+    auto transpose = sinkableTranspose(operand, permutation);
+    result.push_back(transpose ? transpose.getInput()
+                               : transposedBack(rewriter, loc, operand, rank,
+                                                permutation));
+  }
+  return result;
+}
+
 /// binary(transpose(a, P), transpose(b, P)) -> transpose(binary(a, b), P);
 /// a graph input or constant instead of a transposed operand is transposed
 /// the other way.
@@ -129,28 +163,14 @@ struct SinkThroughBinary : OpRewritePattern<cnn::BinaryOp> {
   LogicalResult matchAndRewrite(cnn::BinaryOp op,
                                 PatternRewriter &rewriter) const override {
     int64_t rank = op.getType().getRank();
-    ArrayRef<int64_t> permutation;
-    for (Value operand : {op.getLhs(), op.getRhs()})
-      if (auto transpose = sinkableTranspose(operand);
-          transpose && transpose.getType().getRank() == rank) {
-        permutation = transpose.getPermutation();
-        break;
-      }
+    ArrayRef<int64_t> permutation = commonPermutation(op->getOperands(), rank);
     if (permutation.empty())
       return failure();
-    for (Value operand : {op.getLhs(), op.getRhs()})
-      if (!sinkableTranspose(operand, permutation) && !isEdge(operand))
-        return failure();
-    Location loc = op.getLoc();
-    SmallVector<Value, 2> operands;
-    for (Value operand : {op.getLhs(), op.getRhs()}) {
-      auto transpose = sinkableTranspose(operand, permutation);
-      operands.push_back(transpose ? transpose.getInput()
-                                   : transposedBack(rewriter, loc, operand,
-                                                    rank, permutation));
-    }
-    Value moved = cnn::BinaryOp::create(rewriter, loc, op.getKindAttr(),
-                                        operands[0], operands[1]);
+    SmallVector<Value> operands = untransposed(
+        rewriter, op.getLoc(), op->getOperands(), rank, permutation);
+    Value moved = cnn::BinaryOp::create(rewriter, op.getLoc(),
+                                        op.getKindAttr(), operands[0],
+                                        operands[1]);
     rewriter.replaceOpWithNewOp<cnn::TransposeOp>(op, op.getType(), moved,
                                                   permutation);
     return success();
@@ -163,27 +183,13 @@ struct SinkThroughConcat : OpRewritePattern<cnn::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(cnn::ConcatOp op,
                                 PatternRewriter &rewriter) const override {
-    ArrayRef<int64_t> permutation;
-    for (Value input : op.getInputs())
-      if (auto transpose = sinkableTranspose(input)) {
-        permutation = transpose.getPermutation();
-        break;
-      }
+    int64_t rank = op.getType().getRank();
+    ArrayRef<int64_t> permutation = commonPermutation(op.getInputs(), rank);
     if (permutation.empty())
       return failure();
-    for (Value input : op.getInputs())
-      if (!sinkableTranspose(input, permutation) && !isEdge(input))
-        return failure();
-    int64_t rank = op.getType().getRank();
-    SmallVector<Value> inputs;
-    for (Value input : op.getInputs()) {
-      auto transpose = sinkableTranspose(input, permutation);
-      inputs.push_back(transpose ? transpose.getInput()
-                                 : transposedBack(rewriter, op.getLoc(), input,
-                                                  rank, permutation));
-    }
     Value moved = cnn::ConcatOp::create(
-        rewriter, op.getLoc(), inputs,
+        rewriter, op.getLoc(),
+        untransposed(rewriter, op.getLoc(), op.getInputs(), rank, permutation),
         rewriter.getI64IntegerAttr(permutation[op.getAxis()]));
     rewriter.replaceOpWithNewOp<cnn::TransposeOp>(op, op.getType(), moved,
                                                   permutation);
