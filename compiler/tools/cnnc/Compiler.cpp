@@ -61,15 +61,11 @@ lowerModel(ModuleOp module, llvm::StringRef name,
 
 llvm::Expected<std::string> generateCode(ModuleOp module,
                                          const ModelInterface &model,
-                                         const TargetOptions &target,
-                                         Artifact artifact) {
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      createTargetMachine(target);
-  if (!machine)
-    return machine.takeError();
+                                         llvm::TargetMachine &machine,
+                                         unsigned optLevel, Artifact artifact) {
   llvm::LLVMContext llvmContext;
-  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule = translateModel(
-      module, model, **machine, target.optLevel, llvmContext);
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      translateModel(module, model, machine, optLevel, llvmContext);
   if (!llvmModule)
     return llvmModule.takeError();
   std::string bytes;
@@ -81,7 +77,7 @@ llvm::Expected<std::string> generateCode(ModuleOp module,
   llvm::SmallString<0> buffer;
   llvm::raw_svector_ostream stream(buffer);
   if (llvm::Error error = emitMachineCode(
-          **llvmModule, **machine,
+          **llvmModule, machine,
           artifact == Artifact::Object ? llvm::CodeGenFileType::ObjectFile
                                        : llvm::CodeGenFileType::AssemblyFile,
           stream))

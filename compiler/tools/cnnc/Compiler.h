@@ -31,11 +31,13 @@ lowerModel(mlir::ModuleOp module, llvm::StringRef name,
 /// What code generation produces.
 enum class Artifact { LLVMIR, Assembly, Object };
 
-/// Code for `module` (the LLVM dialect, from lowerModel) as `artifact`.
+/// Code for `module` (the LLVM dialect, from lowerModel) as `artifact`, for
+/// `machine` (whose vector width the pipeline's kernels were tiled for),
+/// optimized at `optLevel`.
 llvm::Expected<std::string> generateCode(mlir::ModuleOp module,
                                          const ModelInterface &model,
-                                         const TargetOptions &target,
-                                         Artifact artifact);
+                                         llvm::TargetMachine &machine,
+                                         unsigned optLevel, Artifact artifact);
 
 } // namespace cnnc
 

@@ -213,7 +213,8 @@ int runModel(RunOptions options) {
   if (mlir::failed(model))
     return UserError;
   llvm::Expected<std::string> object =
-      generateCode(*module, *model, options.target, Artifact::Object);
+      generateCode(*module, *model, **machine, options.target.optLevel,
+                   Artifact::Object);
   if (!object)
     return userError(llvm::toString(object.takeError()));
   llvm::Expected<std::unique_ptr<LoadedModel>> loaded =

@@ -183,15 +183,19 @@ int runCompile() {
   cnnc::DiagnosticPrinter printer(*context);
   cnnc::PipelineOptions pipeline;
   pipeline.optLevel = optLevel;
+  // The target: the code's, and the vector width the kernels are tiled for
+  // (which the report shows too).
+  std::unique_ptr<llvm::TargetMachine> machine;
   if (generatesCode || report) {
-    llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+    llvm::Expected<std::unique_ptr<llvm::TargetMachine>> created =
         cnnc::createTargetMachine(targetOptions());
-    if (!machine) {
-      llvm::errs() << "cnnc: error: " << llvm::toString(machine.takeError())
+    if (!created) {
+      llvm::errs() << "cnnc: error: " << llvm::toString(created.takeError())
                    << "\n";
       return UserError;
     }
-    pipeline.vectorBits = cnnc::vectorRegisterBits(**machine);
+    machine = std::move(*created);
+    pipeline.vectorBits = cnnc::vectorRegisterBits(*machine);
   }
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
                      : emit == Emit::Linalg ? cnnc::Stage::Linalg
@@ -219,7 +223,7 @@ int runCompile() {
                               : emit == Emit::Asm ? cnnc::Artifact::Assembly
                                                   : cnnc::Artifact::LLVMIR;
     llvm::Expected<std::string> code =
-        cnnc::generateCode(*module, *model, targetOptions(), artifact);
+        cnnc::generateCode(*module, *model, *machine, optLevel, artifact);
     if (!code) {
       llvm::errs() << "cnnc: error: " << llvm::toString(code.takeError())
                    << "\n";
