@@ -6,6 +6,7 @@
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
 #include "cnnc/Kernels/Passes.h"
 #include "cnnc/Pipelines/Pipelines.h"
+#include "cnnc/Training/Passes.h"
 #include "cnnc/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
@@ -52,5 +53,6 @@ void cnnc::registerAllPasses() {
   cnnc::registerCNNCConversionPasses();
   cnnc::registerCNNCTransformsPasses();
   cnnc::registerCNNCKernelsPasses();
+  cnnc::registerCNNCTrainingPasses();
   cnnc::registerPipelines();
 }

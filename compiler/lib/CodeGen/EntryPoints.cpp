@@ -38,70 +38,35 @@ llvm::Constant *cString(llvm::Module &module, llvm::StringRef text,
   return global;
 }
 
-/// Writes NAME_run's body.
-class RunBuilder {
+/// Writes the body of one public function around a graph function: the CPU
+/// check, argument checks, the workspace, the call.
+class EntryBuilder {
 public:
-  RunBuilder(llvm::Module &module, llvm::Function *run,
-             const ModelInterface &model)
-      : module(module), context(module.getContext()), run(run), model(model),
-        builder(context), ptrType(llvm::PointerType::get(context, 0)),
+  EntryBuilder(llvm::Module &module, llvm::Function *entry,
+               const ModelInterface &model)
+      : module(module), context(module.getContext()), entry(entry),
+        model(model), builder(context),
+        ptrType(llvm::PointerType::get(context, 0)),
         i32(llvm::Type::getInt32Ty(context)) {
-    failBlock = llvm::BasicBlock::Create(context, "fail", run);
+    failBlock = llvm::BasicBlock::Create(context, "fail", entry);
     IRBuilder<> failBuilder(failBlock);
     failBuilder.CreateRet(llvm::ConstantInt::get(i32, 1));
+    auto *start = llvm::BasicBlock::Create(context, "entry", entry, failBlock);
+    builder.SetInsertPoint(start);
   }
 
-  void build(llvm::Function *graph, const std::string &features,
-             uint64_t workspaceBytes) {
-    llvm::Value *inputs = run->getArg(0);
-    llvm::Value *outputs = run->getArg(1);
-    llvm::Value *workspace = run->getArg(2);
-    auto *entry = llvm::BasicBlock::Create(context, "entry", run, failBlock);
-    builder.SetInsertPoint(entry);
-    checkCPU(features);
+  IRBuilder<> &irBuilder() { return builder; }
 
-    std::vector<llvm::Value *> arguments;
-    collect(inputs, model.inputs, "input", arguments);
-    collect(outputs, model.outputs, "output", arguments);
-
-    // A NULL workspace: the runtime's, kept per thread for this model.
-    llvm::BasicBlock *given = builder.GetInsertBlock();
-    auto *acquire = llvm::BasicBlock::Create(context, "acquire", run);
-    auto *ready = llvm::BasicBlock::Create(context, "ready", run);
-    builder.CreateCondBr(builder.CreateIsNull(workspace), acquire, ready);
-    builder.SetInsertPoint(acquire);
-    llvm::Type *sizeType = module.getDataLayout().getIntPtrType(context);
-    llvm::FunctionCallee threadWorkspace = module.getOrInsertFunction(
-        "cnnc_thread_workspace",
-        llvm::FunctionType::get(ptrType, {ptrType, sizeType}, false));
-    llvm::Value *acquired = builder.CreateCall(
-        threadWorkspace,
-        {checkedFlag, llvm::ConstantInt::get(sizeType, workspaceBytes)});
-    auto *haveMemory = llvm::BasicBlock::Create(context, "have_memory", run);
-    builder.CreateCondBr(builder.CreateIsNull(acquired), failBlock,
-                         haveMemory);
-    builder.SetInsertPoint(haveMemory);
-    builder.CreateBr(ready);
-
-    builder.SetInsertPoint(ready);
-    llvm::PHINode *memory = builder.CreatePHI(ptrType, 2, "workspace");
-    memory->addIncoming(workspace, given);
-    memory->addIncoming(acquired, haveMemory);
-    arguments.push_back(memory);
-    builder.CreateCall(graph, arguments);
-    builder.CreateRet(llvm::ConstantInt::get(i32, 0));
-  }
-
-private:
   /// if (!checked) { if (cnnc_check_cpu_features(...)) return 1; checked=1; }
   void checkCPU(const std::string &features) {
     checkedFlag = new llvm::GlobalVariable(
         module, i32, /*isConstant=*/false, llvm::GlobalValue::InternalLinkage,
-        llvm::ConstantInt::get(i32, 0), "__cnnc_" + model.name + "_cpu_checked");
+        llvm::ConstantInt::get(i32, 0),
+        "__cnnc_" + model.name + "_cpu_checked");
     auto *load = builder.CreateAlignedLoad(i32, checkedFlag, llvm::Align(4));
     load->setAtomic(llvm::AtomicOrdering::Monotonic);
-    auto *check = llvm::BasicBlock::Create(context, "check_cpu", run);
-    auto *checked = llvm::BasicBlock::Create(context, "cpu_ok", run);
+    auto *check = llvm::BasicBlock::Create(context, "check_cpu", entry);
+    auto *checked = llvm::BasicBlock::Create(context, "cpu_ok", entry);
     builder.CreateCondBr(builder.CreateIsNull(load), check, checked);
 
     builder.SetInsertPoint(check);
@@ -112,7 +77,7 @@ private:
         checkFeatures,
         {cString(module, model.name, "__cnnc_" + model.name + "_name"),
          cString(module, features, "__cnnc_" + model.name + "_features")});
-    auto *mark = llvm::BasicBlock::Create(context, "mark_cpu_ok", run);
+    auto *mark = llvm::BasicBlock::Create(context, "mark_cpu_ok", entry);
     builder.CreateCondBr(builder.CreateIsNull(status), mark, failBlock);
     builder.SetInsertPoint(mark);
     auto *store = builder.CreateAlignedStore(llvm::ConstantInt::get(i32, 1),
@@ -123,32 +88,34 @@ private:
   }
 
   /// Loads array[i] for every tensor, failing with a message on NULL.
-  void collect(llvm::Value *array, const std::vector<TensorDescription> &tensors,
+  void collect(llvm::Value *array,
+               const std::vector<TensorDescription> &tensors,
                llvm::StringRef kind, std::vector<llvm::Value *> &arguments) {
     if (tensors.empty())
       return;
-    failIf(builder.CreateIsNull(array),
-           model.name + "_run: the " + kind.str() + "s array is NULL");
+    failIfNull(array,
+               model.name + "_run: the " + kind.str() + "s array is NULL");
     for (size_t i = 0; i < tensors.size(); ++i) {
       llvm::Value *slot = builder.CreateConstInBoundsGEP1_64(ptrType, array, i);
-      llvm::Value *pointer = builder.CreateAlignedLoad(ptrType, slot,
-                                                       llvm::Align(8));
-      failIf(builder.CreateIsNull(pointer),
-             model.name + "_run: " + kind.str() + " " + std::to_string(i) +
-                 " ('" + tensors[i].name + "') is NULL");
+      llvm::Value *pointer =
+          builder.CreateAlignedLoad(ptrType, slot, llvm::Align(8));
+      failIfNull(pointer, model.name + "_run: " + kind.str() + " " +
+                              std::to_string(i) + " ('" + tensors[i].name +
+                              "') is NULL");
       arguments.push_back(pointer);
     }
   }
 
-  /// if (condition) { cnnc_set_error("%s", message); return 1; }
-  void failIf(llvm::Value *condition, const std::string &message) {
-    auto *report = llvm::BasicBlock::Create(context, "report", run);
-    auto *next = llvm::BasicBlock::Create(context, "next", run);
-    builder.CreateCondBr(condition, report, next);
+  /// if (!pointer) { cnnc_set_error("%s", message); return 1; }
+  void failIfNull(llvm::Value *pointer, const std::string &message) {
+    auto *report = llvm::BasicBlock::Create(context, "report", entry);
+    auto *next = llvm::BasicBlock::Create(context, "next", entry);
+    builder.CreateCondBr(builder.CreateIsNull(pointer), report, next);
     builder.SetInsertPoint(report);
     llvm::FunctionCallee setError = module.getOrInsertFunction(
-        "cnnc_set_error", llvm::FunctionType::get(
-                              llvm::Type::getVoidTy(context), {ptrType}, true));
+        "cnnc_set_error",
+        llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptrType},
+                                true));
     builder.CreateCall(setError,
                        {cString(module, "%s", "__cnnc_percent_s"),
                         cString(module, message, "__cnnc_message")});
@@ -156,9 +123,46 @@ private:
     builder.SetInsertPoint(next);
   }
 
+  /// `given`, or (when NULL) the runtime's workspace of this thread for this
+  /// entry point, of `bytes`. After checkCPU, whose flag is the key.
+  llvm::Value *workspace(llvm::Value *given, uint64_t bytes) {
+    llvm::BasicBlock *givenBlock = builder.GetInsertBlock();
+    auto *acquire = llvm::BasicBlock::Create(context, "acquire", entry);
+    auto *ready = llvm::BasicBlock::Create(context, "ready", entry);
+    builder.CreateCondBr(builder.CreateIsNull(given), acquire, ready);
+    builder.SetInsertPoint(acquire);
+    llvm::Type *sizeType = module.getDataLayout().getIntPtrType(context);
+    llvm::FunctionCallee threadWorkspace = module.getOrInsertFunction(
+        "cnnc_thread_workspace",
+        llvm::FunctionType::get(ptrType, {ptrType, sizeType}, false));
+    llvm::Value *acquired = builder.CreateCall(
+        threadWorkspace,
+        {checkedFlag, llvm::ConstantInt::get(sizeType, bytes)});
+    auto *haveMemory = llvm::BasicBlock::Create(context, "have_memory", entry);
+    builder.CreateCondBr(builder.CreateIsNull(acquired), failBlock,
+                         haveMemory);
+    builder.SetInsertPoint(haveMemory);
+    builder.CreateBr(ready);
+
+    builder.SetInsertPoint(ready);
+    llvm::PHINode *memory = builder.CreatePHI(ptrType, 2, "workspace");
+    memory->addIncoming(given, givenBlock);
+    memory->addIncoming(acquired, haveMemory);
+    return memory;
+  }
+
+  /// `base` + `bytes`.
+  llvm::Value *offset(llvm::Value *base, uint64_t bytes) {
+    return builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), base,
+                                              bytes);
+  }
+
+  void returnSuccess() { builder.CreateRet(llvm::ConstantInt::get(i32, 0)); }
+
+private:
   llvm::Module &module;
   llvm::LLVMContext &context;
-  llvm::Function *run;
+  llvm::Function *entry;
   const ModelInterface &model;
   IRBuilder<> builder;
   llvm::PointerType *ptrType;
@@ -166,6 +170,149 @@ private:
   llvm::BasicBlock *failBlock;
   llvm::GlobalVariable *checkedFlag = nullptr;
 };
+
+/// A public function `name` of `type`, compiled for baseline x86-64 (it runs
+/// before the CPU check has passed).
+llvm::Function *publicFunction(llvm::Module &module, llvm::FunctionType *type,
+                               const std::string &name) {
+  auto *function = llvm::Function::Create(
+      type, llvm::GlobalValue::ExternalLinkage, name, module);
+  function->addFnAttr("target-cpu", "x86-64");
+  return function;
+}
+
+/// size_t NAME(void) { return value; }
+void addSizeFunction(llvm::Module &module, const std::string &name,
+                     uint64_t value) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::Type *sizeType = module.getDataLayout().getIntPtrType(context);
+  auto *function = llvm::Function::Create(
+      llvm::FunctionType::get(sizeType, false),
+      llvm::GlobalValue::ExternalLinkage, name, module);
+  IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", function));
+  builder.CreateRet(llvm::ConstantInt::get(sizeType, value));
+}
+
+uint64_t alignTo64(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
+
+/// The training entry points (Header.cpp states their contracts):
+/// NAME_state_size, NAME_train_workspace_size, NAME_init_state,
+/// NAME_train_step and NAME_evaluate.
+llvm::Error addTrainingEntryPoints(llvm::Module &module,
+                                   const ModelInterface &model,
+                                   const std::string &features) {
+  const TrainingInterface &training = *model.training;
+  llvm::LLVMContext &context = module.getContext();
+  auto *ptrType = llvm::PointerType::get(context, 0);
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  auto graph = [&](llvm::StringRef role) -> llvm::Function * {
+    llvm::Function *f = module.getFunction(graphSymbol(model.name, role));
+    if (f)
+      f->addFnAttr(llvm::Attribute::NoInline);
+    return f;
+  };
+  llvm::Function *trainGraph = graph("train_step");
+  llvm::Function *evaluateGraph = graph("evaluate");
+  llvm::Function *initialGraph = graph("initial_state");
+  if (!trainGraph || !evaluateGraph || !initialGraph)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "a training graph function is missing");
+  // The train step writes the new state into scratch memory after its own
+  // workspace, then copies it over the state.
+  uint64_t trainWorkspace =
+      alignTo64(training.trainWorkspaceBytes) + training.stateBytes;
+  uint64_t workspaceBytes =
+      std::max(trainWorkspace, training.evaluateWorkspaceBytes);
+  addSizeFunction(module, model.name + "_state_size", training.stateBytes);
+  addSizeFunction(module, model.name + "_train_workspace_size",
+                  workspaceBytes);
+  const std::vector<StateTensor> &state = training.state;
+  size_t modelState = training.modelStateCount;
+  const std::string &n = model.name;
+
+  { // int NAME_init_state(void *state)
+    llvm::Function *f = publicFunction(
+        module, llvm::FunctionType::get(i32, {ptrType}, false),
+        n + "_init_state");
+    EntryBuilder e(module, f, model);
+    e.checkCPU(features);
+    e.failIfNull(f->getArg(0), n + "_init_state: the state is NULL");
+    std::vector<llvm::Value *> args;
+    for (const StateTensor &tensor : state)
+      args.push_back(e.offset(f->getArg(0), tensor.offset));
+    args.push_back(e.workspace(llvm::ConstantPointerNull::get(ptrType),
+                               training.initialStateWorkspaceBytes));
+    e.irBuilder().CreateCall(initialGraph, args);
+    e.returnSuccess();
+  }
+  { // int NAME_train_step(void *state, const void *input, const void *labels,
+    //                     const float *hyper, int64_t key, float *loss,
+    //                     void *logits, void *workspace)
+    llvm::Function *f = publicFunction(
+        module,
+        llvm::FunctionType::get(i32,
+                                {ptrType, ptrType, ptrType, ptrType, i64,
+                                 ptrType, ptrType, ptrType},
+                                false),
+        n + "_train_step");
+    EntryBuilder e(module, f, model);
+    IRBuilder<> &b = e.irBuilder();
+    llvm::Value *key = b.CreateAlloca(i64);
+    b.CreateStore(f->getArg(4), key);
+    e.checkCPU(features);
+    const char *names[] = {"state", "input", "labels", "hyper"};
+    for (int i = 0; i < 4; ++i)
+      e.failIfNull(f->getArg(i), n + "_train_step: the " + names[i] +
+                                     " pointer is NULL");
+    e.failIfNull(f->getArg(5), n + "_train_step: the loss pointer is NULL");
+    e.failIfNull(f->getArg(6), n + "_train_step: the logits pointer is NULL");
+    llvm::Value *workspace = e.workspace(f->getArg(7), workspaceBytes);
+    llvm::Value *scratch =
+        e.offset(workspace, alignTo64(training.trainWorkspaceBytes));
+    std::vector<llvm::Value *> args;
+    for (size_t i = 0; i < modelState; ++i)
+      args.push_back(e.offset(f->getArg(0), state[i].offset));
+    args.push_back(f->getArg(1));
+    for (size_t i = modelState; i < state.size(); ++i)
+      args.push_back(e.offset(f->getArg(0), state[i].offset));
+    args.push_back(f->getArg(2));
+    args.push_back(f->getArg(3));
+    args.push_back(key);
+    args.push_back(f->getArg(5));
+    args.push_back(f->getArg(6));
+    for (const StateTensor &tensor : state)
+      args.push_back(e.offset(scratch, tensor.offset));
+    args.push_back(workspace);
+    b.CreateCall(trainGraph, args);
+    b.CreateMemCpy(f->getArg(0), llvm::Align(1), scratch, llvm::Align(64),
+                   training.stateBytes);
+    e.returnSuccess();
+  }
+  { // int NAME_evaluate(const void *state, const void *input, void *logits,
+    //                   void *workspace)
+    llvm::Function *f = publicFunction(
+        module,
+        llvm::FunctionType::get(i32, {ptrType, ptrType, ptrType, ptrType},
+                                false),
+        n + "_evaluate");
+    EntryBuilder e(module, f, model);
+    e.checkCPU(features);
+    e.failIfNull(f->getArg(0), n + "_evaluate: the state is NULL");
+    e.failIfNull(f->getArg(1), n + "_evaluate: the input is NULL");
+    e.failIfNull(f->getArg(2), n + "_evaluate: the logits pointer is NULL");
+    llvm::Value *workspace = e.workspace(f->getArg(3), workspaceBytes);
+    std::vector<llvm::Value *> args;
+    for (size_t i = 0; i < modelState; ++i)
+      args.push_back(e.offset(f->getArg(0), state[i].offset));
+    args.push_back(f->getArg(1));
+    args.push_back(f->getArg(2));
+    args.push_back(workspace);
+    e.irBuilder().CreateCall(evaluateGraph, args);
+    e.returnSuccess();
+  }
+  return llvm::Error::success();
+}
 
 } // namespace
 
@@ -202,25 +349,26 @@ llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
       global.setLinkage(llvm::GlobalValue::InternalLinkage);
   graph->addFnAttr(llvm::Attribute::NoInline);
 
+  addSizeFunction(module, model.name + "_workspace_size",
+                  model.workspaceBytes);
   llvm::LLVMContext &context = module.getContext();
-  llvm::Type *sizeType = module.getDataLayout().getIntPtrType(context);
-  auto *workspaceSize = llvm::Function::Create(
-      llvm::FunctionType::get(sizeType, false),
-      llvm::GlobalValue::ExternalLinkage, model.name + "_workspace_size",
-      module);
-  IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", workspaceSize));
-  builder.CreateRet(llvm::ConstantInt::get(sizeType, model.workspaceBytes));
-
   auto *ptrType = llvm::PointerType::get(context, 0);
-  auto *run = llvm::Function::Create(
+  llvm::Function *run = publicFunction(
+      module,
       llvm::FunctionType::get(llvm::Type::getInt32Ty(context),
                               {ptrType, ptrType, ptrType}, false),
-      llvm::GlobalValue::ExternalLinkage, model.name + "_run", module);
-  // Baseline x86-64: this code runs before the CPU check has passed.
-  run->addFnAttr("target-cpu", "x86-64");
-  RunBuilder(module, run, model)
-      .build(graph, llvm::join(target.requiredFeatures, ","),
-             model.workspaceBytes);
+      model.name + "_run");
+  std::string features = llvm::join(target.requiredFeatures, ",");
+  EntryBuilder e(module, run, model);
+  e.checkCPU(features);
+  std::vector<llvm::Value *> arguments;
+  e.collect(run->getArg(0), model.inputs, "input", arguments);
+  e.collect(run->getArg(1), model.outputs, "output", arguments);
+  arguments.push_back(e.workspace(run->getArg(2), model.workspaceBytes));
+  e.irBuilder().CreateCall(graph, arguments);
+  e.returnSuccess();
+  if (model.training)
+    return addTrainingEntryPoints(module, model, features);
   return llvm::Error::success();
 }
 

@@ -89,6 +89,67 @@ void writeTensorTable(llvm::raw_ostream &os, const ModelInterface &model,
   os << "};\n";
 }
 
+/// The declarations of a training object (compile --train).
+void writeTrainingInterface(llvm::raw_ostream &os, const ModelInterface &model) {
+  const std::string &n = model.name;
+  const TrainingInterface &training = *model.training;
+  os << "/*===-- Training "
+        "------------------------------------------------------===*/\n\n"
+     << "/* The state: every parameter, batch-norm statistic and optimizer\n"
+     << " * slot, each at its offset (64-byte aligned) in one buffer of\n"
+     << " * " << n << "_state_size() bytes. */\n"
+     << "typedef struct " << n << "_state_tensor {\n"
+     << "  const char *name; /* the model's initializer, or NAME.slot */\n"
+     << "  const char *kind; /* \"parameter\", \"statistic\" or \"slot\" */\n"
+     << "  size_t offset;\n  size_t bytes;\n  int rank;\n"
+     << "  int64_t shape[4];\n} " << n << "_state_tensor;\n\n"
+     << "enum { " << n << "_num_state_tensors = " << training.state.size()
+     << " };\n"
+     << "static const " << n << "_state_tensor " << n << "_state_tensors["
+     << training.state.size() << "] = {\n";
+  for (const StateTensor &tensor : training.state) {
+    os << "    {" << quoted(tensor.name) << ", " << quoted(tensor.kind) << ", "
+       << tensor.offset << "u, " << tensor.bytes << "u, "
+       << tensor.shape.size() << ", {";
+    for (size_t d = 0; d < 4; ++d)
+      os << (d ? ", " : "") << (d < tensor.shape.size() ? tensor.shape[d] : 0);
+    os << "}},\n";
+  }
+  os << "};\n\n"
+     << "/* The train step's labels: " << cTypeName(training.labels.elementType)
+     << " " << shapeText(training.labels) << ". */\n\n"
+     << "/* The hyper-parameters of " << n << "_train_step, in this order. */\n"
+     << "enum {\n  " << n << "_hyper_learning_rate = 0,\n  " << n
+     << "_hyper_momentum = 1,\n  " << n << "_hyper_weight_decay = 2,\n  "
+     << n << "_hyper_beta1 = 3,\n  " << n << "_hyper_beta2 = 4,\n  " << n
+     << "_hyper_epsilon = 5,\n  " << n
+     << "_hyper_bias_correction1 = 6, /* 1 / (1 - beta1^t) */\n  " << n
+     << "_hyper_bias_correction2 = 7, /* 1 / sqrt(1 - beta2^t) */\n  " << n
+     << "_num_hyper = 8,\n};\n\n"
+     << "size_t " << n << "_state_size(void);\n"
+     << "/* Scratch for " << n << "_train_step and " << n
+     << "_evaluate. */\n"
+     << "size_t " << n << "_train_workspace_size(void);\n"
+     << "/* Fills the state: the model's weights and statistics, zero\n"
+     << " * optimizer slots. */\n"
+     << "int " << n << "_init_state(void *state);\n"
+     << "/* One optimizer step on a batch: forward, loss, backward, update\n"
+     << " * (the state in place). hyper: " << n
+     << "_num_hyper floats; key: the dropout\n"
+     << " * draw (a new one each step). Writes the batch's mean loss and the\n"
+     << " * logits. workspace: " << n
+     << "_train_workspace_size() bytes or NULL. */\n"
+     << "int " << n
+     << "_train_step(void *state, const void *input, const void *labels,\n"
+     << "    const float *hyper, int64_t key, float *loss, void *logits,\n"
+     << "    void *workspace);\n"
+     << "/* The model in inference form (running statistics, no dropout)\n"
+     << " * with the state's parameters. */\n"
+     << "int " << n
+     << "_evaluate(const void *state, const void *input, void *logits,\n"
+     << "    void *workspace);\n\n";
+}
+
 } // namespace
 
 void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model) {
@@ -143,7 +204,10 @@ void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model) {
      << "int " << n
      << "_run(const void *const *inputs, void *const *outputs, void "
         "*workspace);\n\n"
-     << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
+     ;
+  if (model.training)
+    writeTrainingInterface(os, model);
+  os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
      << "#endif /* " << guard << " */\n";
 }
 

@@ -114,10 +114,16 @@ std::string modelNameFromPath(llvm::StringRef path) {
   return name;
 }
 
+std::string graphSymbol(llvm::StringRef name, llvm::StringRef role) {
+  return ("__cnnc_" + name + "_" + role).str();
+}
+
 FailureOr<func::FuncOp> findModelFunction(ModuleOp module) {
   func::FuncOp found;
   for (auto function : module.getOps<func::FuncOp>()) {
-    if (function.isExternal() || function.isPrivate())
+    // Training's generated functions come with the model.
+    if (function.isExternal() || function.isPrivate() ||
+        function->hasAttr("cnnc.entry"))
       continue;
     if (found)
       return module.emitError()
@@ -156,6 +162,49 @@ FailureOr<ModelInterface> describeModel(func::FuncOp function,
   if (model.outputs.empty())
     return function.emitError() << "the model has no outputs";
   return model;
+}
+
+FailureOr<TrainingInterface> describeTraining(func::FuncOp trainStep) {
+  TrainingInterface training;
+  auto layout = trainStep->getAttrOfType<ArrayAttr>("cnnc.state");
+  if (!layout)
+    return trainStep.emitError() << "the train step has no cnnc.state layout";
+  FunctionType type = trainStep.getFunctionType();
+  // Arguments: parameters and statistics, the input, slots, labels, hyper,
+  // key.
+  size_t count = layout.size();
+  size_t slots = 0;
+  for (Attribute entry : layout)
+    if (cast<DictionaryAttr>(entry).getAs<StringAttr>("kind").getValue() ==
+        "slot")
+      ++slots;
+  training.modelStateCount = count - slots;
+  if (type.getNumInputs() != count + 4 || type.getNumResults() != count + 2)
+    return trainStep.emitError()
+           << "the train step's signature does not match its state layout";
+  uint64_t offset = 0;
+  for (size_t i = 0; i < count; ++i) {
+    auto entry = cast<DictionaryAttr>(layout[i]);
+    unsigned argument = i < training.modelStateCount ? i : i + 1;
+    auto tensor = cast<RankedTensorType>(type.getInput(argument));
+    StateTensor state;
+    state.name = entry.getAs<StringAttr>("name").str();
+    state.kind = entry.getAs<StringAttr>("kind").str();
+    state.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    state.bytes = static_cast<uint64_t>(tensor.getNumElements()) *
+                  ((tensor.getElementTypeBitWidth() + 7) / 8);
+    state.offset = offset;
+    offset += (state.bytes + 63) / 64 * 64;
+    training.state.push_back(std::move(state));
+  }
+  training.stateBytes = offset;
+  FailureOr<TensorDescription> labels =
+      describeTensor(trainStep, type.getInput(count + 1),
+                     trainStep.getArgAttrDict(count + 1), "input", count + 1);
+  if (failed(labels))
+    return failure();
+  training.labels = *labels;
+  return training;
 }
 
 } // namespace cnnc

@@ -59,17 +59,15 @@ translateModel(mlir::ModuleOp module, const ModelInterface &model,
   mlir::registerLLVMDialectTranslation(registry);
   module->getContext()->appendDialectRegistry(registry);
 
-  // The graph function: the one public function the pipeline left.
-  std::string graphName;
+  std::string graphName = graphSymbol(model.name, "graph");
+  if (!module.lookupSymbol<mlir::LLVM::LLVMFuncOp>(graphName))
+    return fail("the lowered module has no graph function '" + graphName +
+                "'");
   for (auto function : module.getOps<mlir::LLVM::LLVMFuncOp>()) {
-    if (!function.isExternal() && !function.isPrivate())
-      graphName = function.getName().str();
     // cnn.name and the like: documentation for the C interface, not LLVM.
     function.removeArgAttrsAttr();
     function.removeResAttrsAttr();
   }
-  if (graphName.empty())
-    return fail("the lowered module has no graph function");
 
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, context, model.name);

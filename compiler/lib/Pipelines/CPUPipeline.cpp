@@ -24,6 +24,7 @@
 
 #include "cnnc/Conversion/Passes.h"
 #include "cnnc/Kernels/Passes.h"
+#include "cnnc/Training/Passes.h"
 #include "cnnc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -38,6 +39,15 @@ using namespace mlir;
 namespace cnnc {
 
 void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
+  // Training differentiates the graph as written: before anything fuses,
+  // folds or merges its constants.
+  if (options.training) {
+    GenerateTrainStepOptions training;
+    training.loss = options.training->loss;
+    training.labelSmoothing = options.training->labelSmoothing;
+    training.optimizer = options.training->optimizer;
+    pm.addPass(createGenerateTrainStep(training));
+  }
   if (options.optLevel == 0)
     return;
   pm.addPass(createCanonicalizerPass());

@@ -27,7 +27,7 @@ lowerModel(ModuleOp module, llvm::StringRef name,
     model = std::move(*described);
     // A name of the model's own: the graph function becomes a private
     // symbol of the object, so two models never collide.
-    function.setName(("__cnnc_" + name + "_graph").str());
+    function.setName(graphSymbol(name, "graph"));
   }
 
   PassManager graph(context);
@@ -36,6 +36,21 @@ lowerModel(ModuleOp module, llvm::StringRef name,
     return failure();
   if (afterGraph)
     afterGraph(module);
+  if (last == Stage::LLVMDialect) {
+    // The functions that training generated, named likewise.
+    for (auto generated : module.getOps<func::FuncOp>()) {
+      auto role = generated->getAttrOfType<StringAttr>("cnnc.entry");
+      if (!role)
+        continue;
+      if (role.getValue() == "train_step") {
+        FailureOr<TrainingInterface> training = describeTraining(generated);
+        if (failed(training))
+          return failure();
+        model.training = std::move(*training);
+      }
+      generated.setName(graphSymbol(name, role.getValue()));
+    }
+  }
 
   PassManager pm(context);
   if (last != Stage::CNN)
@@ -51,6 +66,27 @@ lowerModel(ModuleOp module, llvm::StringRef name,
   if (!size)
     return function.emitError() << "the workspace was not planned";
   model.workspaceBytes = size.getValue().getZExtValue();
+  if (model.training) {
+    auto workspaceOf = [&](llvm::StringRef role) -> FailureOr<uint64_t> {
+      auto generated =
+          module.lookupSymbol<func::FuncOp>(graphSymbol(name, role));
+      auto bytes = generated ? generated->getAttrOfType<IntegerAttr>(
+                                   "cnnc.workspace_size")
+                             : IntegerAttr();
+      if (!bytes)
+        return module.emitError() << "the " << role
+                                  << " function's workspace was not planned";
+      return bytes.getValue().getZExtValue();
+    };
+    FailureOr<uint64_t> train = workspaceOf("train_step");
+    FailureOr<uint64_t> evaluate = workspaceOf("evaluate");
+    FailureOr<uint64_t> initial = workspaceOf("initial_state");
+    if (failed(train) || failed(evaluate) || failed(initial))
+      return failure();
+    model.training->trainWorkspaceBytes = *train;
+    model.training->evaluateWorkspaceBytes = *evaluate;
+    model.training->initialStateWorkspaceBytes = *initial;
+  }
 
   PassManager code(context);
   addLLVMLoweringPasses(code, options);

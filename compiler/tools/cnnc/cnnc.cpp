@@ -99,6 +99,21 @@ cl::opt<Emit> emitKind(
                clEnumValN(Emit::Obj, "obj", "an object file and a C header")),
     cl::sub(compileCommand));
 
+cl::opt<bool> trainObject(
+    "train",
+    cl::desc("Also compile training: NAME_train_step (forward, loss, "
+             "backward, optimizer), NAME_evaluate and NAME_init_state"),
+    cl::sub(compileCommand));
+cl::opt<std::string> optimizerName(
+    "optimizer", cl::desc("The optimizer: sgd (with momentum), adam, adamw"),
+    cl::init("sgd"), cl::sub(compileCommand));
+cl::opt<std::string> lossName(
+    "loss", cl::desc("The loss on the model's output: cross_entropy, mse"),
+    cl::init("cross_entropy"), cl::sub(compileCommand));
+cl::opt<double> labelSmoothing(
+    "label-smoothing", cl::desc("Label smoothing of the cross-entropy"),
+    cl::init(0.0), cl::sub(compileCommand));
+
 cl::opt<bool> report("report",
                      cl::desc("Print, per op of the optimized graph, the ONNX "
                               "nodes it was fused from, its layout, shape "
@@ -183,6 +198,13 @@ int runCompile() {
   cnnc::DiagnosticPrinter printer(*context);
   cnnc::PipelineOptions pipeline;
   pipeline.optLevel = optLevel;
+  if (trainObject) {
+    cnnc::PipelineOptions::Training training;
+    training.optimizer = optimizerName;
+    training.loss = lossName;
+    training.labelSmoothing = labelSmoothing;
+    pipeline.training = training;
+  }
   // The target: the code's, and the vector width the kernels are tiled for
   // (which the report shows too).
   std::unique_ptr<llvm::TargetMachine> machine;

@@ -25,6 +25,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,13 +42,45 @@ struct TensorDescription {
   uint64_t bytes = 0;
 };
 
+/// One tensor of a training object's state buffer.
+struct StateTensor {
+  std::string name;
+  /// "parameter", "statistic" (a batch norm's running mean or variance) or
+  /// "slot" (the optimizer's).
+  std::string kind;
+  std::vector<int64_t> shape;
+  uint64_t bytes = 0;
+  /// From the start of the state; every tensor starts 64-byte aligned.
+  uint64_t offset = 0;
+};
+
+/// What a training object adds (cnn-generate-train-step's functions).
+struct TrainingInterface {
+  /// Parameters, statistics, then slots.
+  std::vector<StateTensor> state;
+  /// The parameters and statistics: what NAME_evaluate reads.
+  size_t modelStateCount = 0;
+  uint64_t stateBytes = 0;
+  /// The train step's labels (int32 class indices, or a target).
+  TensorDescription labels;
+  /// Filled in after bufferization.
+  uint64_t trainWorkspaceBytes = 0, evaluateWorkspaceBytes = 0,
+           initialStateWorkspaceBytes = 0;
+};
+
 struct ModelInterface {
   /// The C identifier that prefixes every public symbol.
   std::string name;
   std::vector<TensorDescription> inputs, outputs;
   /// Filled in after bufferization (the cnnc.workspace_size attribute).
   uint64_t workspaceBytes = 0;
+  /// Present for objects compiled with --train.
+  std::optional<TrainingInterface> training;
 };
+
+/// The symbol of the graph function of model `name` for `role` ("graph" for
+/// the model itself, else a cnnc.entry role: "train_step", ...).
+std::string graphSymbol(llvm::StringRef name, llvm::StringRef role);
 
 /// True when `name` can prefix C identifiers: [A-Za-z_][A-Za-z0-9_]*, and
 /// not a C keyword.
@@ -65,6 +98,11 @@ mlir::FailureOr<mlir::func::FuncOp> findModelFunction(mlir::ModuleOp module);
 /// and results, named by their `cnn.name` attributes.
 mlir::FailureOr<ModelInterface> describeModel(mlir::func::FuncOp function,
                                               llvm::StringRef name);
+
+/// The training interface read off the train step `trainStep` (on tensors,
+/// before bufferization): the state's layout and the labels.
+mlir::FailureOr<TrainingInterface>
+describeTraining(mlir::func::FuncOp trainStep);
 
 /// The C header for `model`: self-contained C, extern "C" under C++.
 void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model);

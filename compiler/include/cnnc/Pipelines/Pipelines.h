@@ -11,6 +11,9 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include <optional>
+#include <string>
+
 namespace cnnc {
 
 struct PipelineOptions {
@@ -19,6 +22,15 @@ struct PipelineOptions {
   /// The target's SIMD register width in bits (512, 256), which the
   /// convolution kernels are tiled for; 0 leaves them to LLVM's vectorizer.
   unsigned vectorBits = 0;
+  /// Set for a training object: the first graph pass generates the train
+  /// step, evaluation and initial state (cnn-generate-train-step) with
+  /// these options.
+  struct Training {
+    std::string loss = "cross_entropy";
+    double labelSmoothing = 0.0;
+    std::string optimizer = "sgd";
+  };
+  std::optional<Training> training;
 };
 
 /// Stage 1, the graph: canonicalization and folding on the cnn dialect.

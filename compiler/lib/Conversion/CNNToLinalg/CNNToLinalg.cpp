@@ -32,7 +32,8 @@ struct ConvertCNNToLinalgPass
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
     target.addIllegalDialect<cnn::CNNDialect>();
     RewritePatternSet patterns(ctx);
     lowering::populateElementwiseLowerings(patterns);
@@ -45,6 +46,7 @@ struct ConvertCNNToLinalgPass
     lowering::populateLossLowerings(patterns);
     lowering::populateReductionLowerings(patterns);
     lowering::populateResizeLowerings(patterns);
+    lowering::populateGradientLowerings(patterns);
     // Name every op that no pattern lowers, rather than the first.
     llvm::SmallPtrSet<const void *, 32> lowered;
     for (const std::unique_ptr<RewritePattern> &pattern :

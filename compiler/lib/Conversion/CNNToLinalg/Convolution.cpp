@@ -252,9 +252,7 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
       rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, conv);
       return success();
     }
-    if (op.getGroups() != 1)
-      return rewriter.notifyMatchFailure(
-          op, "grouped transposed convolutions are not lowered yet");
+    int64_t groups = op.getGroups();
     int64_t spatial = rank - 2;
     Type element = inputType.getElementType();
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
@@ -304,12 +302,17 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
                                              cropSizes, ones);
     }
 
-    // The kernel [Ci, Co, K...] -> [Co, Ci, K...], flipped in space.
+    // The kernel [Ci, Co/G, K...] -> [Co, Ci/G, K...], flipped in space:
+    // output channel o of group g = o / (Co/G) reads the group's input
+    // channels g * Ci/G + i.
     MLIRContext *ctx = rewriter.getContext();
-    SmallVector<AffineExpr> read{getAffineDimExpr(1, ctx),
-                                 getAffineDimExpr(0, ctx)};
-    SmallVector<int64_t> flippedShape{weightType.getDimSize(1),
-                                      weightType.getDimSize(0)};
+    int64_t outPerGroup = weightType.getDimSize(1);
+    int64_t inPerGroup = weightType.getDimSize(0) / groups;
+    AffineExpr o = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx);
+    SmallVector<AffineExpr> read{
+        groups == 1 ? i : o.floorDiv(outPerGroup) * inPerGroup + i,
+        groups == 1 ? o : o % outPerGroup};
+    SmallVector<int64_t> flippedShape{outPerGroup * groups, inPerGroup};
     for (int64_t d = 2; d < rank; ++d) {
       read.push_back(weightType.getDimSize(d) - 1 - getAffineDimExpr(d, ctx));
       flippedShape.push_back(weightType.getDimSize(d));
@@ -332,7 +335,7 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
     rewriter.replaceOpWithNewOp<cnn::ConvOp>(
         op, resultType, input, flipped, adaptor.getBias(), /*residual=*/Value(),
         SmallVector<int64_t>(spatial, 1), SmallVector<int64_t>(2 * spatial, 0),
-        dilations, 1, /*activation=*/nullptr, /*activation_alpha=*/nullptr,
+        dilations, groups, /*activation=*/nullptr, /*activation_alpha=*/nullptr,
         /*activation_beta=*/nullptr);
     return success();
   }

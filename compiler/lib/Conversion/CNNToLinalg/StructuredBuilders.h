@@ -109,6 +109,7 @@ void populateSoftmaxLowerings(mlir::RewritePatternSet &patterns);
 void populateDataMovementLowerings(mlir::RewritePatternSet &patterns);
 void populateReductionLowerings(mlir::RewritePatternSet &patterns);
 void populateResizeLowerings(mlir::RewritePatternSet &patterns);
+void populateGradientLowerings(mlir::RewritePatternSet &patterns);
 
 } // namespace cnnc::lowering
 

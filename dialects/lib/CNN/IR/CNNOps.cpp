@@ -656,5 +656,103 @@ LogicalResult SoftmaxCrossEntropyOp::verify() {
 }
 LogicalResult MseLossOp::verify() { return verifyByInference(*this); }
 
+//===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+LogicalResult ActivationGradOp::verify() {
+  return verifyActivation(*this, getKind(), getAlphaAttr(), getBetaAttr(), "");
+}
+
+/// Checks that `gradOutput` has the shape of the 2-D, NCHW window op's
+/// result: [N, `channels`, windows...] over `input`.
+static LogicalResult verifyWindowGradient(const Diagnoser &fail,
+                                          RankedTensorType input,
+                                          RankedTensorType gradOutput,
+                                          int64_t channels,
+                                          const Window &window, bool ceilMode) {
+  if (input.getRank() != 4)
+    return fail("expected a rank-4 input [N, C, H, W], got ", input);
+  if (gradOutput.getElementType() != input.getElementType())
+    return fail("expected 'grad_output' to have element type ",
+                input.getElementType(), ", got ", gradOutput);
+  if (failed(verifyWindowArity(fail, 2, window)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> sizes =
+      windowOutputSizes(fail, input, window, ceilMode);
+  if (failed(sizes))
+    return failure();
+  SmallVector<int64_t> expected{input.getDimSize(0), channels};
+  llvm::append_range(expected, *sizes);
+  if (gradOutput.getShape() != ArrayRef<int64_t>(expected))
+    return fail("expected 'grad_output' of shape ", shapeString(expected),
+                " (the forward op's result), got ", gradOutput);
+  return success();
+}
+
+LogicalResult ConvWeightGradOp::verify() {
+  Diagnoser fail(getLoc(), getOperationName());
+  RankedTensorType input = getInput().getType();
+  RankedTensorType weight = getType();
+  int64_t groups = getGroups();
+  if (weight.getRank() != 4)
+    return fail("expected a rank-4 result [F, C / groups, KH, KW], got ",
+                weight);
+  if (weight.getElementType() != input.getElementType())
+    return fail("expected a result of element type ", input.getElementType(),
+                ", got ", weight);
+  if (input.getRank() == 4 &&
+      (weight.getDimSize(0) % groups != 0 ||
+       weight.getDimSize(1) * groups != input.getDimSize(1)))
+    return fail("expected a result [F, C / groups, KH, KW] with F divisible "
+                "by groups (",
+                groups, ") and C = ", input.getDimSize(1), ", got ", weight);
+  Window window{weight.getShape().drop_front(2), getStrides(), getPads(),
+                getDilations()};
+  return verifyWindowGradient(fail, input, getGradOutput().getType(),
+                              weight.getDimSize(0), window,
+                              /*ceilMode=*/false);
+}
+
+LogicalResult PoolGradOp::verify() {
+  Diagnoser fail(getLoc(), getOperationName());
+  RankedTensorType input = getInput().getType();
+  if (getCountIncludePad() && getKind() != PoolKind::Avg)
+    return fail("expected 'count_include_pad' only on an average pool");
+  Window window{getKernel(), getStrides(), getPads(), getDilations()};
+  if (input.getRank() != 4)
+    return fail("expected a rank-4 input [N, C, H, W], got ", input);
+  return verifyWindowGradient(fail, input, getGradOutput().getType(),
+                              input.getDimSize(1), window, getCeilMode());
+}
+
+LogicalResult SoftmaxCrossEntropyGradOp::verify() {
+  Diagnoser fail(getLoc(), getOperationName());
+  RankedTensorType logits = getLogits().getType();
+  RankedTensorType labels = getLabels().getType();
+  if (logits.getRank() != 2)
+    return fail("expected logits of shape [N, C], got ", logits);
+  if (labels.getRank() != 1 || labels.getDimSize(0) != logits.getDimSize(0))
+    return fail("expected labels of shape [", logits.getDimSize(0),
+                "] (one per sample), got ", labels);
+  float smoothing = getLabelSmoothing().convertToFloat();
+  if (!(smoothing >= 0.0f && smoothing <= 1.0f))
+    return fail("expected 'label_smoothing' in [0, 1], got ",
+                number(smoothing));
+  Type expected = lossType(getReduction(), logits.getDimSize(0),
+                           logits.getElementType());
+  if (getGrad().getType() != expected)
+    return fail("expected 'grad' of type ", expected,
+                " (the loss's), got ", getGrad().getType());
+  return success();
+}
+
+LogicalResult DropoutMaskOp::verify() {
+  float ratio = getRatio().convertToFloat();
+  if (!(ratio >= 0.0f && ratio < 1.0f))
+    return emitOpError("expected 'ratio' in [0, 1), got ") << number(ratio);
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "cnnc/Dialect/CNN/IR/CNNOps.cpp.inc"

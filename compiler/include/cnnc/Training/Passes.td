@@ -1,0 +1,54 @@
+//===- Passes.td - cnnc's training passes ------------------*- tablegen -*-===//
+
+#ifndef CNNC_TRAINING_PASSES_TD
+#define CNNC_TRAINING_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GenerateTrainStep : Pass<"cnn-generate-train-step", "mlir::ModuleOp"> {
+  let summary = "Generate the train step, evaluation and initial state of a "
+                "model";
+  let description = [{
+    From the model's function (one input, one output: the logits) and its
+    constants, writes three more public functions, each marked with its role
+    in `cnnc.entry`:
+
+    * `NAME_initial_state() -> (state...)`: the trainable parameters (every
+      float constant used as a convolution's or matmul's weight or bias, or
+      as a batch norm's scale or bias) with the model's values, the batch
+      norms' running statistics, and the optimizer's slots as zeros;
+    * `NAME_train_step(state..., input, labels, hyper, key) -> (loss,
+      logits, new state...)`: batch norms in training form (batch statistics,
+      running statistics updated with momentum 0.9), dropout as a
+      multiplication by `cnn.dropout_mask` drawn from `key`, the loss on the
+      logits (`softmax_cross_entropy` with mean reduction and
+      `label-smoothing`, against int32 class labels, or `mse_loss` against a
+      target of the logits' type), the backward graph of the loss, and the
+      optimizer's update of every parameter;
+    * `NAME_evaluate(parameters and statistics..., input) -> logits`: the
+      model as written, with the state's parameters.
+
+    `hyper` is a tensor<8xf32>: learning rate, momentum, weight decay, beta1,
+    beta2, epsilon, 1 / (1 - beta1^t), 1 / sqrt(1 - beta2^t) (t: the
+    step, from 1). `sgd` keeps one
+    momentum buffer per parameter (PyTorch's SGD: `b = momentum * b + g +
+    wd * p; p -= lr * b`); `adam` (L2 weight decay in the gradient) and
+    `adamw` (decoupled decay, `p *= 1 - lr * wd`) keep two moments.
+
+    The functions carry the state's layout in `cnnc.state`: one entry
+    (name, kind: parameter, statistic or slot) per state tensor, in the
+    order of the arguments. The model's function itself is kept: it is the
+    inference with the model's own weights.
+  }];
+  let options = [
+    Option<"loss", "loss", "std::string", "\"cross_entropy\"",
+           "The loss on the logits: cross_entropy or mse">,
+    Option<"labelSmoothing", "label-smoothing", "double", "0.0",
+           "Label smoothing of the cross-entropy, in [0, 1]">,
+    Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
+           "The update: sgd (with momentum), adam or adamw">,
+  ];
+  let dependentDialects = ["cnnc::cnn::CNNDialect", "mlir::func::FuncDialect"];
+}
+
+#endif // CNNC_TRAINING_PASSES_TD
