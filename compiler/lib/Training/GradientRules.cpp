@@ -56,27 +56,69 @@ LogicalResult conv(cnn::ConvOp op, Gradients &grads, GraphBuilder &gb) {
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dilations = op.getDilations();
   int64_t groups = op.getGroups();
+  // Unit strides and dilations, one group: both gradients are convolutions
+  // themselves, which the graph passes then treat as any other (channels
+  // last, register-tiled kernels). Otherwise the gradient ops.
+  auto isOne = [](int64_t v) { return v == 1; };
+  bool unit = llvm::all_of(strides, isOne) && llvm::all_of(dilations, isOne) &&
+              groups == 1;
+  RankedTensorType dyType = typeOf(dy);
+  auto convolve = [&](Value x, Value w, ArrayRef<int64_t> convPads) -> Value {
+    return cnn::ConvOp::create(gb.b, gb.loc, x, w, Value(), Value(),
+                               gb.b.getDenseI64ArrayAttr({1, 1}),
+                               gb.b.getDenseI64ArrayAttr(convPads),
+                               gb.b.getDenseI64ArrayAttr({1, 1}),
+                               gb.b.getI64IntegerAttr(1), nullptr, nullptr,
+                               nullptr,
+                               cnn::LayoutAttr::get(gb.b.getContext(),
+                                                    cnn::Layout::NCHW));
+  };
+  const int64_t swapFirstTwo[] = {1, 0, 2, 3};
   if (grads.isActive(op.getInput())) {
-    // The transposed convolution with the output padding that gives back
-    // the input's size (what the forward floor dropped).
-    SmallVector<int64_t> outputPadding;
-    RankedTensorType dyType = typeOf(dy);
-    for (int64_t i = 0; i < 2; ++i) {
-      int64_t produced = strides[i] * (dyType.getDimSize(i + 2) - 1) +
-                         dilations[i] * (weightType.getDimSize(i + 2) - 1) + 1 -
-                         pads[i] - pads[i + 2];
-      outputPadding.push_back(inputType.getDimSize(i + 2) - produced);
+    int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
+    bool padsFit = pads[0] < kh && pads[2] < kh && pads[1] < kw && pads[3] < kw;
+    Value dx;
+    if (unit && padsFit) {
+      // dx = conv(dy, w flipped in space with F and C swapped), padded by
+      // the kernel's reach less the forward pads.
+      Value flipped = cnn::SliceOp::create(
+          gb.b, gb.loc, op.getWeight(),
+          ArrayRef<int64_t>{0, 0, kh - 1, kw - 1}, weightType.getShape(),
+          ArrayRef<int64_t>{1, 1, -1, -1});
+      dx = convolve(dy, gb.transpose(flipped, swapFirstTwo),
+                    {kh - 1 - pads[0], kw - 1 - pads[1], kh - 1 - pads[2],
+                     kw - 1 - pads[3]});
+    } else {
+      // The transposed convolution, with the output padding that gives
+      // back the input's size (what the forward floor dropped).
+      SmallVector<int64_t> outputPadding;
+      for (int64_t i = 0; i < 2; ++i) {
+        int64_t produced = strides[i] * (dyType.getDimSize(i + 2) - 1) +
+                           dilations[i] * (weightType.getDimSize(i + 2) - 1) +
+                           1 - pads[i] - pads[i + 2];
+        outputPadding.push_back(inputType.getDimSize(i + 2) - produced);
+      }
+      dx = cnn::ConvTransposeOp::create(gb.b, gb.loc, inputType, dy,
+                                        op.getWeight(), Value(), strides, pads,
+                                        dilations, outputPadding, groups);
     }
-    Value dx = cnn::ConvTransposeOp::create(
-        gb.b, gb.loc, inputType, dy, op.getWeight(), Value(), strides, pads,
-        dilations, outputPadding, groups);
     grads.accumulate(gb, op.getInput(), dx);
   }
-  if (grads.isActive(op.getWeight()))
-    grads.accumulate(gb, op.getWeight(),
-                     cnn::ConvWeightGradOp::create(gb.b, gb.loc, weightType,
-                                                   op.getInput(), dy, strides,
-                                                   pads, dilations, groups));
+  if (grads.isActive(op.getWeight())) {
+    Value dw;
+    if (unit) {
+      // dw[f, c] = sum over n of x[n, c] (*) dy[n, f]: a convolution of the
+      // input with the batch as channels, by dy as the kernel, [C, F, K..].
+      Value perChannel = convolve(gb.transpose(op.getInput(), swapFirstTwo),
+                                  gb.transpose(dy, swapFirstTwo), pads);
+      dw = gb.transpose(perChannel, swapFirstTwo);
+    } else {
+      dw = cnn::ConvWeightGradOp::create(gb.b, gb.loc, weightType,
+                                         op.getInput(), dy, strides, pads,
+                                         dilations, groups);
+    }
+    grads.accumulate(gb, op.getWeight(), dw);
+  }
   if (Value bias = op.getBias(); bias && grads.isActive(bias))
     grads.accumulate(gb, bias, gb.reduceSum(dy, {0, 2, 3}, false));
   return success();

@@ -39,6 +39,13 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::LLJIT &jit) {
 
 LoadedModel::~LoadedModel() = default;
 
+llvm::Expected<void *> LoadedModel::lookup(llvm::StringRef symbol) {
+  llvm::Expected<llvm::orc::ExecutorAddr> address = jit->lookup(symbol);
+  if (!address)
+    return address.takeError();
+  return address->toPtr<void *>();
+}
+
 llvm::Expected<std::unique_ptr<LoadedModel>>
 LoadedModel::load(const std::string &object, llvm::StringRef name) {
   llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> jit =

@@ -10,6 +10,7 @@
 #ifndef CNNC_TOOLS_CNNC_OBJECTLOADER_H
 #define CNNC_TOOLS_CNNC_OBJECTLOADER_H
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
@@ -34,6 +35,10 @@ public:
 
   RunFunction run = nullptr;
   WorkspaceSizeFunction workspaceSize = nullptr;
+
+  /// The address of another public function of the object (the training
+  /// entry points).
+  llvm::Expected<void *> lookup(llvm::StringRef symbol);
 
 private:
   LoadedModel() = default;

@@ -18,6 +18,7 @@
 #include "OutputFiles.h"
 #include "Report.h"
 #include "Run.h"
+#include "Train.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -40,11 +41,15 @@ cl::SubCommand compileCommand("compile",
                               "and a C header, or to an intermediate form");
 cl::SubCommand runCommand("run", "Compile a model in-process and run it on "
                                  "inputs from ONNX TensorProto files");
+cl::SubCommand trainCommand("train",
+                            "Compile a model with its train step and train it "
+                            "on Fashion-MNIST; write the trained model as "
+                            "ONNX");
 
 // Shared by both commands.
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model>"),
                                cl::Required, cl::sub(compileCommand),
-                               cl::sub(runCommand));
+                               cl::sub(runCommand), cl::sub(trainCommand));
 cl::list<std::string> shapeBindings(
     "shape", cl::desc("Static shape of a graph input with symbolic dimensions"),
     cl::value_desc("NAME=1x3x224x224"), cl::sub(compileCommand),
@@ -53,7 +58,8 @@ cl::opt<int64_t> batchSize("batch",
                            cl::desc("Value of every symbolic batch (first) "
                                     "dimension of the graph inputs"),
                            cl::value_desc("N"), cl::init(0),
-                           cl::sub(compileCommand), cl::sub(runCommand));
+                           cl::sub(compileCommand), cl::sub(runCommand),
+                           cl::sub(trainCommand));
 cl::list<std::string> constBindings(
     "const",
     cl::desc("Bind a graph input (a shape, axes, pads or scales) to the "
@@ -66,13 +72,14 @@ cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
                                       clEnumVal(O1, "folding, light LLVM"),
                                       clEnumVal(O2, "the default"),
                                       clEnumVal(O3, "everything")),
-                           cl::sub(compileCommand), cl::sub(runCommand));
+                           cl::sub(compileCommand), cl::sub(runCommand),
+                           cl::sub(trainCommand));
 cl::opt<std::string> mcpu("mcpu",
                           cl::desc("CPU to generate code for: native (the "
                                    "default: this machine), x86-64-v3 (any "
                                    "AVX2 machine), skylake-avx512, ..."),
                           cl::init("native"), cl::sub(compileCommand),
-                          cl::sub(runCommand));
+                          cl::sub(runCommand), cl::sub(trainCommand));
 cl::opt<std::string> targetTriple("target-triple",
                                   cl::desc("Target triple (default: the "
                                            "host's)"),
@@ -81,7 +88,7 @@ cl::opt<std::string> targetTriple("target-triple",
 // compile
 cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
                                 cl::value_desc("file"), cl::init("-"),
-                                cl::sub(compileCommand));
+                                cl::sub(compileCommand), cl::sub(trainCommand));
 cl::opt<std::string> modelName("name",
                                cl::desc("The C name of the model, prefix of "
                                         "its symbols (default: from the "
@@ -106,13 +113,16 @@ cl::opt<bool> trainObject(
     cl::sub(compileCommand));
 cl::opt<std::string> optimizerName(
     "optimizer", cl::desc("The optimizer: sgd (with momentum), adam, adamw"),
-    cl::init("sgd"), cl::sub(compileCommand));
+    cl::init("sgd"), cl::sub(compileCommand),
+    cl::sub(trainCommand));
 cl::opt<std::string> lossName(
     "loss", cl::desc("The loss on the model's output: cross_entropy, mse"),
-    cl::init("cross_entropy"), cl::sub(compileCommand));
+    cl::init("cross_entropy"), cl::sub(compileCommand),
+    cl::sub(trainCommand));
 cl::opt<double> labelSmoothing(
     "label-smoothing", cl::desc("Label smoothing of the cross-entropy"),
-    cl::init(0.0), cl::sub(compileCommand));
+    cl::init(0.0), cl::sub(compileCommand),
+    cl::sub(trainCommand));
 
 cl::opt<bool> report("report",
                      cl::desc("Print, per op of the optimized graph, the ONNX "
@@ -120,6 +130,52 @@ cl::opt<bool> report("report",
                               "and FLOPs, and the totals (stdout; stderr "
                               "when the output goes to stdout)"),
                      cl::sub(compileCommand));
+
+// train
+cl::opt<std::string> dataSet("data",
+                             cl::desc("The data: fashion-mnist (Debian's "
+                                      "dataset-fashion-mnist) or "
+                                      "fashion-mnist:DIR"),
+                             cl::init("fashion-mnist"), cl::sub(trainCommand));
+cl::opt<int64_t> epochs("epochs", cl::desc("Passes over the training set"),
+                        cl::init(1), cl::sub(trainCommand));
+cl::opt<double> learningRate("lr", cl::desc("Base learning rate"),
+                             cl::init(0.05), cl::sub(trainCommand));
+cl::opt<double> momentum("momentum", cl::desc("SGD's momentum"),
+                         cl::init(0.9), cl::sub(trainCommand));
+cl::opt<double> weightDecay("weight-decay",
+                            cl::desc("L2 weight decay (decoupled for adamw)"),
+                            cl::init(0.0), cl::sub(trainCommand));
+cl::opt<std::string> scheduleName(
+    "schedule",
+    cl::desc("Learning rate schedule, per optimizer step: cosine (to 0 over "
+             "the run), step (x0.1 every --step-epochs), none"),
+    cl::init("cosine"), cl::sub(trainCommand));
+cl::opt<int64_t> stepEpochs("step-epochs",
+                            cl::desc("Epochs between decays of --schedule "
+                                     "step (default: a third of the run)"),
+                            cl::init(0), cl::sub(trainCommand));
+cl::opt<int64_t> warmupSteps("warmup",
+                             cl::desc("Steps of linear learning-rate warm-up"),
+                             cl::init(0), cl::sub(trainCommand));
+cl::opt<std::string> augment("augment",
+                             cl::desc("Data augmentation: flip (random "
+                                      "horizontal flips) or none"),
+                             cl::init("none"), cl::sub(trainCommand));
+cl::opt<uint64_t> seed("seed",
+                       cl::desc("Seed of the shuffle, flips and dropout"),
+                       cl::init(0), cl::sub(trainCommand));
+cl::opt<int64_t> trainLimit("train-limit",
+                            cl::desc("Train on the first N images only"),
+                            cl::init(0), cl::sub(trainCommand));
+cl::opt<int64_t> testLimit("test-limit",
+                           cl::desc("Score on the first N test images only"),
+                           cl::init(0), cl::sub(trainCommand));
+cl::opt<std::string> normalize(
+    "normalize",
+    cl::desc("MEAN,STD of the input normalization (x / 255 - MEAN) / STD, "
+             "folded into the exported model"),
+    cl::init("0.2860,0.3530"), cl::sub(trainCommand));
 
 // run
 cl::list<std::string> runInputs("input",
@@ -287,6 +343,46 @@ int runRun() {
   return cnnc::runModel(std::move(options));
 }
 
+int runTrain() {
+  cnnc::TrainOptions options;
+  options.model = inputFile;
+  options.data = dataSet;
+  options.output = outputFile == "-" ? "" : outputFile.getValue();
+  options.epochs = epochs;
+  options.batch = batchSize ? batchSize.getValue() : 64;
+  options.optimizer = optimizerName;
+  options.loss = lossName;
+  options.labelSmoothing = labelSmoothing;
+  options.learningRate = learningRate;
+  options.momentum = momentum;
+  options.weightDecay = weightDecay;
+  options.schedule = scheduleName;
+  options.stepEpochs = stepEpochs;
+  options.warmupSteps = warmupSteps;
+  if (augment != "flip" && augment != "none") {
+    llvm::errs() << "cnnc: error: --augment " << augment
+                 << ": expected flip or none\n";
+    return UserError;
+  }
+  options.flip = augment == "flip";
+  options.seed = seed;
+  options.trainLimit = trainLimit;
+  options.testLimit = testLimit;
+  auto [mean, std] = llvm::StringRef(normalize).split(',');
+  double m = 0, s = 0;
+  if (mean.trim().getAsDouble(m) || std.trim().getAsDouble(s)) {
+    llvm::errs() << "cnnc: error: --normalize " << normalize
+                 << ": expected MEAN,STD\n";
+    return UserError;
+  }
+  options.mean = static_cast<float>(m);
+  options.std = static_cast<float>(s);
+  options.bindings = modelBindings();
+  options.pipeline.optLevel = optLevel;
+  options.target = targetOptions();
+  return cnnc::trainModel(options);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -305,6 +401,8 @@ int main(int argc, char **argv) {
     return runCompile();
   if (runCommand)
     return runRun();
+  if (trainCommand)
+    return runTrain();
   llvm::errs() << "cnnc: error: expected a command; see 'cnnc --help'\n";
   return UserError;
 }

@@ -2,7 +2,8 @@
  *
  * What code compiled by cnnc calls, and what applications that link it may
  * call: error reporting, workspace allocation, a parallel-for over a small
- * thread pool, the CPU feature check, and a reader for IDX datasets. Pure C;
+ * thread pool, the CPU feature check, a reader for IDX datasets and the
+ * helpers of a training loop (batches, learning-rate schedules, metrics). Pure C;
  * link with -lcnnc_runtime -pthread (and -lz when reading datasets).
  *
  * Ownership: memory from cnnc_workspace_alloc belongs to the caller, who
@@ -19,7 +20,7 @@
 #include <stdint.h>
 
 #define CNNC_RUNTIME_VERSION_MAJOR 0
-#define CNNC_RUNTIME_VERSION_MINOR 2
+#define CNNC_RUNTIME_VERSION_MINOR 3
 
 /* Alignment of every workspace, in bytes (one cache line, one AVX-512 vector).
  */
@@ -111,6 +112,60 @@ int cnnc_idx_read(const char *path, cnnc_idx *out);
 
 /* Frees what cnnc_idx_read allocated; `idx` becomes empty. */
 void cnnc_idx_free(cnnc_idx *idx);
+
+
+/*===-- Training
+ * -----------------------------------------------------------===*/
+
+/* A batch from IDX images [N, H, W] (bytes) and labels [N]: for each of the
+ * `count` indices, the image scaled to [0, 1], then (x - mean) / std,
+ * written as float [count, 1, H, W] to `images`, mirrored left-right when
+ * `flip_mask` has that image's bit set (bit i: image i of the batch; NULL:
+ * none), and its label to `labels` as int32. Returns 0, or non-zero with
+ * cnnc_last_error set (an index out of range, mismatched files). */
+int cnnc_idx_batch(const cnnc_idx *images, const cnnc_idx *labels,
+                   const int64_t *indices, int64_t count, float mean,
+                   float std, const uint8_t *flip_mask, float *out_images,
+                   int32_t *out_labels);
+
+/* How the learning rate changes over a run of `total_steps` optimizer
+ * steps (PyTorch's schedulers, stepped once per optimizer step):
+ *   CNNC_SCHEDULE_NONE    constant;
+ *   CNNC_SCHEDULE_COSINE  base * (1 + cos(pi * step / total_steps)) / 2
+ *                         (CosineAnnealingLR with T_max = total_steps);
+ *   CNNC_SCHEDULE_STEP    base * gamma ^ floor(step / step_size).
+ * With warmup_steps > 0 the rate also rises linearly over the first
+ * warmup_steps steps: times (step + 1) / warmup_steps. */
+typedef enum cnnc_schedule_kind {
+  CNNC_SCHEDULE_NONE = 0,
+  CNNC_SCHEDULE_COSINE = 1,
+  CNNC_SCHEDULE_STEP = 2
+} cnnc_schedule_kind;
+
+typedef struct cnnc_schedule {
+  cnnc_schedule_kind kind;
+  double base;
+  int64_t total_steps;
+  int64_t step_size; /* CNNC_SCHEDULE_STEP */
+  double gamma;      /* CNNC_SCHEDULE_STEP */
+  int64_t warmup_steps;
+} cnnc_schedule;
+
+/* The learning rate of step `step` (0-based). */
+double cnnc_learning_rate(const cnnc_schedule *schedule, int64_t step);
+
+/* Accuracy and the macro averages of precision, recall and F1 over
+ * `classes` classes from a confusion matrix (row: true class, column:
+ * predicted). A class never predicted has precision 0, one absent from the
+ * data recall 0 (as scikit-learn's zero_division=0). */
+typedef struct cnnc_metrics {
+  double accuracy, precision, recall, f1;
+} cnnc_metrics;
+cnnc_metrics cnnc_classification_metrics(const int64_t *confusion,
+                                         int classes);
+
+/* The index of the largest of `count` logits (the first on ties). */
+int cnnc_argmax(const float *logits, int count);
 
 #ifdef __cplusplus
 } /* extern "C" */

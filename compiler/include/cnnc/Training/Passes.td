@@ -51,4 +51,17 @@ def GenerateTrainStep : Pass<"cnn-generate-train-step", "mlir::ModuleOp"> {
   let dependentDialects = ["cnnc::cnn::CNNDialect", "mlir::func::FuncDialect"];
 }
 
+def Differentiate : Pass<"cnn-differentiate", "mlir::func::FuncOp"> {
+  let summary = "Return the gradients of a scalar function with its value";
+  let description = [{
+    A function whose only result is a 0-d float tensor (a loss) gets, after
+    it, the gradient of that result with respect to each of its float
+    arguments, as more results: `f(x, w) -> l` becomes
+    `f(x, w) -> (l, dl/dx, dl/dw)`. The reverse-mode differentiation that
+    the train step uses, on its own: how the gradient rules are checked
+    against finite differences (test/training/gradcheck.py).
+  }];
+  let dependentDialects = ["cnnc::cnn::CNNDialect"];
+}
+
 #endif // CNNC_TRAINING_PASSES_TD

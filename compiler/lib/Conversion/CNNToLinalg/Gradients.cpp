@@ -299,7 +299,9 @@ Value averageShare(OpBuilder &b, Location l, const PoolWindow &w, Value *out,
                                 arith::ConstantIndexOp::create(b, l, hi)));
       taps = arith::AddIOp::create(
           b, l, taps,
-          arith::ExtUIOp::create(b, l, b.getIndexType(), inside));
+          arith::SelectOp::create(b, l, inside,
+                                  arith::ConstantIndexOp::create(b, l, 1),
+                                  arith::ConstantIndexOp::create(b, l, 0)));
     }
     count = arith::MulIOp::create(b, l, count, taps);
   }

@@ -1,0 +1,469 @@
+//===- Train.cpp - cnnc train ---------------------------------------------===//
+
+#include "Train.h"
+
+#include "Compiler.h"
+#include "ObjectLoader.h"
+#include "OutputFiles.h"
+
+#include "cnnc/Frontend/ONNX/ModelWriter.h"
+#include "cnnc/runtime.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <vector>
+
+namespace cnnc {
+
+namespace {
+
+enum ExitCode { Success = 0, UserError = 2, InternalError = 3 };
+
+constexpr llvm::StringLiteral kName = "cnnc_trained";
+constexpr int kClasses = 10;
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::string duration(double s) {
+  int64_t total = static_cast<int64_t>(s + 0.5);
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld:%02lld",
+                static_cast<long long>(total / 60),
+                static_cast<long long>(total % 60));
+  return text;
+}
+
+/// The Fashion-MNIST files, read with the runtime's IDX reader.
+struct Dataset {
+  cnnc_idx trainImages{}, trainLabels{}, testImages{}, testLabels{};
+  ~Dataset() {
+    cnnc_idx_free(&trainImages);
+    cnnc_idx_free(&trainLabels);
+    cnnc_idx_free(&testImages);
+    cnnc_idx_free(&testLabels);
+  }
+};
+
+bool readDataset(llvm::StringRef spec, Dataset &data) {
+  llvm::StringRef name = spec, dir = "/usr/share/datasets/fashion-mnist";
+  if (size_t colon = spec.find(':'); colon != llvm::StringRef::npos) {
+    name = spec.take_front(colon);
+    dir = spec.drop_front(colon + 1);
+  }
+  if (name != "fashion-mnist") {
+    llvm::errs() << "cnnc: error: --data " << spec
+                 << ": expected fashion-mnist or fashion-mnist:DIR\n";
+    return false;
+  }
+  struct File {
+    const char *name;
+    cnnc_idx *into;
+    int rank;
+  } files[] = {{"train-images-idx3-ubyte.gz", &data.trainImages, 3},
+               {"train-labels-idx1-ubyte.gz", &data.trainLabels, 1},
+               {"t10k-images-idx3-ubyte.gz", &data.testImages, 3},
+               {"t10k-labels-idx1-ubyte.gz", &data.testLabels, 1}};
+  for (File &file : files) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, file.name);
+    if (!llvm::sys::fs::exists(path)) {
+      // Also the uncompressed name.
+      llvm::SmallString<256> plain(path);
+      llvm::sys::path::replace_extension(plain, "");
+      if (llvm::sys::fs::exists(plain))
+        path = plain;
+    }
+    if (cnnc_idx_read(path.c_str(), file.into) != 0) {
+      llvm::errs() << "cnnc: error: " << cnnc_last_error()
+                   << " (Debian's dataset-fashion-mnist package installs the "
+                      "files in /usr/share/datasets/fashion-mnist)\n";
+      return false;
+    }
+    if (file.into->rank != file.rank) {
+      llvm::errs() << "cnnc: error: " << path << ": expected an IDX array of "
+                   << "rank " << file.rank << ", got rank " << file.into->rank
+                   << "\n";
+      return false;
+    }
+  }
+  if (data.trainImages.dims[0] != data.trainLabels.dims[0] ||
+      data.testImages.dims[0] != data.testLabels.dims[0]) {
+    llvm::errs() << "cnnc: error: " << dir
+                 << ": the image and label files disagree on the count\n";
+    return false;
+  }
+  return true;
+}
+
+/// The compiled model's training entry points.
+struct TrainingFunctions {
+  size_t (*stateSize)();
+  size_t (*workspaceSize)();
+  int (*initState)(void *);
+  int (*trainStep)(void *, const void *, const void *, const float *, int64_t,
+                   float *, void *, void *);
+  int (*evaluate)(const void *, const void *, void *, void *);
+};
+
+template <typename T>
+bool lookup(LoadedModel &loaded, llvm::StringRef suffix, T &into) {
+  llvm::Expected<void *> address = loaded.lookup((kName + suffix).str());
+  if (!address) {
+    llvm::errs() << "cnnc: internal error: "
+                 << llvm::toString(address.takeError()) << "\n";
+    return false;
+  }
+  into = reinterpret_cast<T>(*address);
+  return true;
+}
+
+/// A progress line on a terminal, redrawn in place; elsewhere (a log) one
+/// line at every tenth of the epoch.
+class Progress {
+public:
+  Progress(int64_t epoch, int64_t epochs, int64_t steps)
+      : epoch(epoch), epochs(epochs), steps(steps),
+        terminal(llvm::sys::Process::StandardErrIsDisplayed()) {}
+
+  void update(int64_t step, double loss, double imagesPerSecond,
+              double remaining) {
+    double fraction = static_cast<double>(step) / steps;
+    bool last = step == steps;
+    if (terminal) {
+      auto now = Clock::now();
+      if (!last && now - lastDraw < std::chrono::milliseconds(200))
+        return;
+      lastDraw = now;
+    } else {
+      int64_t tenth = step * 10 / steps;
+      if (tenth == lastTenth)
+        return;
+      lastTenth = tenth;
+    }
+    constexpr int width = 30;
+    int filled = static_cast<int>(fraction * width);
+    std::string bar(filled, '=');
+    if (filled < width)
+      bar += '>' + std::string(width - filled - 1, ' ');
+    llvm::errs() << (terminal ? "\r" : "") << "epoch " << epoch << "/"
+                 << epochs << " [" << bar << "] "
+                 << llvm::format("%3d%%", static_cast<int>(fraction * 100))
+                 << llvm::format("  loss %.4f  %.0f img/s  ETA ", loss,
+                                 imagesPerSecond)
+                 << duration(remaining) << (terminal && !last ? "" : "\n");
+    llvm::errs().flush();
+  }
+
+private:
+  int64_t epoch, epochs, steps;
+  bool terminal;
+  Clock::time_point lastDraw{};
+  int64_t lastTenth = -1;
+};
+
+} // namespace
+
+int trainModel(const TrainOptions &options) {
+  if (options.epochs <= 0 || options.batch <= 0) {
+    llvm::errs() << "cnnc: error: --epochs and --batch must be positive\n";
+    return UserError;
+  }
+  if (options.schedule != "none" && options.schedule != "cosine" &&
+      options.schedule != "step") {
+    llvm::errs() << "cnnc: error: --schedule " << options.schedule
+                 << ": expected none, cosine or step\n";
+    return UserError;
+  }
+  if (!(options.std > 0.0f)) {
+    llvm::errs() << "cnnc: error: --normalize: the std must be positive\n";
+    return UserError;
+  }
+  bool onnxModel = llvm::sys::path::extension(options.model) == ".onnx";
+  if (!options.output.empty() && !onnxModel) {
+    llvm::errs() << "cnnc: error: -o " << options.output
+                 << ": a trained model is written as ONNX from an ONNX "
+                    "model; "
+                 << options.model << " is not one\n";
+    return UserError;
+  }
+  Dataset data;
+  if (!readDataset(options.data, data))
+    return UserError;
+
+  // Compile the model with its train step, and link it into this process.
+  auto compileStart = Clock::now();
+  std::unique_ptr<mlir::MLIRContext> context = createContext();
+  ModelBindings bindings = options.bindings;
+  bindings.batch = options.batch;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      loadModel(options.model, bindings, *context);
+  if (!module)
+    return UserError;
+  DiagnosticPrinter printer(*context);
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createTargetMachine(options.target);
+  if (!machine) {
+    llvm::errs() << "cnnc: error: " << llvm::toString(machine.takeError())
+                 << "\n";
+    return UserError;
+  }
+  PipelineOptions pipeline = options.pipeline;
+  pipeline.vectorBits = vectorRegisterBits(**machine);
+  PipelineOptions::Training training;
+  training.optimizer = options.optimizer;
+  training.loss = options.loss;
+  training.labelSmoothing = options.labelSmoothing;
+  pipeline.training = training;
+  mlir::FailureOr<ModelInterface> model =
+      lowerModel(*module, kName, pipeline, Stage::LLVMDialect);
+  if (mlir::failed(model))
+    return UserError;
+  const TensorDescription &input = model->inputs[0];
+  const TensorDescription &output = model->outputs[0];
+  int64_t batch = input.shape.empty() ? 0 : input.shape[0];
+  if (input.elementType != 1 || input.shape.size() != 4 ||
+      input.shape[1] != 1 || input.shape[2] != 28 || input.shape[3] != 28) {
+    llvm::errs() << "cnnc: error: " << options.model
+                 << ": Fashion-MNIST images are float [N, 1, 28, 28]; the "
+                    "model's input '"
+                 << input.name << "' is not\n";
+    return UserError;
+  }
+  if (batch != options.batch) {
+    llvm::errs() << "cnnc: error: " << options.model << ": the model's batch "
+                 << "is fixed to " << batch << "; train it with --batch "
+                 << batch << "\n";
+    return UserError;
+  }
+  if (output.shape.size() != 2 || output.shape[1] != kClasses ||
+      output.elementType != 1) {
+    llvm::errs() << "cnnc: error: " << options.model
+                 << ": Fashion-MNIST has 10 classes; the model's output '"
+                 << output.name << "' is not float [N, 10]\n";
+    return UserError;
+  }
+  llvm::Expected<std::string> object =
+      generateCode(*module, *model, **machine, options.target.optLevel,
+                   Artifact::Object);
+  if (!object) {
+    llvm::errs() << "cnnc: error: " << llvm::toString(object.takeError())
+                 << "\n";
+    return UserError;
+  }
+  llvm::Expected<std::unique_ptr<LoadedModel>> loaded =
+      LoadedModel::load(*object, kName);
+  if (!loaded) {
+    llvm::errs() << "cnnc: internal error: "
+                 << llvm::toString(loaded.takeError()) << "\n";
+    return InternalError;
+  }
+  TrainingFunctions f;
+  if (!lookup(**loaded, "_state_size", f.stateSize) ||
+      !lookup(**loaded, "_train_workspace_size", f.workspaceSize) ||
+      !lookup(**loaded, "_init_state", f.initState) ||
+      !lookup(**loaded, "_train_step", f.trainStep) ||
+      !lookup(**loaded, "_evaluate", f.evaluate))
+    return InternalError;
+  const TrainingInterface &layout = *model->training;
+  size_t parameters = 0;
+  for (const StateTensor &tensor : layout.state)
+    if (tensor.kind == "parameter") {
+      size_t count = 1;
+      for (int64_t d : tensor.shape)
+        count *= d;
+      parameters += count;
+    }
+  llvm::outs() << "cnnc train: " << options.model << ": " << parameters
+               << " parameters, batch " << batch << ", " << options.optimizer
+               << ", compiled in "
+               << llvm::format("%.1f s", seconds(compileStart)) << " ("
+               << cnnc_num_threads() << " threads)\n";
+
+  // State and scratch.
+  struct Free {
+    void operator()(void *p) const { cnnc_workspace_free(p); }
+  };
+  std::unique_ptr<void, Free> state(cnnc_workspace_alloc(f.stateSize()));
+  std::unique_ptr<void, Free> workspace(
+      cnnc_workspace_alloc(f.workspaceSize()));
+  if (!state || !workspace) {
+    llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
+    return InternalError;
+  }
+  if (f.initState(state.get()) != 0) {
+    llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
+    return InternalError;
+  }
+
+  int64_t trainCount = data.trainImages.dims[0];
+  if (options.trainLimit > 0)
+    trainCount = std::min(trainCount, options.trainLimit);
+  int64_t testCount = data.testImages.dims[0];
+  if (options.testLimit > 0)
+    testCount = std::min(testCount, options.testLimit);
+  // Full batches only (shapes are static): the few images a shuffle leaves
+  // over differ from epoch to epoch.
+  int64_t stepsPerEpoch = trainCount / batch;
+  if (stepsPerEpoch == 0) {
+    llvm::errs() << "cnnc: error: " << trainCount
+                 << " training images do not fill one batch of " << batch
+                 << "\n";
+    return UserError;
+  }
+  cnnc_schedule schedule{CNNC_SCHEDULE_NONE, options.learningRate,
+                         stepsPerEpoch * options.epochs, 0, options.stepGamma,
+                         options.warmupSteps};
+  if (options.schedule == "cosine")
+    schedule.kind = CNNC_SCHEDULE_COSINE;
+  if (options.schedule == "step") {
+    schedule.kind = CNNC_SCHEDULE_STEP;
+    int64_t every = options.stepEpochs > 0
+                        ? options.stepEpochs
+                        : std::max<int64_t>(1, (options.epochs + 2) / 3);
+    schedule.step_size = every * stepsPerEpoch;
+  }
+
+  std::vector<int64_t> order(trainCount);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 random(options.seed);
+  size_t pixels = 28 * 28;
+  std::vector<float> images(batch * pixels);
+  std::vector<int32_t> labels(batch);
+  std::vector<float> logits(batch * kClasses);
+  std::vector<uint8_t> flips((batch + 7) / 8);
+  float hyper[8];
+  int64_t step = 0;
+  llvm::outs() << "epoch  train loss  test accuracy  precision  recall  "
+                  "F1      time\n";
+  for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), random);
+    auto epochStart = Clock::now();
+    Progress progress(epoch, options.epochs, stepsPerEpoch);
+    double lossSum = 0;
+    for (int64_t s = 0; s < stepsPerEpoch; ++s, ++step) {
+      if (options.flip)
+        for (uint8_t &byte : flips)
+          byte = static_cast<uint8_t>(random());
+      if (cnnc_idx_batch(&data.trainImages, &data.trainLabels,
+                         order.data() + s * batch, batch, options.mean,
+                         options.std, options.flip ? flips.data() : nullptr,
+                         images.data(), labels.data()) != 0) {
+        llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
+        return InternalError;
+      }
+      double t = static_cast<double>(step + 1);
+      hyper[0] = static_cast<float>(cnnc_learning_rate(&schedule, step));
+      hyper[1] = static_cast<float>(options.momentum);
+      hyper[2] = static_cast<float>(options.weightDecay);
+      hyper[3] = static_cast<float>(options.beta1);
+      hyper[4] = static_cast<float>(options.beta2);
+      hyper[5] = static_cast<float>(options.epsilon);
+      hyper[6] = static_cast<float>(1.0 / (1.0 - std::pow(options.beta1, t)));
+      hyper[7] = static_cast<float>(
+          1.0 / std::sqrt(1.0 - std::pow(options.beta2, t)));
+      float loss = 0;
+      int64_t key = static_cast<int64_t>(options.seed * 1000003u) + step;
+      if (f.trainStep(state.get(), images.data(), labels.data(), hyper, key,
+                      &loss, logits.data(), workspace.get()) != 0) {
+        llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
+        return InternalError;
+      }
+      if (!std::isfinite(loss)) {
+        llvm::errs() << "\ncnnc: error: the loss is " << loss << " at step "
+                     << step + 1
+                     << " (diverged: try a smaller --lr)\n";
+        return UserError;
+      }
+      lossSum += loss;
+      double elapsed = seconds(epochStart);
+      double rate = (s + 1) * batch / std::max(elapsed, 1e-9);
+      progress.update(s + 1, lossSum / (s + 1), rate,
+                      (stepsPerEpoch - s - 1) * batch / rate);
+    }
+    double trainSeconds = seconds(epochStart);
+
+    // The test set, in batches; the last one padded with zeros whose
+    // predictions are not counted.
+    std::vector<int64_t> confusion(kClasses * kClasses, 0);
+    std::vector<int64_t> indices(batch);
+    for (int64_t first = 0; first < testCount; first += batch) {
+      int64_t count = std::min(batch, testCount - first);
+      for (int64_t i = 0; i < count; ++i)
+        indices[i] = first + i;
+      std::fill(images.begin(), images.end(), 0.0f);
+      if (cnnc_idx_batch(&data.testImages, &data.testLabels, indices.data(),
+                         count, options.mean, options.std, nullptr,
+                         images.data(), labels.data()) != 0 ||
+          f.evaluate(state.get(), images.data(), logits.data(),
+                     workspace.get()) != 0) {
+        llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
+        return InternalError;
+      }
+      for (int64_t i = 0; i < count; ++i) {
+        int predicted = cnnc_argmax(&logits[i * kClasses], kClasses);
+        ++confusion[labels[i] * kClasses + predicted];
+      }
+    }
+    cnnc_metrics metrics =
+        cnnc_classification_metrics(confusion.data(), kClasses);
+    llvm::outs() << llvm::format("%5lld  %10.4f  %12.2f%%  %9.4f  %6.4f  "
+                                 "%6.4f  %5.1f s\n",
+                                 static_cast<long long>(epoch),
+                                 lossSum / stepsPerEpoch,
+                                 100.0 * metrics.accuracy, metrics.precision,
+                                 metrics.recall, metrics.f1, trainSeconds);
+    if (epoch == options.epochs) {
+      llvm::outs() << "confusion matrix (rows: true class, columns: "
+                      "predicted):\n";
+      for (int t = 0; t < kClasses; ++t) {
+        llvm::outs() << "  ";
+        for (int p = 0; p < kClasses; ++p)
+          llvm::outs() << llvm::format("%5lld",
+                                       static_cast<long long>(
+                                           confusion[t * kClasses + p]));
+        llvm::outs() << "\n";
+      }
+    }
+    llvm::outs().flush();
+  }
+
+  if (options.output.empty())
+    return Success;
+  std::vector<onnx::TrainedTensor> trained;
+  for (const StateTensor &tensor : layout.state) {
+    if (tensor.kind == "slot")
+      continue;
+    trained.push_back({tensor.name,
+                       reinterpret_cast<const float *>(
+                           static_cast<const char *>(state.get()) +
+                           tensor.offset),
+                       static_cast<int64_t>(tensor.bytes / sizeof(float))});
+  }
+  llvm::Expected<std::string> bytes = onnx::writeInferenceModel(
+      options.model, trained,
+      onnx::InputNormalization{options.mean, options.std});
+  if (!bytes) {
+    llvm::errs() << "cnnc: error: " << llvm::toString(bytes.takeError())
+                 << "\n";
+    return UserError;
+  }
+  if (mlir::failed(writeFilesAtomically({{options.output, *bytes}})))
+    return UserError;
+  llvm::outs() << "wrote " << options.output
+               << " (inference form; input: pixels in [0, 1])\n";
+  return Success;
+}
+
+} // namespace cnnc
