@@ -7,6 +7,8 @@
 #   make fuzz     set up, build, fuzz the ONNX reader and importer for 10 minutes
 #   make bench    set up (with the benchmark's packages), build, compare cnnc
 #                 with ONNX Runtime and PyTorch
+#   make bench-train  cnnc train next to PyTorch on Fashion-MNIST (3 epochs;
+#                 BENCH_TRAIN_FLAGS="--epochs 10 ..." for others)
 #
 # Every target runs scripts/setup.sh first; it returns at once when all the
 # packages are installed.
@@ -16,7 +18,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all setup configure build test test-all demo fuzz bench clean
+.PHONY: all setup configure build test test-all demo fuzz bench bench-train clean
 
 all: build
 
@@ -49,6 +51,10 @@ demo: build
 
 bench: build
 	@bash benchmarks/run.sh $(BUILD_DIR)
+
+BENCH_TRAIN_FLAGS ?=
+bench-train: build
+	@bash benchmarks/training/run.sh $(BUILD_DIR) $(BENCH_TRAIN_FLAGS)
 
 FUZZ_TIME ?= 600
 fuzz: build
