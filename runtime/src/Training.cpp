@@ -11,8 +11,8 @@
 #include <cstring>
 
 int cnnc_idx_batch(const cnnc_idx *images, const cnnc_idx *labels,
-                   const int64_t *indices, int64_t count, float mean,
-                   float std, const uint8_t *flip_mask, float *out_images,
+                   const int64_t *indices, int64_t count, float mean, float std,
+                   const uint8_t *flip_mask, float *out_images,
                    int32_t *out_labels) {
   if (!images || !labels || !indices || !out_images || !out_labels) {
     cnnc_set_error("cnnc_idx_batch: a NULL argument");
@@ -59,8 +59,9 @@ double cnnc_learning_rate(const cnnc_schedule *schedule, int64_t step) {
   switch (schedule->kind) {
   case CNNC_SCHEDULE_COSINE:
     if (schedule->total_steps > 0)
-      rate *= 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(step) /
-                                    static_cast<double>(schedule->total_steps)));
+      rate *=
+          0.5 * (1.0 + std::cos(M_PI * static_cast<double>(step) /
+                                static_cast<double>(schedule->total_steps)));
     break;
   case CNNC_SCHEDULE_STEP:
     if (schedule->step_size > 0)

@@ -31,9 +31,9 @@ llvm::Constant *cString(llvm::Module &module, llvm::StringRef text,
                         llvm::StringRef symbol) {
   llvm::LLVMContext &context = module.getContext();
   llvm::Constant *data = llvm::ConstantDataArray::getString(context, text);
-  auto *global = new llvm::GlobalVariable(
-      module, data->getType(), /*isConstant=*/true,
-      llvm::GlobalValue::PrivateLinkage, data, symbol);
+  auto *global =
+      new llvm::GlobalVariable(module, data->getType(), /*isConstant=*/true,
+                               llvm::GlobalValue::PrivateLinkage, data, symbol);
   global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
   return global;
 }
@@ -113,12 +113,10 @@ public:
     builder.CreateCondBr(builder.CreateIsNull(pointer), report, next);
     builder.SetInsertPoint(report);
     llvm::FunctionCallee setError = module.getOrInsertFunction(
-        "cnnc_set_error",
-        llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptrType},
-                                true));
-    builder.CreateCall(setError,
-                       {cString(module, "%s", "__cnnc_percent_s"),
-                        cString(module, message, "__cnnc_message")});
+        "cnnc_set_error", llvm::FunctionType::get(
+                              llvm::Type::getVoidTy(context), {ptrType}, true));
+    builder.CreateCall(setError, {cString(module, "%s", "__cnnc_percent_s"),
+                                  cString(module, message, "__cnnc_message")});
     builder.CreateBr(failBlock);
     builder.SetInsertPoint(next);
   }
@@ -139,8 +137,7 @@ public:
         threadWorkspace,
         {checkedFlag, llvm::ConstantInt::get(sizeType, bytes)});
     auto *haveMemory = llvm::BasicBlock::Create(context, "have_memory", entry);
-    builder.CreateCondBr(builder.CreateIsNull(acquired), failBlock,
-                         haveMemory);
+    builder.CreateCondBr(builder.CreateIsNull(acquired), failBlock, haveMemory);
     builder.SetInsertPoint(haveMemory);
     builder.CreateBr(ready);
 
@@ -153,8 +150,7 @@ public:
 
   /// `base` + `bytes`.
   llvm::Value *offset(llvm::Value *base, uint64_t bytes) {
-    return builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), base,
-                                              bytes);
+    return builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), base, bytes);
   }
 
   void returnSuccess() { builder.CreateRet(llvm::ConstantInt::get(i32, 0)); }
@@ -186,9 +182,9 @@ void addSizeFunction(llvm::Module &module, const std::string &name,
                      uint64_t value) {
   llvm::LLVMContext &context = module.getContext();
   llvm::Type *sizeType = module.getDataLayout().getIntPtrType(context);
-  auto *function = llvm::Function::Create(
-      llvm::FunctionType::get(sizeType, false),
-      llvm::GlobalValue::ExternalLinkage, name, module);
+  auto *function =
+      llvm::Function::Create(llvm::FunctionType::get(sizeType, false),
+                             llvm::GlobalValue::ExternalLinkage, name, module);
   IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", function));
   builder.CreateRet(llvm::ConstantInt::get(sizeType, value));
 }
@@ -225,16 +221,15 @@ llvm::Error addTrainingEntryPoints(llvm::Module &module,
   uint64_t workspaceBytes =
       std::max(trainWorkspace, training.evaluateWorkspaceBytes);
   addSizeFunction(module, model.name + "_state_size", training.stateBytes);
-  addSizeFunction(module, model.name + "_train_workspace_size",
-                  workspaceBytes);
+  addSizeFunction(module, model.name + "_train_workspace_size", workspaceBytes);
   const std::vector<StateTensor> &state = training.state;
   size_t modelState = training.modelStateCount;
   const std::string &n = model.name;
 
   { // int NAME_init_state(void *state)
-    llvm::Function *f = publicFunction(
-        module, llvm::FunctionType::get(i32, {ptrType}, false),
-        n + "_init_state");
+    llvm::Function *f =
+        publicFunction(module, llvm::FunctionType::get(i32, {ptrType}, false),
+                       n + "_init_state");
     EntryBuilder e(module, f, model);
     e.checkCPU(features);
     e.failIfNull(f->getArg(0), n + "_init_state: the state is NULL");
@@ -263,8 +258,8 @@ llvm::Error addTrainingEntryPoints(llvm::Module &module,
     e.checkCPU(features);
     const char *names[] = {"state", "input", "labels", "hyper"};
     for (int i = 0; i < 4; ++i)
-      e.failIfNull(f->getArg(i), n + "_train_step: the " + names[i] +
-                                     " pointer is NULL");
+      e.failIfNull(f->getArg(i),
+                   n + "_train_step: the " + names[i] + " pointer is NULL");
     e.failIfNull(f->getArg(5), n + "_train_step: the loss pointer is NULL");
     e.failIfNull(f->getArg(6), n + "_train_step: the logits pointer is NULL");
     llvm::Value *workspace = e.workspace(f->getArg(7), workspaceBytes);
@@ -291,11 +286,11 @@ llvm::Error addTrainingEntryPoints(llvm::Module &module,
   }
   { // int NAME_evaluate(const void *state, const void *input, void *logits,
     //                   void *workspace)
-    llvm::Function *f = publicFunction(
-        module,
-        llvm::FunctionType::get(i32, {ptrType, ptrType, ptrType, ptrType},
-                                false),
-        n + "_evaluate");
+    llvm::Function *f =
+        publicFunction(module,
+                       llvm::FunctionType::get(
+                           i32, {ptrType, ptrType, ptrType, ptrType}, false),
+                       n + "_evaluate");
     EntryBuilder e(module, f, model);
     e.checkCPU(features);
     e.failIfNull(f->getArg(0), n + "_evaluate: the state is NULL");
@@ -349,8 +344,7 @@ llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
       global.setLinkage(llvm::GlobalValue::InternalLinkage);
   graph->addFnAttr(llvm::Attribute::NoInline);
 
-  addSizeFunction(module, model.name + "_workspace_size",
-                  model.workspaceBytes);
+  addSizeFunction(module, model.name + "_workspace_size", model.workspaceBytes);
   llvm::LLVMContext &context = module.getContext();
   auto *ptrType = llvm::PointerType::get(context, 0);
   llvm::Function *run = publicFunction(

@@ -70,8 +70,8 @@ void writeTensorTable(llvm::raw_ostream &os, const ModelInterface &model,
   const std::string &n = model.name;
   for (size_t i = 0; i < tensors.size(); ++i) {
     const TensorDescription &tensor = tensors[i];
-    os << "static const int64_t " << n << "_" << kind << "_" << i
-       << "_shape[" << std::max<size_t>(tensor.shape.size(), 1) << "] = {";
+    os << "static const int64_t " << n << "_" << kind << "_" << i << "_shape["
+       << std::max<size_t>(tensor.shape.size(), 1) << "] = {";
     if (tensor.shape.empty())
       os << "1";
     for (size_t d = 0; d < tensor.shape.size(); ++d)
@@ -90,7 +90,8 @@ void writeTensorTable(llvm::raw_ostream &os, const ModelInterface &model,
 }
 
 /// The declarations of a training object (compile --train).
-void writeTrainingInterface(llvm::raw_ostream &os, const ModelInterface &model) {
+void writeTrainingInterface(llvm::raw_ostream &os,
+                            const ModelInterface &model) {
   const std::string &n = model.name;
   const TrainingInterface &training = *model.training;
   os << "/*===-- Training "
@@ -109,8 +110,8 @@ void writeTrainingInterface(llvm::raw_ostream &os, const ModelInterface &model) 
      << training.state.size() << "] = {\n";
   for (const StateTensor &tensor : training.state) {
     os << "    {" << quoted(tensor.name) << ", " << quoted(tensor.kind) << ", "
-       << tensor.offset << "u, " << tensor.bytes << "u, "
-       << tensor.shape.size() << ", {";
+       << tensor.offset << "u, " << tensor.bytes << "u, " << tensor.shape.size()
+       << ", {";
     for (size_t d = 0; d < 4; ++d)
       os << (d ? ", " : "") << (d < tensor.shape.size() ? tensor.shape[d] : 0);
     os << "}},\n";
@@ -120,15 +121,14 @@ void writeTrainingInterface(llvm::raw_ostream &os, const ModelInterface &model) 
      << " " << shapeText(training.labels) << ". */\n\n"
      << "/* The hyper-parameters of " << n << "_train_step, in this order. */\n"
      << "enum {\n  " << n << "_hyper_learning_rate = 0,\n  " << n
-     << "_hyper_momentum = 1,\n  " << n << "_hyper_weight_decay = 2,\n  "
-     << n << "_hyper_beta1 = 3,\n  " << n << "_hyper_beta2 = 4,\n  " << n
+     << "_hyper_momentum = 1,\n  " << n << "_hyper_weight_decay = 2,\n  " << n
+     << "_hyper_beta1 = 3,\n  " << n << "_hyper_beta2 = 4,\n  " << n
      << "_hyper_epsilon = 5,\n  " << n
      << "_hyper_bias_correction1 = 6, /* 1 / (1 - beta1^t) */\n  " << n
      << "_hyper_bias_correction2 = 7, /* 1 / sqrt(1 - beta2^t) */\n  " << n
      << "_num_hyper = 8,\n};\n\n"
      << "size_t " << n << "_state_size(void);\n"
-     << "/* Scratch for " << n << "_train_step and " << n
-     << "_evaluate. */\n"
+     << "/* Scratch for " << n << "_train_step and " << n << "_evaluate. */\n"
      << "size_t " << n << "_train_workspace_size(void);\n"
      << "/* Fills the state: the model's weights and statistics, zero\n"
      << " * optimizer slots. */\n"
@@ -175,8 +175,7 @@ void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model) {
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stddef.h>\n#include <stdint.h>\n\n"
      << "/* The version of cnnc's generated interface. */\n"
-     << "#define " << llvm::StringRef(n).upper()
-     << "_CNNC_ABI_VERSION 1\n\n"
+     << "#define " << llvm::StringRef(n).upper() << "_CNNC_ABI_VERSION 1\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "#ifndef CNNC_TENSOR_INFO_DEFINED\n#define CNNC_TENSOR_INFO_DEFINED\n"
      << "/* One input or output: its graph name, element type (ONNX's\n"
@@ -186,25 +185,23 @@ void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model) {
      << "  const char *name;\n  int element_type;\n  int rank;\n"
      << "  const int64_t *shape;\n  size_t bytes;\n} cnnc_tensor_info;\n"
      << "#endif\n\n";
-  os << "enum {\n  " << n << "_num_inputs = " << model.inputs.size()
-     << ",\n  " << n << "_num_outputs = " << model.outputs.size()
-     << ",\n};\n\n";
+  os << "enum {\n  " << n << "_num_inputs = " << model.inputs.size() << ",\n  "
+     << n << "_num_outputs = " << model.outputs.size() << ",\n};\n\n";
   writeTensorTable(os, model, "input", model.inputs);
   writeTensorTable(os, model, "output", model.outputs);
   os << "\n/* Bytes of scratch memory one " << n << "_run needs ("
      << model.workspaceBytes << "). */\n"
      << "size_t " << n << "_workspace_size(void);\n\n"
      << "/* Runs the model. inputs[i] and outputs[i] point at dense tensors\n"
-     << " * as described above, in graph order. workspace: "
-     << n << "_workspace_size()\n"
+     << " * as described above, in graph order. workspace: " << n
+     << "_workspace_size()\n"
      << " * bytes aligned to 64 (cnnc_workspace_alloc), or NULL for one the\n"
      << " * runtime allocates and keeps per thread. Calls with distinct\n"
      << " * workspaces may run concurrently. Returns 0 on success; otherwise\n"
      << " * cnnc_last_error() (cnnc/runtime.h) says why. */\n"
      << "int " << n
      << "_run(const void *const *inputs, void *const *outputs, void "
-        "*workspace);\n\n"
-     ;
+        "*workspace);\n\n";
   if (model.training)
     writeTrainingInterface(os, model);
   os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"

@@ -40,8 +40,7 @@ Value GraphBuilder::transpose(Value x, ArrayRef<int64_t> permutation) {
 Value GraphBuilder::reduceSum(Value x, ArrayRef<int64_t> axes, bool keepDims) {
   if (axes.empty())
     return x;
-  return cnn::ReduceOp::create(b, loc, cnn::ReduceKind::Sum, x, axes,
-                               keepDims);
+  return cnn::ReduceOp::create(b, loc, cnn::ReduceKind::Sum, x, axes, keepDims);
 }
 
 Value GraphBuilder::sumToShape(Value grad, RankedTensorType type) {
@@ -51,8 +50,8 @@ Value GraphBuilder::sumToShape(Value grad, RankedTensorType type) {
   int64_t extra = gradType.getRank() - type.getRank();
   SmallVector<int64_t> axes;
   for (int64_t d = 0; d < gradType.getRank(); ++d)
-    if (d < extra || (type.getDimSize(d - extra) == 1 &&
-                      gradType.getDimSize(d) != 1))
+    if (d < extra ||
+        (type.getDimSize(d - extra) == 1 && gradType.getDimSize(d) != 1))
       axes.push_back(d);
   return reshape(reduceSum(grad, axes, /*keepDims=*/true), type.getShape());
 }
@@ -66,7 +65,8 @@ Value GraphBuilder::element(Value vector, int64_t index) {
 void Gradients::accumulate(GraphBuilder &gb, Value value, Value grad) {
   if (!grad || !isActive(value))
     return;
-  assert(grad.getType() == value.getType() && "a gradient has its value's type");
+  assert(grad.getType() == value.getType() &&
+         "a gradient has its value's type");
   Value &slot = grads[value];
   slot = slot ? gb.add(slot, grad) : grad;
 }

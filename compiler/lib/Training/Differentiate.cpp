@@ -13,8 +13,7 @@ using namespace mlir;
 
 namespace {
 
-struct DifferentiatePass
-    : cnnc::impl::DifferentiateBase<DifferentiatePass> {
+struct DifferentiatePass : cnnc::impl::DifferentiateBase<DifferentiatePass> {
   void runOnOperation() override {
     func::FuncOp function = getOperation();
     if (function.isExternal())
@@ -41,8 +40,8 @@ struct DifferentiatePass
     for (Operation &op : body.without_terminator())
       forward.push_back(&op);
     OpBuilder builder(ret);
-    FailureOr<SmallVector<Value>> gradients = cnnc::training::differentiate(
-        builder, forward, ret.getOperand(0), wrt);
+    FailureOr<SmallVector<Value>> gradients =
+        cnnc::training::differentiate(builder, forward, ret.getOperand(0), wrt);
     if (failed(gradients))
       return signalPassFailure();
     SmallVector<Value> results{ret.getOperand(0)};

@@ -42,7 +42,8 @@ struct StateEntry {
 /// location (the ONNX initializer's).
 std::string constantName(cnn::ConstantOp op, size_t index) {
   Location loc = op.getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
+  if (auto fused = dyn_cast<FusedLoc>(loc);
+      fused && !fused.getLocations().empty())
     loc = fused.getLocations().front();
   if (auto named = dyn_cast<NameLoc>(loc))
     return named.getName().str();
@@ -114,11 +115,11 @@ LogicalResult GenerateTrainStepPass::collectState(func::FuncOp model) {
   auto add = [&](Operation *op, StringRef kind) {
     auto constant = cast<cnn::ConstantOp>(op);
     size_t index = state.size();
-    constant->setAttr(kIndexAttr,
-                      IntegerAttr::get(IntegerType::get(op->getContext(), 64),
-                                       index));
-    state.push_back({constantName(constant, index), kind, constant.getType(),
-                     constant});
+    constant->setAttr(
+        kIndexAttr,
+        IntegerAttr::get(IntegerType::get(op->getContext(), 64), index));
+    state.push_back(
+        {constantName(constant, index), kind, constant.getType(), constant});
   };
   for (Operation *op : parameters)
     add(op, kParameterKind);
@@ -243,9 +244,9 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
   auto append = [&](Type type, StringRef name) {
     (void)function.insertArgument(
         function.getNumArguments(), type,
-        DictionaryAttr::get(ctx, {NamedAttribute(
-                                     StringAttr::get(ctx, "cnn.name"),
-                                     StringAttr::get(ctx, name))}),
+        DictionaryAttr::get(ctx,
+                            {NamedAttribute(StringAttr::get(ctx, "cnn.name"),
+                                            StringAttr::get(ctx, name))}),
         loc);
     return body.getArguments().back();
   };
@@ -253,10 +254,10 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
   for (const StateEntry &slot : slots)
     slotArgs.push_back(append(slot.type, slot.name));
   (void)end;
-  Type labelsType =
-      crossEntropy ? Type(RankedTensorType::get({logitsType.getDimSize(0)},
-                                                IntegerType::get(ctx, 32)))
-                   : Type(logitsType);
+  Type labelsType = crossEntropy
+                        ? Type(RankedTensorType::get({logitsType.getDimSize(0)},
+                                                     IntegerType::get(ctx, 32)))
+                        : Type(logitsType);
   Value labels = append(labelsType, crossEntropy ? "labels" : "targets");
   Value hyper = append(
       RankedTensorType::get({kHyperParameterCount}, Float32Type::get(ctx)),
@@ -288,12 +289,12 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
     } else if (auto dropout = dyn_cast<cnn::DropoutOp>(op)) {
       uint64_t seed = static_cast<uint64_t>(dropout.getSeed()) * 1000003u +
                       static_cast<uint64_t>(dropoutIndex++);
-      Value mask = cnn::DropoutMaskOp::create(
-          builder, dropout.getLoc(), dropout.getType(), key,
-          dropout.getRatio(), seed);
-      Value dropped = cnn::BinaryOp::create(builder, dropout.getLoc(),
-                                            cnn::BinaryKind::Mul,
-                                            dropout.getInput(), mask);
+      Value mask = cnn::DropoutMaskOp::create(builder, dropout.getLoc(),
+                                              dropout.getType(), key,
+                                              dropout.getRatio(), seed);
+      Value dropped =
+          cnn::BinaryOp::create(builder, dropout.getLoc(), cnn::BinaryKind::Mul,
+                                dropout.getInput(), mask);
       dropout.getResult().replaceAllUsesWith(dropped);
       dropout->erase();
     }
@@ -340,7 +341,8 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
       continue;
     }
     GraphBuilder gb(builder, state[i].constant->getLoc());
-    ValueRange mySlots(ArrayRef<Value>(slotArgs).slice(p * slotCount, slotCount));
+    ValueRange mySlots(
+        ArrayRef<Value>(slotArgs).slice(p * slotCount, slotCount));
     SmallVector<Value> updated =
         applyOptimizer(gb, optimizerKind, hyper, old, (*gradients)[p], mySlots);
     newState.push_back(updated[0]);
@@ -358,9 +360,9 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
   function.setFunctionType(
       FunctionType::get(ctx, function.getArgumentTypes(), resultTypes));
   auto named = [&](StringRef name) {
-    return DictionaryAttr::get(
-        ctx, {NamedAttribute(StringAttr::get(ctx, "cnn.name"),
-                             StringAttr::get(ctx, name))});
+    return DictionaryAttr::get(ctx,
+                               {NamedAttribute(StringAttr::get(ctx, "cnn.name"),
+                                               StringAttr::get(ctx, name))});
   };
   SmallVector<DictionaryAttr> resultAttrs{named("loss")};
   DictionaryAttr logitsAttrs = model.getResultAttrDict(0);

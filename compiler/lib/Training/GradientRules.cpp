@@ -64,14 +64,11 @@ LogicalResult conv(cnn::ConvOp op, Gradients &grads, GraphBuilder &gb) {
               groups == 1;
   RankedTensorType dyType = typeOf(dy);
   auto convolve = [&](Value x, Value w, ArrayRef<int64_t> convPads) -> Value {
-    return cnn::ConvOp::create(gb.b, gb.loc, x, w, Value(), Value(),
-                               gb.b.getDenseI64ArrayAttr({1, 1}),
-                               gb.b.getDenseI64ArrayAttr(convPads),
-                               gb.b.getDenseI64ArrayAttr({1, 1}),
-                               gb.b.getI64IntegerAttr(1), nullptr, nullptr,
-                               nullptr,
-                               cnn::LayoutAttr::get(gb.b.getContext(),
-                                                    cnn::Layout::NCHW));
+    return cnn::ConvOp::create(
+        gb.b, gb.loc, x, w, Value(), Value(), gb.b.getDenseI64ArrayAttr({1, 1}),
+        gb.b.getDenseI64ArrayAttr(convPads), gb.b.getDenseI64ArrayAttr({1, 1}),
+        gb.b.getI64IntegerAttr(1), nullptr, nullptr, nullptr,
+        cnn::LayoutAttr::get(gb.b.getContext(), cnn::Layout::NCHW));
   };
   const int64_t swapFirstTwo[] = {1, 0, 2, 3};
   if (grads.isActive(op.getInput())) {
@@ -82,9 +79,8 @@ LogicalResult conv(cnn::ConvOp op, Gradients &grads, GraphBuilder &gb) {
       // dx = conv(dy, w flipped in space with F and C swapped), padded by
       // the kernel's reach less the forward pads.
       Value flipped = cnn::SliceOp::create(
-          gb.b, gb.loc, op.getWeight(),
-          ArrayRef<int64_t>{0, 0, kh - 1, kw - 1}, weightType.getShape(),
-          ArrayRef<int64_t>{1, 1, -1, -1});
+          gb.b, gb.loc, op.getWeight(), ArrayRef<int64_t>{0, 0, kh - 1, kw - 1},
+          weightType.getShape(), ArrayRef<int64_t>{1, 1, -1, -1});
       dx = convolve(dy, gb.transpose(flipped, swapFirstTwo),
                     {kh - 1 - pads[0], kw - 1 - pads[1], kh - 1 - pads[2],
                      kw - 1 - pads[3]});
@@ -113,9 +109,9 @@ LogicalResult conv(cnn::ConvOp op, Gradients &grads, GraphBuilder &gb) {
                                   gb.transpose(dy, swapFirstTwo), pads);
       dw = gb.transpose(perChannel, swapFirstTwo);
     } else {
-      dw = cnn::ConvWeightGradOp::create(gb.b, gb.loc, weightType,
-                                         op.getInput(), dy, strides, pads,
-                                         dilations, groups);
+      dw =
+          cnn::ConvWeightGradOp::create(gb.b, gb.loc, weightType, op.getInput(),
+                                        dy, strides, pads, dilations, groups);
     }
     grads.accumulate(gb, op.getWeight(), dw);
   }
@@ -141,11 +137,11 @@ LogicalResult matmul(cnn::MatmulOp op, Gradients &grads, GraphBuilder &gb) {
   // y = alpha op(A) op(B): dA = alpha dy op(B)^T (transposed back when A
   // is), dB = alpha op(A)^T dy (likewise).
   if (grads.isActive(a))
-    grads.accumulate(gb, a, ta ? product(bm, dy, tb, true)
-                               : product(dy, bm, false, !tb));
+    grads.accumulate(
+        gb, a, ta ? product(bm, dy, tb, true) : product(dy, bm, false, !tb));
   if (grads.isActive(bm))
-    grads.accumulate(gb, bm, tb ? product(dy, a, true, ta)
-                                : product(a, dy, !ta, false));
+    grads.accumulate(
+        gb, bm, tb ? product(dy, a, true, ta) : product(a, dy, !ta, false));
   if (Value bias = op.getBias(); bias && grads.isActive(bias)) {
     Value db = gb.sumToShape(dy, typeOf(bias));
     double beta = op.getBeta().convertToDouble();
@@ -157,15 +153,15 @@ LogicalResult matmul(cnn::MatmulOp op, Gradients &grads, GraphBuilder &gb) {
 }
 
 LogicalResult pool(cnn::PoolOp op, Gradients &grads, GraphBuilder &gb) {
-  if (op.getLayout() != cnn::Layout::NCHW || op.getInput().getType().getRank() != 4)
+  if (op.getLayout() != cnn::Layout::NCHW ||
+      op.getInput().getType().getRank() != 4)
     return unsupported(op, "only channels-first 2-D pooling is differentiated");
-  grads.accumulate(
-      gb, op.getInput(),
-      cnn::PoolGradOp::create(gb.b, gb.loc, op.getInput().getType(),
-                              op.getKind(), op.getInput(),
-                              grads.get(op.getResult()), op.getKernel(),
-                              op.getStrides(), op.getPads(), op.getDilations(),
-                              op.getCeilMode(), op.getCountIncludePad()));
+  grads.accumulate(gb, op.getInput(),
+                   cnn::PoolGradOp::create(
+                       gb.b, gb.loc, op.getInput().getType(), op.getKind(),
+                       op.getInput(), grads.get(op.getResult()), op.getKernel(),
+                       op.getStrides(), op.getPads(), op.getDilations(),
+                       op.getCeilMode(), op.getCountIncludePad()));
   return success();
 }
 
@@ -176,13 +172,12 @@ LogicalResult globalPool(cnn::GlobalPoolOp op, Gradients &grads,
   if (op.getLayout() != cnn::Layout::NCHW || type.getRank() != 4)
     return unsupported(op, "only channels-first 2-D pooling is differentiated");
   SmallVector<int64_t> kernel{type.getDimSize(2), type.getDimSize(3)};
-  grads.accumulate(
-      gb, op.getInput(),
-      cnn::PoolGradOp::create(gb.b, gb.loc, type, op.getKind(), op.getInput(),
-                              grads.get(op.getResult()), kernel,
-                              ArrayRef<int64_t>{1, 1},
-                              ArrayRef<int64_t>{0, 0, 0, 0},
-                              ArrayRef<int64_t>{1, 1}));
+  grads.accumulate(gb, op.getInput(),
+                   cnn::PoolGradOp::create(
+                       gb.b, gb.loc, type, op.getKind(), op.getInput(),
+                       grads.get(op.getResult()), kernel,
+                       ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{0, 0, 0, 0},
+                       ArrayRef<int64_t>{1, 1}));
   return success();
 }
 
@@ -199,7 +194,8 @@ LogicalResult batchNormTrain(cnn::BatchNormTrainOp op, Gradients &grads,
   int64_t rank = type.getRank();
   Type element = type.getElementType();
   SmallVector<int64_t> axes = allButChannels(rank);
-  double count = static_cast<double>(type.getNumElements() / type.getDimSize(1));
+  double count =
+      static_cast<double>(type.getNumElements() / type.getDimSize(1));
   Value mean = perChannel(gb, op.getBatchMean(), rank);
   Value invStd = perChannel(gb, op.getBatchInvStd(), rank);
   Value normalized = gb.mul(gb.sub(x, mean), invStd);
@@ -210,10 +206,9 @@ LogicalResult batchNormTrain(cnn::BatchNormTrainOp op, Gradients &grads,
   if (grads.isActive(x)) {
     Value factor = gb.mul(perChannel(gb, op.getScale(), rank),
                           gb.mul(invStd, gb.scalar(1.0 / count, element)));
-    Value centered =
-        gb.sub(gb.sub(gb.mul(dy, gb.scalar(count, element)),
-                      perChannel(gb, dbeta, rank)),
-               gb.mul(normalized, perChannel(gb, dgamma, rank)));
+    Value centered = gb.sub(gb.sub(gb.mul(dy, gb.scalar(count, element)),
+                                   perChannel(gb, dbeta, rank)),
+                            gb.mul(normalized, perChannel(gb, dgamma, rank)));
     grads.accumulate(gb, x, gb.mul(factor, centered));
   }
   return success();
@@ -267,10 +262,9 @@ LogicalResult binary(cnn::BinaryOp op, Gradients &grads, GraphBuilder &gb) {
   case cnn::BinaryKind::Div:
     dl = grads.isActive(l) ? gb.div(dy, r) : Value();
     // d(l / r)/dr = -(l / r) / r.
-    dr = grads.isActive(r)
-             ? gb.unary(cnn::UnaryKind::Neg,
-                        gb.div(gb.mul(dy, op.getResult()), r))
-             : Value();
+    dr = grads.isActive(r) ? gb.unary(cnn::UnaryKind::Neg,
+                                      gb.div(gb.mul(dy, op.getResult()), r))
+                           : Value();
     break;
   default:
     return unsupported(op, "only add, sub, mul and div are differentiated");
@@ -289,7 +283,8 @@ LogicalResult concat(cnn::ConcatOp op, Gradients &grads, GraphBuilder &gb) {
   for (Value input : op.getInputs()) {
     RankedTensorType inputType = typeOf(input);
     if (grads.isActive(input)) {
-      SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
+      SmallVector<int64_t> offsets(type.getRank(), 0),
+          strides(type.getRank(), 1);
       offsets[axis] = offset;
       grads.accumulate(gb, input,
                        cnn::SliceOp::create(gb.b, gb.loc, dy, offsets,
@@ -309,11 +304,10 @@ LogicalResult slice(cnn::SliceOp op, Gradients &grads, GraphBuilder &gb) {
   for (int64_t d = 0; d < inputType.getRank(); ++d)
     pads.push_back(inputType.getDimSize(d) - op.getOffsets()[d] -
                    op.getSizes()[d]);
-  grads.accumulate(gb, op.getInput(),
-                   cnn::PadOp::create(gb.b, gb.loc, inputType,
-                                      cnn::PadMode::Constant,
-                                      grads.get(op.getResult()), pads,
-                                      llvm::APFloat(0.0f)));
+  grads.accumulate(
+      gb, op.getInput(),
+      cnn::PadOp::create(gb.b, gb.loc, inputType, cnn::PadMode::Constant,
+                         grads.get(op.getResult()), pads, llvm::APFloat(0.0f)));
   return success();
 }
 
@@ -322,12 +316,11 @@ LogicalResult pad(cnn::PadOp op, Gradients &grads, GraphBuilder &gb) {
     return unsupported(op, "only constant padding is differentiated");
   RankedTensorType inputType = typeOf(op.getInput());
   int64_t rank = inputType.getRank();
-  SmallVector<int64_t> offsets(op.getPads().take_front(rank)),
-      strides(rank, 1);
+  SmallVector<int64_t> offsets(op.getPads().take_front(rank)), strides(rank, 1);
   grads.accumulate(gb, op.getInput(),
-                   cnn::SliceOp::create(gb.b, gb.loc,
-                                        grads.get(op.getResult()), offsets,
-                                        inputType.getShape(), strides));
+                   cnn::SliceOp::create(gb.b, gb.loc, grads.get(op.getResult()),
+                                        offsets, inputType.getShape(),
+                                        strides));
   return success();
 }
 
@@ -398,13 +391,13 @@ LogicalResult differentiateOp(Operation *op, Gradients &grads,
       .Case([&](cnn::MatmulOp o) { return matmul(o, grads, gb); })
       .Case([&](cnn::PoolOp o) { return pool(o, grads, gb); })
       .Case([&](cnn::GlobalPoolOp o) { return globalPool(o, grads, gb); })
-      .Case([&](cnn::BatchNormTrainOp o) { return batchNormTrain(o, grads, gb); })
+      .Case(
+          [&](cnn::BatchNormTrainOp o) { return batchNormTrain(o, grads, gb); })
       .Case([&](cnn::ActivationOp o) {
         return passThrough(o.getInput(), o.getResult(), [&](Value dy) {
-          return cnn::ActivationGradOp::create(gb.b, gb.loc, o.getKind(),
-                                               o.getInput(), dy,
-                                               o.getAlphaAttr(),
-                                               o.getBetaAttr())
+          return cnn::ActivationGradOp::create(
+                     gb.b, gb.loc, o.getKind(), o.getInput(), dy,
+                     o.getAlphaAttr(), o.getBetaAttr())
               .getResult();
         });
       })
@@ -438,8 +431,7 @@ LogicalResult differentiateOp(Operation *op, Gradients &grads,
         return passThrough(o.getLogits(), o.getResult(), [&](Value dy) {
           return cnn::SoftmaxCrossEntropyGradOp::create(
                      gb.b, gb.loc, o.getLogits().getType(), o.getLogits(),
-                     o.getLabels(), dy, o.getReduction(),
-                     o.getLabelSmoothing())
+                     o.getLabels(), dy, o.getReduction(), o.getLabelSmoothing())
               .getResult();
         });
       })

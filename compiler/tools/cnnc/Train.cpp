@@ -157,8 +157,8 @@ public:
     std::string bar(filled, '=');
     if (filled < width)
       bar += '>' + std::string(width - filled - 1, ' ');
-    llvm::errs() << (terminal ? "\r" : "") << "epoch " << epoch << "/"
-                 << epochs << " [" << bar << "] "
+    llvm::errs() << (terminal ? "\r" : "") << "epoch " << epoch << "/" << epochs
+                 << " [" << bar << "] "
                  << llvm::format("%3d%%", static_cast<int>(fraction * 100))
                  << llvm::format("  loss %.4f  %.0f img/s  ETA ", loss,
                                  imagesPerSecond)
@@ -254,9 +254,8 @@ int trainModel(const TrainOptions &options) {
                  << output.name << "' is not float [N, 10]\n";
     return UserError;
   }
-  llvm::Expected<std::string> object =
-      generateCode(*module, *model, **machine, options.target.optLevel,
-                   Artifact::Object);
+  llvm::Expected<std::string> object = generateCode(
+      *module, *model, **machine, options.target.optLevel, Artifact::Object);
   if (!object) {
     llvm::errs() << "cnnc: error: " << llvm::toString(object.takeError())
                  << "\n";
@@ -322,8 +321,11 @@ int trainModel(const TrainOptions &options) {
                  << "\n";
     return UserError;
   }
-  cnnc_schedule schedule{CNNC_SCHEDULE_NONE, options.learningRate,
-                         stepsPerEpoch * options.epochs, 0, options.stepGamma,
+  cnnc_schedule schedule{CNNC_SCHEDULE_NONE,
+                         options.learningRate,
+                         stepsPerEpoch * options.epochs,
+                         0,
+                         options.stepGamma,
                          options.warmupSteps};
   if (options.schedule == "cosine")
     schedule.kind = CNNC_SCHEDULE_COSINE;
@@ -371,8 +373,8 @@ int trainModel(const TrainOptions &options) {
       hyper[4] = static_cast<float>(options.beta2);
       hyper[5] = static_cast<float>(options.epsilon);
       hyper[6] = static_cast<float>(1.0 / (1.0 - std::pow(options.beta1, t)));
-      hyper[7] = static_cast<float>(
-          1.0 / std::sqrt(1.0 - std::pow(options.beta2, t)));
+      hyper[7] =
+          static_cast<float>(1.0 / std::sqrt(1.0 - std::pow(options.beta2, t)));
       float loss = 0;
       int64_t key = static_cast<int64_t>(options.seed * 1000003u) + step;
       if (f.trainStep(state.get(), images.data(), labels.data(), hyper, key,
@@ -382,8 +384,7 @@ int trainModel(const TrainOptions &options) {
       }
       if (!std::isfinite(loss)) {
         llvm::errs() << "\ncnnc: error: the loss is " << loss << " at step "
-                     << step + 1
-                     << " (diverged: try a smaller --lr)\n";
+                     << step + 1 << " (diverged: try a smaller --lr)\n";
         return UserError;
       }
       lossSum += loss;
@@ -430,9 +431,8 @@ int trainModel(const TrainOptions &options) {
       for (int t = 0; t < kClasses; ++t) {
         llvm::outs() << "  ";
         for (int p = 0; p < kClasses; ++p)
-          llvm::outs() << llvm::format("%5lld",
-                                       static_cast<long long>(
-                                           confusion[t * kClasses + p]));
+          llvm::outs() << llvm::format(
+              "%5lld", static_cast<long long>(confusion[t * kClasses + p]));
         llvm::outs() << "\n";
       }
     }
@@ -445,11 +445,11 @@ int trainModel(const TrainOptions &options) {
   for (const StateTensor &tensor : layout.state) {
     if (tensor.kind == "slot")
       continue;
-    trained.push_back({tensor.name,
-                       reinterpret_cast<const float *>(
-                           static_cast<const char *>(state.get()) +
-                           tensor.offset),
-                       static_cast<int64_t>(tensor.bytes / sizeof(float))});
+    trained.push_back(
+        {tensor.name,
+         reinterpret_cast<const float *>(
+             static_cast<const char *>(state.get()) + tensor.offset),
+         static_cast<int64_t>(tensor.bytes / sizeof(float))});
   }
   llvm::Expected<std::string> bytes = onnx::writeInferenceModel(
       options.model, trained,

@@ -32,8 +32,8 @@ proto::TensorProto scalarInitializer(const std::string &name, float value) {
   tensor.set_name(name);
   tensor.set_data_type(proto::TensorProto::FLOAT);
   tensor.add_dims(1);
-  tensor.set_raw_data(std::string(reinterpret_cast<const char *>(&value),
-                                  sizeof(float)));
+  tensor.set_raw_data(
+      std::string(reinterpret_cast<const char *>(&value), sizeof(float)));
   return tensor;
 }
 
@@ -73,9 +73,9 @@ writeInferenceModel(llvm::StringRef path, llvm::ArrayRef<TrainedTensor> tensors,
     tensor->clear_float_data();
     tensor->clear_external_data();
     tensor->set_data_location(proto::TensorProto::DEFAULT);
-    tensor->set_raw_data(std::string(
-        reinterpret_cast<const char *>(trained.data),
-        static_cast<size_t>(trained.count) * sizeof(float)));
+    tensor->set_raw_data(
+        std::string(reinterpret_cast<const char *>(trained.data),
+                    static_cast<size_t>(trained.count) * sizeof(float)));
   }
 
   // What the graph reads.

@@ -90,8 +90,8 @@ Value activationDerivativeTimes(OpBuilder &b, Location loc,
   case cnn::ActivationKind::Softplus:
     return mul(dy, sigmoid(x));
   case cnn::ActivationKind::Gelu: {
-    Value cdf = mul(c(0.5), add(c(1), math::ErfOp::create(
-                                          b, loc, mul(x, c(M_SQRT1_2)))));
+    Value cdf = mul(
+        c(0.5), add(c(1), math::ErfOp::create(b, loc, mul(x, c(M_SQRT1_2)))));
     Value pdf = mul(c(1.0 / std::sqrt(2.0 * M_PI)),
                     math::ExpOp::create(b, loc, mul(c(-0.5), mul(x, x))));
     return mul(dy, add(cdf, mul(x, pdf)));
@@ -132,7 +132,8 @@ struct ActivationGradLowering : OpConversionPattern<cnn::ActivationGradOp> {
 };
 
 /// dW[f, c, kh, kw] = sum over n, oh, ow of
-///   dY[n, f, oh, ow] * X[n, g(f) * C/G + c, oh * sh + kh * dh, ow * sw + kw * dw]
+///   dY[n, f, oh, ow] * X[n, g(f) * C/G + c, oh * sh + kh * dh, ow * sw + kw *
+///   dw]
 /// on the zero-padded input: loops (f, c, kh, kw) parallel, (n, oh, ow)
 /// reduced.
 struct ConvWeightGradLowering : OpConversionPattern<cnn::ConvWeightGradOp> {
@@ -157,19 +158,18 @@ struct ConvWeightGradLowering : OpConversionPattern<cnn::ConvWeightGradOp> {
     int64_t channelsPerGroup = resultType.getDimSize(1);
     AffineExpr channel =
         groups == 1 ? c : f.floorDiv(filtersPerGroup) * channelsPerGroup + c;
-    auto inputMap = AffineMap::get(
-        7, 0,
-        {n, channel, oh * strides[0] + kh * dilations[0],
-         ow * strides[1] + kw * dilations[1]},
-        ctx);
+    auto inputMap =
+        AffineMap::get(7, 0,
+                       {n, channel, oh * strides[0] + kh * dilations[0],
+                        ow * strides[1] + kw * dilations[1]},
+                       ctx);
     auto gradMap = AffineMap::get(7, 0, {n, f, oh, ow}, ctx);
     auto resultMap = AffineMap::get(7, 0, {f, c, kh, kw}, ctx);
-    Value init =
-        linalg::FillOp::create(
-            rewriter, loc, floatConstant(rewriter, loc, element, 0.0),
-            ValueRange{tensor::EmptyOp::create(
-                rewriter, loc, resultType.getShape(), element)})
-            .getResult(0);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, floatConstant(rewriter, loc, element, 0.0),
+                     ValueRange{tensor::EmptyOp::create(
+                         rewriter, loc, resultType.getShape(), element)})
+                     .getResult(0);
     using utils::IteratorType;
     SmallVector<IteratorType> iterators(4, IteratorType::parallel);
     iterators.append(3, IteratorType::reduction);
@@ -177,12 +177,12 @@ struct ConvWeightGradLowering : OpConversionPattern<cnn::ConvWeightGradOp> {
         op, linalg::GenericOp::create(
                 rewriter, loc, resultType,
                 ValueRange{input, adaptor.getGradOutput()}, init,
-                SmallVector<AffineMap>{inputMap, gradMap, resultMap},
-                iterators,
+                SmallVector<AffineMap>{inputMap, gradMap, resultMap}, iterators,
                 [](OpBuilder &b, Location l, ValueRange a) {
                   Value product = arith::MulFOp::create(b, l, a[0], a[1]);
                   linalg::YieldOp::create(
-                      b, l, arith::AddFOp::create(b, l, product, a[2]).getResult());
+                      b, l,
+                      arith::AddFOp::create(b, l, product, a[2]).getResult());
                 })
                 .getResult(0));
     return success();
@@ -207,8 +207,8 @@ Value firstMaxShare(OpBuilder &b, Location l, const PoolWindow &w, Value x,
   const int64_t *sizes = w.sizes;
   Type element = w.element;
   // The first maximum of window `out`, in row-major order.
-  Value lowest = floatConstant(
-      b, l, element, -std::numeric_limits<double>::infinity());
+  Value lowest =
+      floatConstant(b, l, element, -std::numeric_limits<double>::infinity());
   Value none = arith::ConstantIndexOp::create(b, l, -1);
   Value best = lowest, bestAt = none;
   for (int64_t i = 0; i < kernel[0]; ++i) {
@@ -220,18 +220,17 @@ Value firstMaxShare(OpBuilder &b, Location l, const PoolWindow &w, Value x,
         at[d] = arith::AddIOp::create(
             b, l,
             arith::MulIOp::create(
-                b, l, out[d],
-                arith::ConstantIndexOp::create(b, l, strides[d])),
-            arith::ConstantIndexOp::create(
-                b, l, tap[d] * dilations[d] - pads[d]));
-        Value lo = arith::CmpIOp::create(
-            b, l, arith::CmpIPredicate::sge, at[d],
-            arith::ConstantIndexOp::create(b, l, 0));
+                b, l, out[d], arith::ConstantIndexOp::create(b, l, strides[d])),
+            arith::ConstantIndexOp::create(b, l,
+                                           tap[d] * dilations[d] - pads[d]));
+        Value lo =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, at[d],
+                                  arith::ConstantIndexOp::create(b, l, 0));
         Value hi = arith::CmpIOp::create(
             b, l, arith::CmpIPredicate::slt, at[d],
             arith::ConstantIndexOp::create(b, l, sizes[d]));
-        valid = arith::AndIOp::create(
-            b, l, valid, arith::AndIOp::create(b, l, lo, hi));
+        valid = arith::AndIOp::create(b, l, valid,
+                                      arith::AndIOp::create(b, l, lo, hi));
       }
       // Clamped so that the load stays inside; `valid` decides.
       Value safe[2];
@@ -247,20 +246,19 @@ Value firstMaxShare(OpBuilder &b, Location l, const PoolWindow &w, Value x,
           b, l, valid,
           arith::OrIOp::create(
               b, l,
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v,
-                                    best),
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, best),
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, bestAt,
                                     none)));
       best = arith::SelectOp::create(b, l, better, v, best);
       bestAt = arith::SelectOp::create(
-          b, l, better,
-          arith::ConstantIndexOp::create(b, l, i * kernel[1] + j), bestAt);
+          b, l, better, arith::ConstantIndexOp::create(b, l, i * kernel[1] + j),
+          bestAt);
     }
   }
   Value here = arith::AddIOp::create(
       b, l,
-      arith::MulIOp::create(
-          b, l, kh, arith::ConstantIndexOp::create(b, l, kernel[1])),
+      arith::MulIOp::create(b, l, kh,
+                            arith::ConstantIndexOp::create(b, l, kernel[1])),
       kw);
   Value wins =
       arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, bestAt, here);
@@ -287,10 +285,8 @@ Value averageShare(OpBuilder &b, Location l, const PoolWindow &w, Value *out,
       Value at = arith::AddIOp::create(
           b, l,
           arith::MulIOp::create(
-              b, l, out[d],
-              arith::ConstantIndexOp::create(b, l, strides[d])),
-          arith::ConstantIndexOp::create(b, l,
-                                         i * dilations[d] - pads[d]));
+              b, l, out[d], arith::ConstantIndexOp::create(b, l, strides[d])),
+          arith::ConstantIndexOp::create(b, l, i * dilations[d] - pads[d]));
       Value inside = arith::AndIOp::create(
           b, l,
           arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, at,
@@ -306,8 +302,7 @@ Value averageShare(OpBuilder &b, Location l, const PoolWindow &w, Value *out,
     count = arith::MulIOp::create(b, l, count, taps);
   }
   Value divisor = arith::SIToFPOp::create(
-      b, l, element,
-      arith::IndexCastOp::create(b, l, b.getI64Type(), count));
+      b, l, element, arith::IndexCastOp::create(b, l, b.getI64Type(), count));
   return arith::DivFOp::create(b, l, g, divisor);
 }
 
@@ -330,9 +325,15 @@ struct PoolGradLowering : OpConversionPattern<cnn::PoolGradOp> {
     int64_t sizes[2] = {inputType.getDimSize(2), inputType.getDimSize(3)};
     int64_t outSizes[2] = {gradType.getDimSize(2), gradType.getDimSize(3)};
     bool isMax = op.getKind() == cnn::PoolKind::Max;
-    PoolWindow window{kernel,      strides,
-                      dilations,   pads,
-                      {sizes[0], sizes[1]}, op.getCountIncludePad(),
+    bool tiling = !op.getCeilMode() && kernel == strides &&
+                  llvm::all_of(dilations, [](int64_t d) { return d == 1; }) &&
+                  llvm::all_of(pads, [](int64_t p) { return p == 0; });
+    PoolWindow window{kernel,
+                      strides,
+                      dilations,
+                      pads,
+                      {sizes[0], sizes[1]},
+                      op.getCountIncludePad(),
                       element};
 
     auto body = [&](OpBuilder &b, Location l, ValueRange) {
@@ -345,91 +346,101 @@ struct PoolGradLowering : OpConversionPattern<cnn::PoolGradOp> {
                       linalg::IndexOp::create(b, l, 3)};
       Value zero = floatConstant(b, l, element, 0.0);
       auto inRange = [&](OpBuilder &nb, Value v, int64_t lo, int64_t hi) {
-        Value a = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::sge, v,
-            arith::ConstantIndexOp::create(nb, l, lo));
-        Value c = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::slt, v,
-            arith::ConstantIndexOp::create(nb, l, hi));
+        Value a =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, v,
+                                  arith::ConstantIndexOp::create(nb, l, lo));
+        Value c =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, v,
+                                  arith::ConstantIndexOp::create(nb, l, hi));
         return arith::AndIOp::create(nb, l, a, c).getResult();
       };
-      // Loops over the window offsets accumulate the gradient.
+      // What the output position whose window holds this position at
+      // offset (kh, kw) sends back (0 when there is none).
+      auto shareAt = [&](OpBuilder &b2, Location l2, Value kh,
+                         Value kw) -> Value {
+        Value offsets[2] = {kh, kw};
+        // The output position: (pos + pad - k * dilation) / stride,
+        // when exact and in range.
+        Value valid = arith::ConstantIntOp::create(b2, l2, 1, 1);
+        Value out[2];
+        for (int d = 0; d < 2; ++d) {
+          Value reach = arith::MulIOp::create(
+              b2, l2, offsets[d],
+              arith::ConstantIndexOp::create(b2, l2, dilations[d]));
+          Value shifted = arith::SubIOp::create(
+              b2, l2,
+              arith::AddIOp::create(
+                  b2, l2, pos[d],
+                  arith::ConstantIndexOp::create(b2, l2, pads[d])),
+              reach);
+          Value stride = arith::ConstantIndexOp::create(b2, l2, strides[d]);
+          Value exact = arith::CmpIOp::create(
+              b2, l2, arith::CmpIPredicate::eq,
+              arith::RemSIOp::create(b2, l2, shifted, stride),
+              arith::ConstantIndexOp::create(b2, l2, 0));
+          out[d] = arith::DivSIOp::create(b2, l2, shifted, stride);
+          valid = arith::AndIOp::create(
+              b2, l2, valid,
+              arith::AndIOp::create(
+                  b2, l2, exact,
+                  arith::AndIOp::create(
+                      b2, l2,
+                      arith::CmpIOp::create(
+                          b2, l2, arith::CmpIPredicate::sge, shifted,
+                          arith::ConstantIndexOp::create(b2, l2, 0)),
+                      inRange(b2, out[d], 0, outSizes[d]))));
+        }
+        auto contribution = scf::IfOp::create(
+            b2, l2, valid,
+            [&](OpBuilder &b3, Location l3) {
+              Value g = tensor::ExtractOp::create(
+                  b3, l3, grad, ValueRange{n, ch, out[0], out[1]});
+              Value share = isMax ? firstMaxShare(b3, l3, window, input, n, ch,
+                                                  out, kh, kw, g)
+                                  : averageShare(b3, l3, window, out, g);
+              scf::YieldOp::create(b3, l3, share);
+            },
+            [&](OpBuilder &b3, Location l3) {
+              scf::YieldOp::create(b3, l3, floatConstant(b3, l3, element, 0.0));
+            });
+        return contribution.getResult(0);
+      };
+      if (tiling) {
+        // Windows that tile the input: one window per position.
+        Value kh = arith::RemSIOp::create(b, l, pos[0], index(strides[0]));
+        Value kw = arith::RemSIOp::create(b, l, pos[1], index(strides[1]));
+        linalg::YieldOp::create(b, l, shareAt(b, l, kh, kw));
+        return;
+      }
+      // Overlapping windows: the offsets' contributions add up.
       auto outer = scf::ForOp::create(
           b, l, index(0), index(kernel[0]), index(1), ValueRange{zero},
           [&](OpBuilder &b1, Location l1, Value kh, ValueRange acc1) {
             auto inner = scf::ForOp::create(
                 b1, l1, index(0), index(kernel[1]), index(1), acc1,
                 [&](OpBuilder &b2, Location l2, Value kw, ValueRange acc2) {
-                  Value offsets[2] = {kh, kw};
-                  // The output position: (pos + pad - k * dilation) / stride,
-                  // when exact and in range.
-                  Value valid = arith::ConstantIntOp::create(b2, l2, 1, 1);
-                  Value out[2];
-                  for (int d = 0; d < 2; ++d) {
-                    Value reach = arith::MulIOp::create(
-                        b2, l2, offsets[d],
-                        arith::ConstantIndexOp::create(b2, l2, dilations[d]));
-                    Value shifted = arith::SubIOp::create(
-                        b2, l2,
-                        arith::AddIOp::create(
-                            b2, l2, pos[d],
-                            arith::ConstantIndexOp::create(b2, l2, pads[d])),
-                        reach);
-                    Value stride =
-                        arith::ConstantIndexOp::create(b2, l2, strides[d]);
-                    Value exact = arith::CmpIOp::create(
-                        b2, l2, arith::CmpIPredicate::eq,
-                        arith::RemSIOp::create(b2, l2, shifted, stride),
-                        arith::ConstantIndexOp::create(b2, l2, 0));
-                    out[d] = arith::DivSIOp::create(b2, l2, shifted, stride);
-                    valid = arith::AndIOp::create(
-                        b2, l2, valid,
-                        arith::AndIOp::create(
-                            b2, l2, exact,
-                            arith::AndIOp::create(
-                                b2, l2,
-                                arith::CmpIOp::create(
-                                    b2, l2, arith::CmpIPredicate::sge, shifted,
-                                    arith::ConstantIndexOp::create(b2, l2, 0)),
-                                inRange(b2, out[d], 0, outSizes[d]))));
-                  }
-                  auto contribution = scf::IfOp::create(
-                      b2, l2, valid,
-                      [&](OpBuilder &b3, Location l3) {
-                        Value g = tensor::ExtractOp::create(
-                            b3, l3, grad, ValueRange{n, ch, out[0], out[1]});
-                        Value share = isMax ? firstMaxShare(b3, l3, window, input, n, ch,
-                                                   out, kh, kw, g)
-                                            : averageShare(b3, l3, window, out, g);
-                        scf::YieldOp::create(b3, l3, share);
-                      },
-                      [&](OpBuilder &b3, Location l3) {
-                        scf::YieldOp::create(
-                            b3, l3, floatConstant(b3, l3, element, 0.0));
-                      });
                   scf::YieldOp::create(
                       b2, l2,
                       ValueRange{arith::AddFOp::create(
-                          b2, l2, acc2[0], contribution.getResult(0))});
+                          b2, l2, acc2[0], shareAt(b2, l2, kh, kw))});
                 });
             scf::YieldOp::create(b1, l1, inner.getResults());
           });
       linalg::YieldOp::create(b, l, outer.getResult(0));
     };
 
-    Value init = tensor::EmptyOp::create(rewriter, loc, inputType.getShape(),
-                                         element);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, inputType.getShape(), element);
     rewriter.replaceOp(
-        op, linalg::GenericOp::create(
-                rewriter, loc, inputType, ValueRange{}, init,
-                SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(4)},
-                SmallVector<utils::IteratorType>(4,
-                                                 utils::IteratorType::parallel),
-                body)
-                .getResult(0));
+        op,
+        linalg::GenericOp::create(
+            rewriter, loc, inputType, ValueRange{}, init,
+            SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(4)},
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            body)
+            .getResult(0));
     return success();
   }
-
 };
 
 /// (softmax(x) - target) * scale, with the smoothed one-hot target.
@@ -451,12 +462,12 @@ struct SoftmaxCrossEntropyGradLowering
           return arith::MaximumFOp::create(b, l, x, acc);
         });
     auto rowMaxType = cast<RankedTensorType>(rowMax.getType());
-    Value shiftedExp = elementwise(
-        rewriter, loc, type, ValueRange{logits, rowMax},
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return math::ExpOp::create(b, l,
-                                     arith::SubFOp::create(b, l, a[0], a[1]));
-        });
+    Value shiftedExp =
+        elementwise(rewriter, loc, type, ValueRange{logits, rowMax},
+                    [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                      return math::ExpOp::create(
+                          b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+                    });
     Value expSum = reduceKeepingDims(
         rewriter, loc, shiftedExp, {1}, 0.0,
         [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
@@ -474,8 +485,8 @@ struct SoftmaxCrossEntropyGradLowering
     double scale = op.getReduction() == cnn::LossReduction::Mean
                        ? 1.0 / static_cast<double>(batch)
                        : 1.0;
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         element);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
     rewriter.replaceOp(
         op,
         linalg::GenericOp::create(
@@ -494,7 +505,8 @@ struct SoftmaxCrossEntropyGradLowering
                                                 label, column);
               double off = smoothing / static_cast<double>(classes);
               Value target = arith::SelectOp::create(
-                  b, l, hit, floatConstant(b, l, element, 1.0 - smoothing + off),
+                  b, l, hit,
+                  floatConstant(b, l, element, 1.0 - smoothing + off),
                   floatConstant(b, l, element, off));
               Value g = arith::MulFOp::create(
                   b, l, arith::SubFOp::create(b, l, p, target),
@@ -522,63 +534,65 @@ struct DropoutMaskLowering : OpConversionPattern<cnn::DropoutMaskOp> {
     uint64_t seed = static_cast<uint64_t>(op.getSeed());
     Value key = tensor::ExtractOp::create(rewriter, loc, adaptor.getKey(),
                                           ValueRange{});
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         element);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
     rewriter.replaceOp(
-        op,
-        linalg::GenericOp::create(
-            rewriter, loc, type, ValueRange{}, init,
-            SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange) {
-              Type i64 = b.getI64Type();
-              auto k = [&](uint64_t v) {
-                return arith::ConstantIntOp::create(b, l, i64,
-                                                    static_cast<int64_t>(v))
-                    .getResult();
-              };
-              // The element's row-major position.
-              Value position = k(0);
-              for (int64_t d = 0; d < rank; ++d) {
-                Value i = arith::IndexCastOp::create(
-                    b, l, i64, linalg::IndexOp::create(b, l, d));
-                position = arith::AddIOp::create(
-                    b, l,
-                    arith::MulIOp::create(b, l, position,
-                                          k(type.getDimSize(d))),
-                    i);
-              }
-              Value z = arith::AddIOp::create(
-                  b, l,
-                  arith::AddIOp::create(
-                      b, l, arith::MulIOp::create(b, l, key, k(0x9E3779B97F4A7C15ull)),
-                      position),
-                  k(seed * 0xD1B54A32D192ED03ull));
-              auto mix = [&](Value v, int shift, uint64_t factor) {
-                Value s = arith::ShRUIOp::create(b, l, v, k(shift));
-                Value x = arith::XOrIOp::create(b, l, v, s);
-                return factor ? arith::MulIOp::create(b, l, x, k(factor))
-                                    .getResult()
-                              : x;
-              };
-              z = mix(z, 30, 0xBF58476D1CE4E5B9ull);
-              z = mix(z, 27, 0x94D049BB133111EBull);
-              z = mix(z, 31, 0);
-              // 24 random bits as a uniform float in [0, 1).
-              Value bits = arith::ShRUIOp::create(b, l, z, k(40));
-              Value uniform = arith::MulFOp::create(
-                  b, l, arith::UIToFPOp::create(b, l, element, bits),
-                  floatConstant(b, l, element, 1.0 / 16777216.0));
-              Value keep = arith::CmpFOp::create(
-                  b, l, arith::CmpFPredicate::OGE, uniform,
-                  floatConstant(b, l, element, ratio));
-              Value result = arith::SelectOp::create(
-                  b, l, keep, floatConstant(b, l, element, 1.0 / (1.0 - ratio)),
-                  floatConstant(b, l, element, 0.0));
-              linalg::YieldOp::create(b, l, result);
-            })
-            .getResult(0));
+        op, linalg::GenericOp::create(
+                rewriter, loc, type, ValueRange{}, init,
+                SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+                SmallVector<utils::IteratorType>(rank,
+                                                 utils::IteratorType::parallel),
+                [&](OpBuilder &b, Location l, ValueRange) {
+                  Type i64 = b.getI64Type();
+                  auto k = [&](uint64_t v) {
+                    return arith::ConstantIntOp::create(b, l, i64,
+                                                        static_cast<int64_t>(v))
+                        .getResult();
+                  };
+                  // The element's row-major position.
+                  Value position = k(0);
+                  for (int64_t d = 0; d < rank; ++d) {
+                    Value i = arith::IndexCastOp::create(
+                        b, l, i64, linalg::IndexOp::create(b, l, d));
+                    position = arith::AddIOp::create(
+                        b, l,
+                        arith::MulIOp::create(b, l, position,
+                                              k(type.getDimSize(d))),
+                        i);
+                  }
+                  Value z = arith::AddIOp::create(
+                      b, l,
+                      arith::AddIOp::create(
+                          b, l,
+                          arith::MulIOp::create(b, l, key,
+                                                k(0x9E3779B97F4A7C15ull)),
+                          position),
+                      k(seed * 0xD1B54A32D192ED03ull));
+                  auto mix = [&](Value v, int shift, uint64_t factor) {
+                    Value s = arith::ShRUIOp::create(b, l, v, k(shift));
+                    Value x = arith::XOrIOp::create(b, l, v, s);
+                    return factor ? arith::MulIOp::create(b, l, x, k(factor))
+                                        .getResult()
+                                  : x;
+                  };
+                  z = mix(z, 30, 0xBF58476D1CE4E5B9ull);
+                  z = mix(z, 27, 0x94D049BB133111EBull);
+                  z = mix(z, 31, 0);
+                  // 24 random bits as a uniform float in [0, 1).
+                  Value bits = arith::ShRUIOp::create(b, l, z, k(40));
+                  Value uniform = arith::MulFOp::create(
+                      b, l, arith::UIToFPOp::create(b, l, element, bits),
+                      floatConstant(b, l, element, 1.0 / 16777216.0));
+                  Value keep = arith::CmpFOp::create(
+                      b, l, arith::CmpFPredicate::OGE, uniform,
+                      floatConstant(b, l, element, ratio));
+                  Value result = arith::SelectOp::create(
+                      b, l, keep,
+                      floatConstant(b, l, element, 1.0 / (1.0 - ratio)),
+                      floatConstant(b, l, element, 0.0));
+                  linalg::YieldOp::create(b, l, result);
+                })
+                .getResult(0));
     return success();
   }
 };
@@ -586,7 +600,7 @@ struct DropoutMaskLowering : OpConversionPattern<cnn::DropoutMaskOp> {
 } // namespace
 
 void cnnc::lowering::populateGradientLowerings(RewritePatternSet &patterns) {
-  patterns.add<ActivationGradLowering, ConvWeightGradLowering,
-               PoolGradLowering, SoftmaxCrossEntropyGradLowering,
-               DropoutMaskLowering>(patterns.getContext());
+  patterns.add<ActivationGradLowering, ConvWeightGradLowering, PoolGradLowering,
+               SoftmaxCrossEntropyGradLowering, DropoutMaskLowering>(
+      patterns.getContext());
 }
