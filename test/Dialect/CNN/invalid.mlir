@@ -782,3 +782,217 @@ func.func @global_pool_nhwc_result(%x: tensor<1x4x4x8xf32>) {
   // expected-error@+1 {{failed to infer returned types}}
   %0 = cnn.global_pool avg %x layout nhwc : tensor<1x4x4x8xf32> -> tensor<1x8x1x1xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @activation_grad_types(%x: tensor<4xf32>, %dy: tensor<3xf32>) {
+  // expected-error@+1 {{'cnn.activation_grad' op failed to verify that all of {input, grad, result} have same type}}
+  %0 = "cnn.activation_grad"(%x, %dy) <{kind = #cnn<activation relu>}> : (tensor<4xf32>, tensor<3xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_grad_missing_alpha(%x: tensor<4xf32>, %dy: tensor<4xf32>) {
+  // expected-error@+1 {{'cnn.activation_grad' op expected leaky_relu to have 'alpha'}}
+  %0 = cnn.activation_grad leaky_relu %x, %dy : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_grad_extra_alpha(%x: tensor<4xf32>, %dy: tensor<4xf32>) {
+  // expected-error@+1 {{'cnn.activation_grad' op expected relu to have no 'alpha'}}
+  %0 = cnn.activation_grad relu %x, %dy {alpha = 1.0 : f32} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_grad_missing_beta(%x: tensor<4xf32>, %dy: tensor<4xf32>) {
+  // expected-error@+1 {{'cnn.activation_grad' op expected hard_sigmoid to have 'beta'}}
+  %0 = cnn.activation_grad hard_sigmoid %x, %dy {alpha = 0.2 : f32} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_grad_extra_beta(%x: tensor<4xf32>, %dy: tensor<4xf32>) {
+  // expected-error@+1 {{'cnn.activation_grad' op expected elu to have no 'beta'}}
+  %0 = cnn.activation_grad elu %x, %dy {alpha = 1.0 : f32, beta = 1.0 : f32} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @activation_grad_clip_bounds(%x: tensor<4xf32>, %dy: tensor<4xf32>) {
+  // expected-error@+1 {{'cnn.activation_grad' op expected clip's lower bound (alpha = 6) to be at most its upper bound (beta = 0)}}
+  %0 = cnn.activation_grad clip %x, %dy {alpha = 6.0 : f32, beta = 0.0 : f32} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_result_rank(%x: tensor<1x3x8x8xf32>, %dy: tensor<1x4x6x6xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected a rank-4 result [F, C / groups, KH, KW], got 'tensor<4x3x3xf32>'}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8x8xf32>, tensor<1x4x6x6xf32>) -> tensor<4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_result_element(%x: tensor<1x3x8x8xf32>, %dy: tensor<1x4x6x6xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected a result of element type 'f32', got 'tensor<4x3x3x3xf64>'}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8x8xf32>, tensor<1x4x6x6xf32>) -> tensor<4x3x3x3xf64>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_groups(%x: tensor<1x4x8x8xf32>, %dy: tensor<1x6x6x6xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected a result [F, C / groups, KH, KW] with F divisible by groups (2) and C = 4, got 'tensor<6x4x3x3xf32>'}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 2 : (tensor<1x4x8x8xf32>, tensor<1x6x6x6xf32>) -> tensor<6x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_input_rank(%x: tensor<1x3x8xf32>, %dy: tensor<1x4x6xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected a rank-4 input [N, C, H, W], got 'tensor<1x3x8xf32>'}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8xf32>, tensor<1x4x6xf32>) -> tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_grad_element(%x: tensor<1x3x8x8xf32>, %dy: tensor<1x4x6x6xf64>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected 'grad_output' to have element type 'f32', got 'tensor<1x4x6x6xf64>'}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8x8xf32>, tensor<1x4x6x6xf64>) -> tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_arity(%x: tensor<1x3x8x8xf32>, %dy: tensor<1x4x6x6xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected 2 values in 'strides', got 1}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8x8xf32>, tensor<1x4x6x6xf32>) -> tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_kernel_too_large(%x: tensor<1x3x2x8xf32>, %dy: tensor<1x4x1x6xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected the padded input (2 + 0 + 0) to hold the dilated kernel (3) in spatial dimension 0}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x2x8xf32>, tensor<1x4x1x6xf32>) -> tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_huge_pads(%x: tensor<1x3x8x8xf32>, %dy: tensor<1x4x6x6xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected an output size below 2^62 in spatial dimension 0, got 4611686018427387910 (the pads are too large)}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [4611686018427387904, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8x8xf32>, tensor<1x4x6x6xf32>) -> tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_grad_grad_shape(%x: tensor<1x3x8x8xf32>, %dy: tensor<1x4x8x8xf32>) {
+  // expected-error@+1 {{'cnn.conv_weight_grad' op expected 'grad_output' of shape [1, 4, 6, 6] (the forward op's result), got 'tensor<1x4x8x8xf32>'}}
+  %0 = cnn.conv_weight_grad %x, %dy strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<4x3x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @pool_grad_count_include_pad(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf32>) {
+  // expected-error@+1 {{'cnn.pool_grad' op expected 'count_include_pad' only on an average pool}}
+  %0 = cnn.pool_grad max %x, %dy kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] count_include_pad : tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @pool_grad_input_rank(%x: tensor<1x2x4xf32>, %dy: tensor<1x2x2xf32>) {
+  // expected-error@+1 {{'cnn.pool_grad' op expected a rank-4 input [N, C, H, W], got 'tensor<1x2x4xf32>'}}
+  %0 = cnn.pool_grad max %x, %dy kernel [2] strides [2] pads [0, 0] dilations [1] : tensor<1x2x4xf32>, tensor<1x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @pool_grad_arity(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf32>) {
+  // expected-error@+1 {{'cnn.pool_grad' op expected 2 values in 'kernel', got 1}}
+  %0 = cnn.pool_grad avg %x, %dy kernel [2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @pool_grad_grad_element(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf16>) {
+  // expected-error@+1 {{'cnn.pool_grad' op expected 'grad_output' to have element type 'f32', got 'tensor<1x2x2x2xf16>'}}
+  %0 = cnn.pool_grad avg %x, %dy kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x2x4x4xf32>, tensor<1x2x2x2xf16>
+  return
+}
+
+// -----
+
+func.func @pool_grad_window_too_large(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x1x1xf32>) {
+  // expected-error@+1 {{'cnn.pool_grad' op expected the padded input (4 + 0 + 0) to hold the dilated kernel (5) in spatial dimension 1}}
+  %0 = cnn.pool_grad max %x, %dy kernel [2, 3] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 2] : tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @pool_grad_grad_shape(%x: tensor<1x2x6x6xf32>, %dy: tensor<1x2x3x3xf32>) {
+  // With ceil_mode the forward pool has 4 x 4 windows.
+  // expected-error@+1 {{'cnn.pool_grad' op expected 'grad_output' of shape [1, 2, 4, 4] (the forward op's result), got 'tensor<1x2x3x3xf32>'}}
+  %0 = cnn.pool_grad avg %x, %dy kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] ceil_mode : tensor<1x2x6x6xf32>, tensor<1x2x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_grad_logits(%l: tensor<2x3x4xf32>, %y: tensor<2xi32>, %g: tensor<f32>) {
+  // expected-error@+1 {{'cnn.softmax_cross_entropy_grad' op expected logits of shape [N, C], got 'tensor<2x3x4xf32>'}}
+  %0 = cnn.softmax_cross_entropy_grad %l, %y, %g reduction mean : (tensor<2x3x4xf32>, tensor<2xi32>, tensor<f32>) -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_grad_labels(%l: tensor<2x3xf32>, %y: tensor<3xi32>, %g: tensor<f32>) {
+  // expected-error@+1 {{'cnn.softmax_cross_entropy_grad' op expected labels of shape [2] (one per sample), got 'tensor<3xi32>'}}
+  %0 = cnn.softmax_cross_entropy_grad %l, %y, %g reduction mean : (tensor<2x3xf32>, tensor<3xi32>, tensor<f32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_grad_smoothing(%l: tensor<2x3xf32>, %y: tensor<2xi32>, %g: tensor<f32>) {
+  // expected-error@+1 {{'cnn.softmax_cross_entropy_grad' op expected 'label_smoothing' in [0, 1], got -0.5}}
+  %0 = cnn.softmax_cross_entropy_grad %l, %y, %g reduction mean {label_smoothing = -0.5 : f32} : (tensor<2x3xf32>, tensor<2xi32>, tensor<f32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_grad_grad_type(%l: tensor<2x3xf32>, %y: tensor<2xi32>, %g: tensor<f32>) {
+  // `none` takes the gradient of each sample's loss.
+  // expected-error@+1 {{'cnn.softmax_cross_entropy_grad' op expected 'grad' of type 'tensor<2xf32>' (the loss's), got 'tensor<f32>'}}
+  %0 = cnn.softmax_cross_entropy_grad %l, %y, %g reduction none : (tensor<2x3xf32>, tensor<2xi32>, tensor<f32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_mask_ratio(%key: tensor<i64>) {
+  // expected-error@+1 {{'cnn.dropout_mask' op expected 'ratio' in [0, 1), got 1}}
+  %0 = cnn.dropout_mask %key {ratio = 1.0 : f32} : tensor<i64> -> tensor<4xf32>
+  return
+}
