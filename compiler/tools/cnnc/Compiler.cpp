@@ -95,6 +95,17 @@ lowerModel(ModuleOp module, llvm::StringRef name,
   return model;
 }
 
+void applyModelTrainingDefaults(ModuleOp module,
+                                PipelineOptions::Training &training,
+                                bool lossGiven, bool smoothingGiven) {
+  if (auto loss = module->getAttrOfType<StringAttr>("cnnc.loss");
+      loss && !lossGiven)
+    training.loss = loss.str();
+  if (auto smoothing = module->getAttrOfType<FloatAttr>("cnnc.label_smoothing");
+      smoothing && !smoothingGiven)
+    training.labelSmoothing = smoothing.getValueAsDouble();
+}
+
 llvm::Expected<std::string> generateCode(ModuleOp module,
                                          const ModelInterface &model,
                                          llvm::TargetMachine &machine,

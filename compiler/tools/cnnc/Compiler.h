@@ -28,6 +28,13 @@ lowerModel(mlir::ModuleOp module, llvm::StringRef name,
            const PipelineOptions &options, Stage last,
            llvm::function_ref<void(mlir::ModuleOp)> afterGraph = nullptr);
 
+/// The training options a model asks for itself (a .cnn file's `loss`
+/// statement: the module attributes cnnc.loss and cnnc.label_smoothing),
+/// where the command line did not give them.
+void applyModelTrainingDefaults(mlir::ModuleOp module,
+                                PipelineOptions::Training &training,
+                                bool lossGiven, bool smoothingGiven);
+
 /// What code generation produces.
 enum class Artifact { LLVMIR, Assembly, Object };
 

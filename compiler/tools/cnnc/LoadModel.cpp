@@ -6,6 +6,8 @@
 #include "cnnc/InitAll.h"
 #include "cnnc/Frontend/ONNX/ModelReader.h"
 
+#include "cnnc/Frontend/DSL/DSL.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -182,6 +184,33 @@ mlir::OwningOpRef<mlir::ModuleOp> loadMlir(llvm::StringRef path,
   return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
 }
 
+/// A model in the .cnn language: errors quote the line, with a caret.
+mlir::OwningOpRef<mlir::ModuleOp> loadDsl(llvm::StringRef path,
+                                          const ModelBindings &bindings,
+                                          mlir::MLIRContext &context) {
+  if (!bindings.shapes.empty() || !bindings.constants.empty()) {
+    llvm::errs() << "cnnc: error: --shape and --const apply to ONNX models; "
+                    "'"
+                 << path << "' gives its input's shape (--batch sets N)\n";
+    return nullptr;
+  }
+  llvm::SourceMgr sourceMgr;
+  std::string message;
+  auto buffer = mlir::openInputFile(path, &message);
+  if (!buffer) {
+    llvm::errs() << "cnnc: error: " << message << "\n";
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  // The verifier's messages, should a built op be wrong, through the same
+  // printer.
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  dsl::Options options;
+  if (bindings.batch > 0)
+    options.batch = bindings.batch;
+  return dsl::importModel(sourceMgr, context, options);
+}
+
 } // namespace
 
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
@@ -191,9 +220,11 @@ mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
     return loadMlir(path, bindings, context);
   if (path.ends_with(".onnx") || path == "-")
     return loadOnnx(path, bindings, context);
+  if (path.ends_with(".cnn"))
+    return loadDsl(path, bindings, context);
   llvm::errs() << "cnnc: error: '" << path
-               << "': expected an ONNX model (.onnx) or a model in the cnn "
-                  "dialect (.mlir)\n";
+               << "': expected an ONNX model (.onnx), a model in cnnc's "
+                  "language (.cnn) or one in the cnn dialect (.mlir)\n";
   return nullptr;
 }
 

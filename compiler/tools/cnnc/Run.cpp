@@ -184,7 +184,8 @@ int runModel(RunOptions options) {
   if (!(options.rtol >= 0) || !(options.atol >= 0))
     return userError("--rtol and --atol must be non-negative");
   // The ONNX model is read once: for its inputs here, then imported.
-  if (!llvm::StringRef(options.model).ends_with(".mlir")) {
+  llvm::StringRef path = options.model;
+  if (!path.ends_with(".mlir") && !path.ends_with(".cnn")) {
     llvm::Expected<onnx::Model> model = onnx::readModelFile(options.model);
     if (!model)
       return userError(llvm::toString(model.takeError()));

@@ -223,8 +223,19 @@ int trainModel(const TrainOptions &options) {
   pipeline.vectorBits = vectorRegisterBits(**machine);
   PipelineOptions::Training training;
   training.optimizer = options.optimizer;
-  training.loss = options.loss;
-  training.labelSmoothing = options.labelSmoothing;
+  if (!options.loss.empty())
+    training.loss = options.loss;
+  if (options.labelSmoothing >= 0)
+    training.labelSmoothing = options.labelSmoothing;
+  applyModelTrainingDefaults(*module, training, !options.loss.empty(),
+                             options.labelSmoothing >= 0);
+  if (training.loss != "cross_entropy") {
+    llvm::errs() << "cnnc: error: " << options.model
+                 << ": cnnc train classifies Fashion-MNIST, with the "
+                    "cross_entropy loss; the model asks for "
+                 << training.loss << "\n";
+    return UserError;
+  }
   pipeline.training = training;
   mlir::FailureOr<ModelInterface> model =
       lowerModel(*module, kName, pipeline, Stage::LLVMDialect);

@@ -30,8 +30,10 @@ struct TrainOptions {
   int64_t epochs = 1;
   int64_t batch = 64;
   std::string optimizer = "sgd";
-  std::string loss = "cross_entropy";
-  double labelSmoothing = 0.0;
+  /// Empty / negative: the model's own (a .cnn file's `loss`), else
+  /// cross_entropy without smoothing.
+  std::string loss;
+  double labelSmoothing = -1.0;
   double learningRate = 0.05;
   double momentum = 0.9;
   double weightDecay = 0.0;

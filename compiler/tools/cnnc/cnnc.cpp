@@ -259,6 +259,9 @@ int runCompile() {
     training.optimizer = optimizerName;
     training.loss = lossName;
     training.labelSmoothing = labelSmoothing;
+    cnnc::applyModelTrainingDefaults(*module, training,
+                                     lossName.getNumOccurrences() > 0,
+                                     labelSmoothing.getNumOccurrences() > 0);
     pipeline.training = training;
   }
   // The target: the code's, and the vector width the kernels are tiled for
@@ -351,8 +354,9 @@ int runTrain() {
   options.epochs = epochs;
   options.batch = batchSize ? batchSize.getValue() : 64;
   options.optimizer = optimizerName;
-  options.loss = lossName;
-  options.labelSmoothing = labelSmoothing;
+  options.loss = lossName.getNumOccurrences() ? lossName.getValue() : "";
+  options.labelSmoothing =
+      labelSmoothing.getNumOccurrences() ? labelSmoothing.getValue() : -1.0;
   options.learningRate = learningRate;
   options.momentum = momentum;
   options.weightDecay = weightDecay;
