@@ -26,6 +26,6 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt", "onnx-from-text", "onnx-fuzzer",
-                                    "idx-fuzzer"],
+                                    "idx-fuzzer", "dsl-fuzzer"],
                                    tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -24,7 +24,7 @@ struct Expr {
   Kind kind = Kind::Number;
   double number = 0;
   bool isInteger = false;
-  std::string name;     // Name; the operator of Binary ("+", "&&", ...)
+  std::string name; // Name; the operator of Binary ("+", "&&", ...)
   std::unique_ptr<Expr> lhs, rhs;
   llvm::SMRange range;
 };

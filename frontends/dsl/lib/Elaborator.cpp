@@ -62,6 +62,17 @@ struct ParameterSpec {
   std::optional<double> defaultValue;
 };
 
+/// Limits that keep a model (and the fuzzer) within memory and time.
+constexpr int64_t kMaxStatements = 100000;
+constexpr int64_t kMaxParameters = int64_t(1) << 28;
+constexpr int64_t kMaxElements = int64_t(1) << 34;
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 std::string shapeText(llvm::ArrayRef<int64_t> shape) {
   std::string text = "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -117,6 +128,8 @@ private:
 
   // Layers.
   bool requireImage(const Statement &statement);
+  bool budget(const Statement &statement, double parameters,
+              llvm::ArrayRef<int64_t> result);
   Value parameter(mlir::Location loc, const std::string &name,
                   llvm::ArrayRef<int64_t> dims, llvm::ArrayRef<float> values);
   std::vector<float> initialWeights(int64_t count, int64_t fanIn,
@@ -136,6 +149,8 @@ private:
   std::mt19937_64 random;
   Value current;
   int depth = 0;
+  int64_t statements = 0;
+  int64_t parameterCount = 0;
 };
 
 std::optional<Scalar> Elaborator::evaluate(const Expr &expr,
@@ -196,8 +211,8 @@ std::optional<Scalar> Elaborator::evaluate(const Expr &expr,
                       (l->value == r->value) == (op == "==") ? 1.0 : 0.0};
       return fail("'" + op + "' takes numbers");
     }
-    Type type = l->type == Type::Int && r->type == Type::Int ? Type::Int
-                                                             : Type::Float;
+    Type type =
+        l->type == Type::Int && r->type == Type::Int ? Type::Int : Type::Float;
     auto boolean = [](bool b) { return Scalar{Type::Bool, b ? 1.0 : 0.0}; };
     if (op == "+")
       return Scalar{type, l->value + r->value};
@@ -243,17 +258,16 @@ bool Elaborator::bind(const Statement &statement,
     names += (names.empty() ? "" : ", ") + std::string(p.name);
   for (size_t i = 0; i < statement.arguments.size(); ++i) {
     const Argument &argument = statement.arguments[i];
-    std::string key = argument.name.empty() ? "#" + std::to_string(i)
-                                            : argument.name;
+    std::string key =
+        argument.name.empty() ? "#" + std::to_string(i) : argument.name;
     Scalar value = values[key];
     const ParameterSpec *spec = nullptr;
     if (argument.name.empty()) {
       if (i >= parameters.size())
         return error(argument.value->range,
                      "'" + statement.name + "' takes " +
-                         std::to_string(parameters.size()) +
-                         " arguments (" + (names.empty() ? "none" : names) +
-                         "), got more");
+                         std::to_string(parameters.size()) + " arguments (" +
+                         (names.empty() ? "none" : names) + "), got more");
       spec = &parameters[i];
     } else {
       for (const ParameterSpec &p : parameters)
@@ -266,8 +280,8 @@ bool Elaborator::bind(const Statement &statement,
                          (names.empty() ? "none" : names) + ")");
     }
     if (bound.count(spec->name))
-      return error(argument.nameRange, "argument '" + std::string(spec->name) +
-                                           "' is given twice");
+      return error(argument.nameRange,
+                   "argument '" + std::string(spec->name) + "' is given twice");
     using Type = Scalar::Type;
     if (spec->type == Type::Int &&
         (value.type != Type::Int || value.value != std::floor(value.value)))
@@ -276,15 +290,15 @@ bool Elaborator::bind(const Statement &statement,
                        "' of '" + statement.name + "', got " +
                        (value.type == Type::Bool
                             ? std::string(value.value ? "true" : "false")
-                            : llvm::formatv("{0}", value.value).str()));
+                            : number(value.value)));
     if (spec->type == Type::Bool && value.type != Type::Bool)
-      return error(argument.value->range,
-                   "expected true or false for '" + std::string(spec->name) +
-                       "' of '" + statement.name + "'");
+      return error(argument.value->range, "expected true or false for '" +
+                                              std::string(spec->name) +
+                                              "' of '" + statement.name + "'");
     if (spec->type == Type::Float && value.type == Type::Bool)
-      return error(argument.value->range,
-                   "expected a number for '" + std::string(spec->name) +
-                       "' of '" + statement.name + "'");
+      return error(argument.value->range, "expected a number for '" +
+                                              std::string(spec->name) +
+                                              "' of '" + statement.name + "'");
     bound[spec->name] = value;
   }
   for (const ParameterSpec &p : parameters) {
@@ -292,9 +306,8 @@ bool Elaborator::bind(const Statement &statement,
       continue;
     if (!p.defaultValue)
       return error(statement.nameRange, "'" + statement.name +
-                                            "' needs its argument '" +
-                                            p.name + "' (it takes " + names +
-                                            ")");
+                                            "' needs its argument '" + p.name +
+                                            "' (it takes " + names + ")");
     if (!std::isnan(*p.defaultValue))
       bound[p.name] = Scalar{p.type, *p.defaultValue};
   }
@@ -325,8 +338,11 @@ bool Elaborator::elaborate(const Body &body, Environment &env, Scope &scope) {
   return true;
 }
 
-bool Elaborator::statement(const Statement &s, Environment &env,
-                           Scope &scope) {
+bool Elaborator::statement(const Statement &s, Environment &env, Scope &scope) {
+  if (++statements > kMaxStatements)
+    return error(s.nameRange, "the model expands to more than " +
+                                  std::to_string(kMaxStatements) +
+                                  " layers (check the repeat counts)");
   switch (s.kind) {
   case Statement::Kind::Layer:
     if (auto block = model.blocks.find(s.name); block != model.blocks.end())
@@ -375,13 +391,13 @@ bool Elaborator::statement(const Statement &s, Environment &env,
                          "; they are added, so they must be equal");
     } else if (after != before) {
       return error(s.nameRange,
-                   "the residual's body turns " + shapeText(before) +
-                       " into " + shapeText(after) +
+                   "the residual's body turns " + shapeText(before) + " into " +
+                       shapeText(after) +
                        "; without a shortcut { ... } they must be equal");
     }
     mlir::Location loc = locate(s.nameRange, scope.next("add"));
-    current = cnn::BinaryOp::create(builder, loc, cnn::BinaryKind::Add, body,
-                                    skip);
+    current =
+        cnn::BinaryOp::create(builder, loc, cnn::BinaryKind::Add, body, skip);
     return true;
   }
   case Statement::Kind::Concat: {
@@ -449,10 +465,9 @@ bool Elaborator::callBlock(const BlockDefinition &block, const Statement &s,
           parameter = &p;
       if (!parameter) {
         --depth;
-        return error(argument.nameRange, "block '" + block.name +
-                                             "' has no parameter '" +
-                                             argument.name + "' (it takes " +
-                                             names + ")");
+        return error(argument.nameRange,
+                     "block '" + block.name + "' has no parameter '" +
+                         argument.name + "' (it takes " + names + ")");
       }
     }
     if (given.count(parameter->name)) {
@@ -487,15 +502,35 @@ bool Elaborator::callBlock(const BlockDefinition &block, const Statement &s,
   return ok;
 }
 
+/// Counts `parameters` more and checks that the model stays within
+/// kMaxParameters and its `result` within kMaxElements.
+bool Elaborator::budget(const Statement &s, double parameters,
+                        llvm::ArrayRef<int64_t> result) {
+  int64_t elements = 1;
+  for (int64_t d : result) {
+    if (d > kMaxElements / std::max<int64_t>(elements, 1))
+      return error(s.nameRange, "'" + s.name + "' would produce " +
+                                    shapeText(result) +
+                                    ", more than 2^34 elements");
+    elements *= d;
+  }
+  if (parameters < 0 ||
+      parameters > static_cast<double>(kMaxParameters - parameterCount))
+    return error(s.nameRange, "the model would have more than 2^28 "
+                              "parameters with '" +
+                                  s.name + "'");
+  parameterCount += static_cast<int64_t>(parameters);
+  return true;
+}
+
 bool Elaborator::requireImage(const Statement &s) {
   if (shape().size() == 4)
     return true;
-  return error(s.nameRange, "'" + s.name +
-                                "' takes images [N, C, H, W]; its input is " +
-                                shapeText(shape()) +
-                                (shape().size() == 2
-                                     ? " (after a flatten or a linear layer)"
-                                     : ""));
+  return error(
+      s.nameRange,
+      "'" + s.name + "' takes images [N, C, H, W]; its input is " +
+          shapeText(shape()) +
+          (shape().size() == 2 ? " (after a flatten or a linear layer)" : ""));
 }
 
 Value Elaborator::parameter(mlir::Location loc, const std::string &name,
@@ -525,7 +560,7 @@ Value Elaborator::parameter(mlir::Location loc, const std::string &name,
 
 std::vector<float> Elaborator::initialWeights(int64_t count, int64_t fanIn,
                                               int64_t fanOut) {
-  std::vector<float> values(count);
+  std::vector<float> values(static_cast<size_t>(count));
   if (model.init == "kaiming") {
     // He et al.: normal, std sqrt(2 / fan_in) (ReLU's gain).
     std::normal_distribution<double> normal(0.0, std::sqrt(2.0 / fanIn));
@@ -581,11 +616,17 @@ bool Elaborator::conv(const Statement &s, Arguments &args, Scope &scope) {
       return error(s.nameRange,
                    "conv's " + std::to_string(kernel) + "x" +
                        std::to_string(kernel) + " kernel (dilation " +
-                       std::to_string(dilation) +
-                       ") does not fit its input " + shapeText(in) +
-                       " padded by " + std::to_string(padding));
+                       std::to_string(dilation) + ") does not fit its input " +
+                       shapeText(in) + " padded by " + std::to_string(padding));
     result.push_back(size);
   }
+  if (!budget(s,
+              static_cast<double>(out) * static_cast<double>(in[1] / groups) *
+                      static_cast<double>(kernel) *
+                      static_cast<double>(kernel) +
+                  static_cast<double>(out),
+              result))
+    return false;
   std::string name = scope.next("conv");
   mlir::Location loc = locate(s.nameRange, name);
   int64_t fanIn = in[1] / groups * kernel * kernel;
@@ -630,16 +671,15 @@ bool Elaborator::pool(const Statement &s, Arguments &args, Scope &scope,
     int64_t size = shape::windowOutputSize(in[d], kernel, stride, 1,
                                            {padding, padding}, ceil);
     if (size <= 0)
-      return error(s.nameRange, "'" + s.name + "''s " +
-                                    std::to_string(kernel) + "x" +
-                                    std::to_string(kernel) +
+      return error(s.nameRange, "'" + s.name + "''s " + std::to_string(kernel) +
+                                    "x" + std::to_string(kernel) +
                                     " window does not fit its input " +
                                     shapeText(in));
     result.push_back(size);
   }
   mlir::Location loc = locate(s.nameRange, scope.next(s.name));
-  bool includePad = kind == cnn::PoolKind::Avg &&
-                    args.lookup("count_include_pad").value != 0;
+  bool includePad =
+      kind == cnn::PoolKind::Avg && args.lookup("count_include_pad").value != 0;
   current = cnn::PoolOp::create(
       builder, loc, tensorOf(result), kind, current,
       llvm::ArrayRef<int64_t>{kernel, kernel},
@@ -659,6 +699,9 @@ bool Elaborator::linear(const Statement &s, Arguments &args, Scope &scope) {
   if (!integerArgument(s, args, "out", out, 1))
     return false;
   int64_t in = shape()[1];
+  if (!budget(s, static_cast<double>(out) * static_cast<double>(in) + out,
+              {shape()[0], out}))
+    return false;
   std::string name = scope.next("linear");
   mlir::Location loc = locate(s.nameRange, name);
   Value weight = parameter(loc, name + ".weight", {out, in},
@@ -673,8 +716,7 @@ bool Elaborator::linear(const Statement &s, Arguments &args, Scope &scope) {
   return true;
 }
 
-bool Elaborator::batchNorm(const Statement &s, Arguments &args,
-                           Scope &scope) {
+bool Elaborator::batchNorm(const Statement &s, Arguments &args, Scope &scope) {
   if (shape().size() != 4 && shape().size() != 2)
     return error(s.nameRange, "'batch_norm' takes [N, C, H, W] or [N, C]; "
                               "its input is " +
@@ -690,10 +732,9 @@ bool Elaborator::batchNorm(const Statement &s, Arguments &args,
   double eps = args.lookup("eps").value;
   if (!(eps > 0))
     return error(s.nameRange, "expected a positive eps");
-  current = cnn::BatchNormOp::create(builder, loc, current, scale, bias, mean,
-                                     variance,
-                                     builder.getF32FloatAttr(
-                                         static_cast<float>(eps)));
+  current = cnn::BatchNormOp::create(
+      builder, loc, current, scale, bias, mean, variance,
+      builder.getF32FloatAttr(static_cast<float>(eps)));
   return true;
 }
 
@@ -720,7 +761,8 @@ bool Elaborator::layer(const Statement &s, Environment &env, Scope &scope) {
         a = e.builder.getF32FloatAttr(static_cast<float>(*alphaValue));
       if (beta)
         b = e.builder.getF32FloatAttr(static_cast<float>(*beta));
-      e.current = cnn::ActivationOp::create(e.builder, loc, kind, e.current, a, b);
+      e.current =
+          cnn::ActivationOp::create(e.builder, loc, kind, e.current, a, b);
       return true;
     };
   };
@@ -752,56 +794,54 @@ bool Elaborator::layer(const Statement &s, Environment &env, Scope &scope) {
     }
     for (const char *name : {"global_avg_pool", "global_max_pool"}) {
       bool isMax = llvm::StringRef(name) == "global_max_pool";
-      (*t)[name] = {{}, [isMax](Elaborator &e, const Statement &s,
-                                Arguments &, Scope &scope) {
-                      if (!e.requireImage(s))
-                        return false;
-                      mlir::Location loc = e.locate(s.nameRange,
-                                                    scope.next(s.name));
-                      e.current = cnn::GlobalPoolOp::create(
-                          e.builder, loc,
-                          isMax ? cnn::PoolKind::Max : cnn::PoolKind::Avg,
-                          e.current);
-                      return true;
-                    }};
+      (*t)[name] = {
+          {},
+          [isMax](Elaborator &e, const Statement &s, Arguments &,
+                  Scope &scope) {
+            if (!e.requireImage(s))
+              return false;
+            mlir::Location loc = e.locate(s.nameRange, scope.next(s.name));
+            e.current = cnn::GlobalPoolOp::create(
+                e.builder, loc, isMax ? cnn::PoolKind::Max : cnn::PoolKind::Avg,
+                e.current);
+            return true;
+          }};
     }
-    (*t)["batch_norm"] = {{{"eps", Type::Float, 1e-5}},
-                          [](Elaborator &e, const Statement &s, Arguments &a,
-                             Scope &scope) { return e.batchNorm(s, a, scope); }};
+    (*t)["batch_norm"] = {
+        {{"eps", Type::Float, 1e-5}},
+        [](Elaborator &e, const Statement &s, Arguments &a, Scope &scope) {
+          return e.batchNorm(s, a, scope);
+        }};
     (*t)["linear"] = {{{"out", Type::Int, {}}, {"bias", Type::Bool, 1.0}},
                       [](Elaborator &e, const Statement &s, Arguments &a,
                          Scope &scope) { return e.linear(s, a, scope); }};
-    (*t)["flatten"] = {{}, [](Elaborator &e, const Statement &s, Arguments &,
-                              Scope &scope) {
-                         llvm::ArrayRef<int64_t> in = e.shape();
-                         int64_t features = 1;
-                         for (int64_t d : in.drop_front())
-                           features *= d;
-                         mlir::Location loc =
-                             e.locate(s.nameRange, scope.next("flatten"));
-                         e.current = cnn::ReshapeOp::create(
-                             e.builder, loc, e.tensorOf({in[0], features}),
-                             e.current);
-                         return true;
-                       }};
-    (*t)["dropout"] = {{{"p", Type::Float, 0.5}},
-                       [](Elaborator &e, const Statement &s, Arguments &a,
-                          Scope &scope) {
-                         double p = a.lookup("p").value;
-                         if (!(p >= 0 && p < 1))
-                           return e.error(s.argumentsRange.isValid()
-                                              ? s.argumentsRange
-                                              : s.nameRange,
-                                          "expected a dropout probability p "
-                                          "in [0, 1)");
-                         mlir::Location loc =
-                             e.locate(s.nameRange, scope.next("dropout"));
-                         e.current = cnn::DropoutOp::create(
-                             e.builder, loc, e.current,
-                             e.builder.getF32FloatAttr(static_cast<float>(p)),
-                             e.builder.getI64IntegerAttr(0));
-                         return true;
-                       }};
+    (*t)["flatten"] = {
+        {}, [](Elaborator &e, const Statement &s, Arguments &, Scope &scope) {
+          llvm::ArrayRef<int64_t> in = e.shape();
+          int64_t features = 1;
+          for (int64_t d : in.drop_front())
+            features *= d;
+          mlir::Location loc = e.locate(s.nameRange, scope.next("flatten"));
+          e.current = cnn::ReshapeOp::create(
+              e.builder, loc, e.tensorOf({in[0], features}), e.current);
+          return true;
+        }};
+    (*t)["dropout"] = {
+        {{"p", Type::Float, 0.5}},
+        [](Elaborator &e, const Statement &s, Arguments &a, Scope &scope) {
+          double p = a.lookup("p").value;
+          if (!(p >= 0 && p < 1))
+            return e.error(s.argumentsRange.isValid() ? s.argumentsRange
+                                                      : s.nameRange,
+                           "expected a dropout probability p "
+                           "in [0, 1)");
+          mlir::Location loc = e.locate(s.nameRange, scope.next("dropout"));
+          e.current = cnn::DropoutOp::create(
+              e.builder, loc, e.current,
+              e.builder.getF32FloatAttr(static_cast<float>(p)),
+              e.builder.getI64IntegerAttr(0));
+          return true;
+        }};
     using K = cnn::ActivationKind;
     (*t)["relu"] = {{}, activation(K::Relu, {}, {})};
     (*t)["relu6"] = {{}, activation(K::Clip, 0.0, 6.0)};
@@ -824,7 +864,8 @@ bool Elaborator::layer(const Statement &s, Environment &env, Scope &scope) {
     unsigned bestDistance = 3;
     auto consider = [&](llvm::StringRef candidate) {
       unsigned d = llvm::StringRef(s.name).edit_distance(candidate);
-      if (d < bestDistance) {
+      if (d < bestDistance || (d == bestDistance && !best.empty() &&
+                               candidate.size() < best.size())) {
         bestDistance = d;
         best = candidate.str();
       }
@@ -833,10 +874,10 @@ bool Elaborator::layer(const Statement &s, Environment &env, Scope &scope) {
       consider(entry.getKey());
     for (const auto &entry : model.blocks)
       consider(entry.getKey());
-    return error(s.nameRange, "unknown layer '" + s.name + "'" +
-                                  (best.empty() ? std::string()
-                                                : "; did you mean '" + best +
-                                                      "'?"));
+    return error(
+        s.nameRange,
+        "unknown layer '" + s.name + "'" +
+            (best.empty() ? std::string() : "; did you mean '" + best + "'?"));
   }
   // Evaluate the arguments, then bind them.
   Arguments values;

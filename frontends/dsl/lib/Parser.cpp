@@ -3,8 +3,8 @@
 //   file      := item*
 //   item      := 'model' NAME | 'input' NAME ':' 'f32' '[' INT (',' INT)* ']'
 //              | 'init' NAME | 'seed' INT | 'loss' NAME ('(' arguments ')')?
-//              | 'block' NAME '(' (parameter (',' parameter)*)? ')' '{' body '}'
-//              | statement
+//              | 'block' NAME '(' (parameter (',' parameter)*)? ')' '{' body
+//              '}' | statement
 //   statement := 'residual' '{' body '}' ('shortcut' '{' body '}')?
 //              | 'concat' '{' ('branch' '{' body '}')+ '}'
 //              | 'if' expr '{' body '}' ('else' '{' body '}')?
@@ -114,8 +114,8 @@ std::optional<ModelSource> Parser::parse() {
 
 bool Parser::parseInteger(int64_t &value, llvm::StringRef what) {
   if (!current.is(Tok::Integer) || current.text.getAsInteger(10, value))
-    return error(current.range(), "expected " + what.str() + ", found " +
-                                      describe(current));
+    return error(current.range(),
+                 "expected " + what.str() + ", found " + describe(current));
   advance();
   return true;
 }
@@ -125,8 +125,7 @@ bool Parser::parseItem(ModelSource &model) {
   auto once = [&]() {
     if (seenItems.insert(keyword.text).second)
       return true;
-    return error(keyword.range(),
-                 "a second '" + keyword.text + "' statement");
+    return error(keyword.range(), "a second '" + keyword.text + "' statement");
   };
   if (keyword.isKeyword("model")) {
     advance();
@@ -155,8 +154,8 @@ bool Parser::parseItem(ModelSource &model) {
     if (!expect(Tok::Colon, "after the input's name"))
       return false;
     if (!current.isKeyword("f32"))
-      return error(current.range(), "expected the element type f32, found " +
-                                        describe(current));
+      return error(current.range(),
+                   "expected the element type f32, found " + describe(current));
     advance();
     if (!expect(Tok::LBracket, "before the input's shape"))
       return false;
@@ -177,8 +176,7 @@ bool Parser::parseItem(ModelSource &model) {
       return error(model.inputRange,
                    "expected the shape of one image, [channels, height, "
                    "width] (the batch is a compile option), got " +
-                       std::to_string(model.inputShape.size()) +
-                       " dimensions");
+                       std::to_string(model.inputShape.size()) + " dimensions");
     return true;
   }
   if (keyword.isKeyword("init")) {
@@ -245,8 +243,8 @@ bool Parser::parseItem(ModelSource &model) {
     if (!current.is(Tok::RParen)) {
       do {
         if (!current.is(Tok::Identifier))
-          return error(current.range(), "expected a parameter name, found " +
-                                            describe(current));
+          return error(current.range(),
+                       "expected a parameter name, found " + describe(current));
         Parameter parameter;
         parameter.name = current.text.str();
         parameter.range = current.range();
@@ -350,8 +348,7 @@ std::unique_ptr<Statement> Parser::parseStatement() {
     return nullptr;
   }
   if (isReserved(current.text)) {
-    error(current.range(), "'" + current.text +
-                               "' cannot start a layer here");
+    error(current.range(), "'" + current.text + "' cannot start a layer here");
     return nullptr;
   }
   advance();
@@ -377,8 +374,7 @@ bool Parser::parseArguments(std::vector<Argument> &arguments) {
       advance();
       advance();
     } else if (!arguments.empty() && !arguments.back().name.empty()) {
-      return error(current.range(),
-                   "a positional argument after a named one");
+      return error(current.range(), "a positional argument after a named one");
     }
     argument.value = parseExpr();
     if (!argument.value)
