@@ -2,7 +2,8 @@
 # `make test-all`: every network of check-numerics.py (LeNet-5, SimpleCNN
 # and the torchvision classification models) compiled by cnnc and compared
 # with PyTorch at batch 1 and 8 (-O3), and at batch 1 without the graph
-# passes (-O0). Ends with "N passed, N failed".
+# passes (-O0); then the .cnn examples exported and run in ONNX Runtime.
+# Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -18,5 +19,21 @@ for run in "1 -O3" "8 -O3" "1 -O0"; do
   failed=$((failed + $(grep -c '^FAILED' "$log")))
 done
 rm -rf "$work"
+
+# The .cnn examples exported and run in ONNX Runtime (installed as for
+# `make bench`).
+bash "$root/scripts/setup.sh" --bench
+node_dir="$build/bench-node"
+if [[ ! -d "$node_dir/node_modules/onnxruntime-node" ]]; then
+  mkdir -p "$node_dir"
+  (cd "$node_dir" && npm install --no-audit --no-fund onnxruntime-node \
+     --onnxruntime-node-install=skip)
+fi
+log="$build/test-all-dsl-ort.log"
+/usr/bin/python3 "$root/test/models/check-dsl-ort.py" "$build/bin/cnnc" \
+  "$node_dir/node_modules" "$build/test-all-dsl" | tee "$log"
+passed=$((passed + $(grep -c '^matched' "$log")))
+failed=$((failed + $(grep -c '^FAILED' "$log")))
+rm -rf "$build/test-all-dsl"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -6,6 +6,7 @@
 #include "ObjectLoader.h"
 #include "OutputFiles.h"
 
+#include "cnnc/Frontend/ONNX/Exporter.h"
 #include "cnnc/Frontend/ONNX/ModelWriter.h"
 #include "cnnc/runtime.h"
 
@@ -191,13 +192,6 @@ int trainModel(const TrainOptions &options) {
     return UserError;
   }
   bool onnxModel = llvm::sys::path::extension(options.model) == ".onnx";
-  if (!options.output.empty() && !onnxModel) {
-    llvm::errs() << "cnnc: error: -o " << options.output
-                 << ": a trained model is written as ONNX from an ONNX "
-                    "model; "
-                 << options.model << " is not one\n";
-    return UserError;
-  }
   Dataset data;
   if (!readDataset(options.data, data))
     return UserError;
@@ -212,6 +206,22 @@ int trainModel(const TrainOptions &options) {
   if (!module)
     return UserError;
   DiagnosticPrinter printer(*context);
+  // A model that is not ONNX already (a .cnn file) is exported as written,
+  // before compiling: the trained weights go into that ONNX model.
+  std::string exported;
+  if (!onnxModel && !options.output.empty()) {
+    mlir::FailureOr<mlir::func::FuncOp> function = findModelFunction(*module);
+    if (mlir::failed(function))
+      return UserError;
+    llvm::Expected<std::string> bytes =
+        onnx::exportModel(*function, onnx::ExportOptions());
+    if (!bytes) {
+      llvm::errs() << "cnnc: error: " << options.model << ": "
+                   << llvm::toString(bytes.takeError()) << "\n";
+      return UserError;
+    }
+    exported = std::move(*bytes);
+  }
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
       createTargetMachine(options.target);
   if (!machine) {
@@ -462,9 +472,12 @@ int trainModel(const TrainOptions &options) {
              static_cast<const char *>(state.get()) + tensor.offset),
          static_cast<int64_t>(tensor.bytes / sizeof(float))});
   }
-  llvm::Expected<std::string> bytes = onnx::writeInferenceModel(
-      options.model, trained,
-      onnx::InputNormalization{options.mean, options.std});
+  onnx::InputNormalization normalization{options.mean, options.std};
+  llvm::Expected<std::string> bytes =
+      onnxModel ? onnx::writeInferenceModel(options.model, trained,
+                                            normalization)
+                : onnx::rewriteInferenceModel(exported, options.model,
+                                              trained, normalization);
   if (!bytes) {
     llvm::errs() << "cnnc: error: " << llvm::toString(bytes.takeError())
                  << "\n";

@@ -6,6 +6,7 @@
 //                [--const NAME=FILE.pb]
 //   cnnc run MODEL [--input NAME=FILE.pb]... [--output-dir DIR]
 //            [--repeat N] [--check DIR [--rtol R] [--atol A]] [-O0..-O3]
+//   cnnc export MODEL -o OUT.onnx [--batch N] [--fixed-batch]
 //
 // Exit codes: 0 success, 1 a --check mismatch, 2 user error (bad model, bad
 // flag, unsupported op), 3 internal error. Output is written to temporary
@@ -14,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Compiler.h"
+#include "Export.h"
 #include "LoadModel.h"
 #include "OutputFiles.h"
 #include "Report.h"
@@ -41,6 +43,10 @@ cl::SubCommand compileCommand("compile",
                               "and a C header, or to an intermediate form");
 cl::SubCommand runCommand("run", "Compile a model in-process and run it on "
                                  "inputs from ONNX TensorProto files");
+cl::SubCommand exportCommand("export",
+                             "Write a model (.cnn, .mlir or .onnx) as an "
+                             "ONNX file, as written (no optimization), for "
+                             "ONNX Runtime and other tools");
 cl::SubCommand trainCommand("train",
                             "Compile a model with its train step and train it "
                             "on Fashion-MNIST; write the trained model as "
@@ -49,23 +55,24 @@ cl::SubCommand trainCommand("train",
 // Shared by both commands.
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model>"),
                                cl::Required, cl::sub(compileCommand),
-                               cl::sub(runCommand), cl::sub(trainCommand));
+                               cl::sub(runCommand), cl::sub(trainCommand),
+                               cl::sub(exportCommand));
 cl::list<std::string> shapeBindings(
     "shape", cl::desc("Static shape of a graph input with symbolic dimensions"),
     cl::value_desc("NAME=1x3x224x224"), cl::sub(compileCommand),
-    cl::sub(runCommand));
+    cl::sub(runCommand), cl::sub(exportCommand));
 cl::opt<int64_t> batchSize("batch",
                            cl::desc("Value of every symbolic batch (first) "
                                     "dimension of the graph inputs"),
                            cl::value_desc("N"), cl::init(0),
                            cl::sub(compileCommand), cl::sub(runCommand),
-                           cl::sub(trainCommand));
+                           cl::sub(trainCommand), cl::sub(exportCommand));
 cl::list<std::string> constBindings(
     "const",
     cl::desc("Bind a graph input (a shape, axes, pads or scales) to the "
              "tensor in an ONNX TensorProto file"),
     cl::value_desc("NAME=FILE.pb"), cl::sub(compileCommand),
-    cl::sub(runCommand));
+    cl::sub(runCommand), cl::sub(exportCommand));
 enum OptLevel { O0, O1, O2, O3 };
 cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
                            cl::values(clEnumVal(O0, "no optimization"),
@@ -88,7 +95,8 @@ cl::opt<std::string> targetTriple("target-triple",
 // compile
 cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
                                 cl::value_desc("file"), cl::init("-"),
-                                cl::sub(compileCommand), cl::sub(trainCommand));
+                                cl::sub(compileCommand), cl::sub(trainCommand),
+                                cl::sub(exportCommand));
 cl::opt<std::string> modelName("name",
                                cl::desc("The C name of the model, prefix of "
                                         "its symbols (default: from the "
@@ -199,6 +207,13 @@ cl::opt<double> atol("atol", cl::desc("Absolute tolerance of --check"),
 cl::opt<int64_t> repeat("repeat",
                         cl::desc("Run N more times and print the latency"),
                         cl::value_desc("N"), cl::init(0), cl::sub(runCommand));
+
+// export
+cl::opt<bool> fixedBatch("fixed-batch",
+                         cl::desc("Keep the model's batch size in the ONNX "
+                                  "file (default: dimension 0 of the inputs "
+                                  "and outputs is the symbolic 'batch')"),
+                         cl::sub(exportCommand));
 
 cnnc::ModelBindings modelBindings() {
   cnnc::ModelBindings bindings;
@@ -346,6 +361,20 @@ int runRun() {
   return cnnc::runModel(std::move(options));
 }
 
+int runExport() {
+  if (!outputFile.getNumOccurrences()) {
+    llvm::errs() << "cnnc: error: export needs -o FILE.onnx\n";
+    return UserError;
+  }
+  cnnc::ExportCommandOptions options;
+  options.model = inputFile;
+  options.output = outputFile;
+  options.bindings = modelBindings();
+  options.fixedBatch = fixedBatch;
+  options.version = CNNC_VERSION;
+  return cnnc::exportModelFile(options);
+}
+
 int runTrain() {
   cnnc::TrainOptions options;
   options.model = inputFile;
@@ -407,6 +436,8 @@ int main(int argc, char **argv) {
     return runRun();
   if (trainCommand)
     return runTrain();
+  if (exportCommand)
+    return runExport();
   llvm::errs() << "cnnc: error: expected a command; see 'cnnc --help'\n";
   return UserError;
 }

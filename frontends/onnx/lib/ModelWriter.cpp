@@ -47,8 +47,15 @@ writeInferenceModel(llvm::StringRef path, llvm::ArrayRef<TrainedTensor> tensors,
                                   /*RequiresNullTerminator=*/false);
   if (!file)
     return fail(path, "cannot read the file: " + file.getError().message());
+  return rewriteInferenceModel((*file)->getBuffer(), path, tensors,
+                               normalization);
+}
+
+llvm::Expected<std::string>
+rewriteInferenceModel(llvm::StringRef bytes, llvm::StringRef path,
+                      llvm::ArrayRef<TrainedTensor> tensors,
+                      std::optional<InputNormalization> normalization) {
   proto::ModelProto model;
-  llvm::StringRef bytes = (*file)->getBuffer();
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return fail(path, "not an ONNX model (it does not parse as a ModelProto)");
   proto::GraphProto &graph = *model.mutable_graph();

@@ -43,6 +43,12 @@ writeInferenceModel(llvm::StringRef path,
                     llvm::ArrayRef<TrainedTensor> tensors,
                     std::optional<InputNormalization> normalization);
 
+/// The same from a serialized ModelProto (`name` names it in messages).
+llvm::Expected<std::string>
+rewriteInferenceModel(llvm::StringRef bytes, llvm::StringRef name,
+                      llvm::ArrayRef<TrainedTensor> tensors,
+                      std::optional<InputNormalization> normalization);
+
 } // namespace cnnc::onnx
 
 #endif // CNNC_FRONTEND_ONNX_MODELWRITER_H
