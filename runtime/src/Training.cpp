@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <random>
 
 int cnnc_idx_batch(const cnnc_idx *images, const cnnc_idx *labels,
                    const int64_t *indices, int64_t count, float mean, float std,
@@ -107,6 +108,37 @@ cnnc_metrics cnnc_classification_metrics(const int64_t *confusion,
   }
   metrics.accuracy = total ? static_cast<double>(correct) / total : 0.0;
   return metrics;
+}
+
+int cnnc_init_weight(float *data, int rank, const int64_t *shape,
+                     cnnc_init_kind kind, uint64_t seed) {
+  if (!data || !shape || rank < 2) {
+    cnnc_set_error("cnnc_init_weight: expected a weight of rank 2 or more");
+    return 1;
+  }
+  int64_t receptive = 1;
+  for (int d = 2; d < rank; ++d)
+    receptive *= shape[d];
+  double fanIn = static_cast<double>(shape[1] * receptive);
+  double fanOut = static_cast<double>(shape[0] * receptive);
+  int64_t count = shape[0] * shape[1] * receptive;
+  std::mt19937_64 random(seed);
+  if (kind == CNNC_INIT_KAIMING) {
+    std::normal_distribution<double> normal(0.0, std::sqrt(2.0 / fanIn));
+    for (int64_t i = 0; i < count; ++i)
+      data[i] = static_cast<float>(normal(random));
+    return 0;
+  }
+  if (kind == CNNC_INIT_XAVIER) {
+    double bound = std::sqrt(6.0 / (fanIn + fanOut));
+    std::uniform_real_distribution<double> uniform(-bound, bound);
+    for (int64_t i = 0; i < count; ++i)
+      data[i] = static_cast<float>(uniform(random));
+    return 0;
+  }
+  cnnc_set_error("cnnc_init_weight: unknown initialization %d",
+                 static_cast<int>(kind));
+  return 1;
 }
 
 int cnnc_argmax(const float *logits, int count) {

@@ -187,6 +187,12 @@ int trainModel(const TrainOptions &options) {
                  << ": expected none, cosine or step\n";
     return UserError;
   }
+  if (options.init != "model" && options.init != "kaiming" &&
+      options.init != "xavier") {
+    llvm::errs() << "cnnc: error: --init " << options.init
+                 << ": expected model, kaiming or xavier\n";
+    return UserError;
+  }
   if (!(options.std > 0.0f)) {
     llvm::errs() << "cnnc: error: --normalize: the std must be positive\n";
     return UserError;
@@ -326,6 +332,20 @@ int trainModel(const TrainOptions &options) {
     llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
     return InternalError;
   }
+  if (options.init != "model") {
+    cnnc_init_kind kind =
+        options.init == "kaiming" ? CNNC_INIT_KAIMING : CNNC_INIT_XAVIER;
+    uint64_t seed = options.seed;
+    for (const StateTensor &tensor : model->training->state) {
+      if (tensor.kind != "parameter" || tensor.shape.size() < 2)
+        continue;
+      cnnc_init_weight(reinterpret_cast<float *>(
+                           static_cast<char *>(state.get()) + tensor.offset),
+                       static_cast<int>(tensor.shape.size()),
+                       tensor.shape.data(), kind,
+                       ++seed * 0x9E3779B97F4A7C15ull);
+    }
+  }
 
   int64_t trainCount = data.trainImages.dims[0];
   if (options.trainLimit > 0)
@@ -446,7 +466,7 @@ int trainModel(const TrainOptions &options) {
                                  lossSum / stepsPerEpoch,
                                  100.0 * metrics.accuracy, metrics.precision,
                                  metrics.recall, metrics.f1, trainSeconds);
-    if (epoch == options.epochs) {
+    {
       llvm::outs() << "confusion matrix (rows: true class, columns: "
                       "predicted):\n";
       for (int t = 0; t < kClasses; ++t) {
@@ -474,10 +494,10 @@ int trainModel(const TrainOptions &options) {
   }
   onnx::InputNormalization normalization{options.mean, options.std};
   llvm::Expected<std::string> bytes =
-      onnxModel ? onnx::writeInferenceModel(options.model, trained,
-                                            normalization)
-                : onnx::rewriteInferenceModel(exported, options.model,
-                                              trained, normalization);
+      onnxModel
+          ? onnx::writeInferenceModel(options.model, trained, normalization)
+          : onnx::rewriteInferenceModel(exported, options.model, trained,
+                                        normalization);
   if (!bytes) {
     llvm::errs() << "cnnc: error: " << llvm::toString(bytes.takeError())
                  << "\n";

@@ -43,6 +43,9 @@ struct TrainOptions {
   int64_t stepEpochs = 0; // step: decay every this many epochs (0: epochs/3)
   double stepGamma = 0.1;
   int64_t warmupSteps = 0;
+  /// model (the model's initializers), kaiming or xavier (weights of rank
+  /// 2 and more drawn again from the seed).
+  std::string init = "model";
   bool flip = false;
   uint64_t seed = 0;
   /// Use only the first N training / test images (0: all).

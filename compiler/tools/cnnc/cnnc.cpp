@@ -170,6 +170,12 @@ cl::opt<std::string> augment("augment",
                              cl::desc("Data augmentation: flip (random "
                                       "horizontal flips) or none"),
                              cl::init("none"), cl::sub(trainCommand));
+cl::opt<std::string> initName(
+    "init",
+    cl::desc("Initial weights: model (the model's initializers), kaiming or "
+             "xavier (weights drawn from --seed; biases and batch norms keep "
+             "the model's)"),
+    cl::init("model"), cl::sub(trainCommand));
 cl::opt<uint64_t> seed("seed",
                        cl::desc("Seed of the shuffle, flips and dropout"),
                        cl::init(0), cl::sub(trainCommand));
@@ -399,6 +405,7 @@ int runTrain() {
   }
   options.flip = augment == "flip";
   options.seed = seed;
+  options.init = initName;
   options.trainLimit = trainLimit;
   options.testLimit = testLimit;
   auto [mean, std] = llvm::StringRef(normalize).split(',');

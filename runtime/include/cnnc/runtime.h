@@ -164,6 +164,21 @@ typedef struct cnnc_metrics {
 cnnc_metrics cnnc_classification_metrics(const int64_t *confusion,
                                          int classes);
 
+/* Weight initializations for cnnc_init_weight. */
+typedef enum cnnc_init_kind {
+  CNNC_INIT_KAIMING = 1, /* normal, std sqrt(2 / fan_in) (He et al.) */
+  CNNC_INIT_XAVIER = 2   /* uniform, +-sqrt(6 / (fan_in + fan_out)) */
+} cnnc_init_kind;
+
+/* Fills a weight of `rank` >= 2 dimensions [out, in, kernel...] (a
+ * convolution's or a linear layer's, PyTorch's layout: fan_in = in * the
+ * kernel's size, fan_out = out * the kernel's size) from `seed`. Returns 0,
+ * or non-zero with cnnc_last_error set (a rank below 2). A training
+ * program re-initializes the state's parameters of rank >= 2 with it after
+ * NAME_init_state; biases and batch-norm parameters keep their values. */
+int cnnc_init_weight(float *data, int rank, const int64_t *shape,
+                     cnnc_init_kind kind, uint64_t seed);
+
 /* The index of the largest of `count` logits (the first on ties). */
 int cnnc_argmax(const float *logits, int count);
 

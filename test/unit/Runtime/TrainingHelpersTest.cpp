@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -44,8 +45,8 @@ TEST(RuntimeTraining, SchedulesFollowPyTorch) {
   cnnc_schedule cosine{CNNC_SCHEDULE_COSINE, 0.1, 100, 0, 0.0, 0};
   EXPECT_DOUBLE_EQ(cnnc_learning_rate(&cosine, 0), 0.1);
   EXPECT_NEAR(cnnc_learning_rate(&cosine, 50), 0.05, 1e-12);
-  EXPECT_NEAR(cnnc_learning_rate(&cosine, 25),
-              0.05 * (1 + std::cos(M_PI / 4)), 1e-12);
+  EXPECT_NEAR(cnnc_learning_rate(&cosine, 25), 0.05 * (1 + std::cos(M_PI / 4)),
+              1e-12);
   EXPECT_NEAR(cnnc_learning_rate(&cosine, 100), 0.0, 1e-12);
   cnnc_schedule step{CNNC_SCHEDULE_STEP, 1.0, 100, 30, 0.1, 0};
   EXPECT_DOUBLE_EQ(cnnc_learning_rate(&step, 29), 1.0);
@@ -59,8 +60,8 @@ TEST(RuntimeTraining, SchedulesFollowPyTorch) {
 
 TEST(RuntimeTraining, MacroMetricsFromConfusion) {
   // 3 classes; class 2 is never predicted.
-  const int64_t confusion[9] = {5, 1, 0,  //
-                                2, 4, 0,  //
+  const int64_t confusion[9] = {5, 1, 0, //
+                                2, 4, 0, //
                                 1, 1, 0};
   cnnc_metrics m = cnnc_classification_metrics(confusion, 3);
   EXPECT_NEAR(m.accuracy, 9.0 / 14.0, 1e-12);
@@ -69,6 +70,34 @@ TEST(RuntimeTraining, MacroMetricsFromConfusion) {
   EXPECT_NEAR(m.recall, (r0 + r1 + 0) / 3, 1e-12);
   double f0 = 2 * p0 * r0 / (p0 + r0), f1 = 2 * p1 * r1 / (p1 + r1);
   EXPECT_NEAR(m.f1, (f0 + f1) / 3, 1e-12);
+}
+
+TEST(RuntimeTraining, WeightInitializationsHaveTheirScale) {
+  // A conv weight [64, 32, 3, 3]: fan_in 288, fan_out 576.
+  const int64_t shape[4] = {64, 32, 3, 3};
+  std::vector<float> w(64 * 32 * 9);
+  ASSERT_EQ(cnnc_init_weight(w.data(), 4, shape, CNNC_INIT_KAIMING, 1), 0);
+  double sum = 0, squares = 0;
+  for (float v : w) {
+    sum += v;
+    squares += double(v) * v;
+  }
+  double mean = sum / w.size(),
+         std = std::sqrt(squares / w.size() - mean * mean);
+  EXPECT_NEAR(mean, 0.0, 0.005);
+  EXPECT_NEAR(std, std::sqrt(2.0 / 288), 0.003);
+  ASSERT_EQ(cnnc_init_weight(w.data(), 4, shape, CNNC_INIT_XAVIER, 1), 0);
+  double bound = std::sqrt(6.0 / (288 + 576));
+  float largest = 0;
+  for (float v : w)
+    largest = std::max(largest, std::fabs(v));
+  EXPECT_LE(largest, bound);
+  EXPECT_GT(largest, 0.95 * bound);
+  // The same seed, the same values; a bias is refused.
+  std::vector<float> again(w.size());
+  cnnc_init_weight(again.data(), 4, shape, CNNC_INIT_XAVIER, 1);
+  EXPECT_EQ(w, again);
+  EXPECT_NE(cnnc_init_weight(w.data(), 1, shape, CNNC_INIT_XAVIER, 1), 0);
 }
 
 TEST(RuntimeTraining, ArgmaxTakesTheFirstOfTies) {
