@@ -6,13 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 shift || true
-bash "$root/scripts/setup.sh" --bench
-node_dir="$build/bench-node"
-if [[ ! -d "$node_dir/node_modules/onnxruntime-node" ]]; then
-  mkdir -p "$node_dir"
-  (cd "$node_dir" && npm install --no-audit --no-fund onnxruntime-node \
-     --onnxruntime-node-install=skip)
-fi
+node_modules=$(bash "$root/benchmarks/harness/install-onnxruntime.sh" "$build")
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 exec /usr/bin/python3 "$root/benchmarks/training/compare.py" "$build" \
-  "$node_dir/node_modules" "$@"
+  "$node_modules" "$@"

@@ -22,16 +22,10 @@ rm -rf "$work"
 
 # The .cnn examples exported and run in ONNX Runtime (installed as for
 # `make bench`).
-bash "$root/scripts/setup.sh" --bench
-node_dir="$build/bench-node"
-if [[ ! -d "$node_dir/node_modules/onnxruntime-node" ]]; then
-  mkdir -p "$node_dir"
-  (cd "$node_dir" && npm install --no-audit --no-fund onnxruntime-node \
-     --onnxruntime-node-install=skip)
-fi
+node_modules=$(bash "$root/benchmarks/harness/install-onnxruntime.sh" "$build")
 log="$build/test-all-dsl-ort.log"
 /usr/bin/python3 "$root/test/models/check-dsl-ort.py" "$build/bin/cnnc" \
-  "$node_dir/node_modules" "$build/test-all-dsl" | tee "$log"
+  "$node_modules" "$build/test-all-dsl" | tee "$log"
 passed=$((passed + $(grep -c '^matched' "$log")))
 failed=$((failed + $(grep -c '^FAILED' "$log")))
 rm -rf "$build/test-all-dsl"

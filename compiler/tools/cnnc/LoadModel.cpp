@@ -162,6 +162,19 @@ mlir::OwningOpRef<mlir::ModuleOp> loadOnnx(llvm::StringRef path,
   return onnx::importModel(*model, options, &context);
 }
 
+/// Opens `path` as the main file of `sourceMgr`; false after printing why
+/// it cannot.
+bool openSource(llvm::StringRef path, llvm::SourceMgr &sourceMgr) {
+  std::string message;
+  auto buffer = mlir::openInputFile(path, &message);
+  if (!buffer) {
+    llvm::errs() << "cnnc: error: " << message << "\n";
+    return false;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  return true;
+}
+
 mlir::OwningOpRef<mlir::ModuleOp> loadMlir(llvm::StringRef path,
                                            const ModelBindings &bindings,
                                            mlir::MLIRContext &context) {
@@ -174,13 +187,8 @@ mlir::OwningOpRef<mlir::ModuleOp> loadMlir(llvm::StringRef path,
   }
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string message;
-  auto buffer = mlir::openInputFile(path, &message);
-  if (!buffer) {
-    llvm::errs() << "cnnc: error: " << message << "\n";
+  if (!openSource(path, sourceMgr))
     return nullptr;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
 }
 
@@ -195,13 +203,8 @@ mlir::OwningOpRef<mlir::ModuleOp> loadDsl(llvm::StringRef path,
     return nullptr;
   }
   llvm::SourceMgr sourceMgr;
-  std::string message;
-  auto buffer = mlir::openInputFile(path, &message);
-  if (!buffer) {
-    llvm::errs() << "cnnc: error: " << message << "\n";
+  if (!openSource(path, sourceMgr))
     return nullptr;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   // The verifier's messages, should a built op be wrong, through the same
   // printer.
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);

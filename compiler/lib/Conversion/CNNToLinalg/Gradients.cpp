@@ -455,25 +455,8 @@ struct SoftmaxCrossEntropyGradLowering
     RankedTensorType type = op.getType();
     Type element = type.getElementType();
     int64_t batch = type.getDimSize(0), classes = type.getDimSize(1);
-    double lowest = -std::numeric_limits<double>::infinity();
-    Value rowMax = reduceKeepingDims(
-        rewriter, loc, logits, {1}, lowest,
-        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          return arith::MaximumFOp::create(b, l, x, acc);
-        });
-    auto rowMaxType = cast<RankedTensorType>(rowMax.getType());
-    Value shiftedExp =
-        elementwise(rewriter, loc, type, ValueRange{logits, rowMax},
-                    [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                      return math::ExpOp::create(
-                          b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-                    });
-    Value expSum = reduceKeepingDims(
-        rewriter, loc, shiftedExp, {1}, 0.0,
-        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          return arith::AddFOp::create(b, l, x, acc);
-        });
-    (void)rowMaxType;
+    SoftmaxRows parts = softmaxRows(rewriter, loc, logits);
+    Value shiftedExp = parts.shiftedExp, expSum = parts.expSum;
     MLIRContext *ctx = rewriter.getContext();
     AffineMap identity = rewriter.getMultiDimIdentityMap(2);
     AffineMap rows = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);

@@ -76,19 +76,7 @@ struct SoftmaxCrossEntropyLowering
     Type element = type.getElementType();
     int64_t batch = type.getDimSize(0), classes = type.getDimSize(1);
     auto rowType = RankedTensorType::get({batch, 1}, element);
-    double lowest = -std::numeric_limits<double>::infinity();
-    Value rowMax = reduceKeepingDims(
-        rewriter, loc, logits, {1}, lowest,
-        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          return arith::MaximumFOp::create(b, l, x, acc);
-        });
-    Value shiftedExp = elementwise(
-        rewriter, loc, type, ValueRange{logits, rowMax},
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return math::ExpOp::create(b, l,
-                                     arith::SubFOp::create(b, l, a[0], a[1]));
-        });
-    Value expSum = reduceKeepingDims(rewriter, loc, shiftedExp, {1}, 0.0, addF);
+    auto [rowMax, shiftedExp, expSum] = softmaxRows(rewriter, loc, logits);
     Value rowSum = reduceKeepingDims(rewriter, loc, logits, {1}, 0.0, addF);
     Value lossRows = tensor::EmptyOp::create(rewriter, loc,
                                              rowType.getShape(), element);
@@ -141,6 +129,25 @@ struct SoftmaxCrossEntropyLowering
 };
 
 } // namespace
+
+SoftmaxRows cnnc::lowering::softmaxRows(OpBuilder &b, Location loc,
+                                        Value logits) {
+  auto type = cast<RankedTensorType>(logits.getType());
+  double lowest = -std::numeric_limits<double>::infinity();
+  Value rowMax = reduceKeepingDims(
+      b, loc, logits, {1}, lowest,
+      [](OpBuilder &nb, Location l, Value x, Value acc) -> Value {
+        return arith::MaximumFOp::create(nb, l, x, acc);
+      });
+  Value shiftedExp = elementwise(
+      b, loc, type, ValueRange{logits, rowMax},
+      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return math::ExpOp::create(nb, l,
+                                   arith::SubFOp::create(nb, l, a[0], a[1]));
+      });
+  Value expSum = reduceKeepingDims(b, loc, shiftedExp, {1}, 0.0, addF);
+  return {rowMax, shiftedExp, expSum};
+}
 
 void cnnc::lowering::populateLossLowerings(RewritePatternSet &patterns) {
   patterns.add<MseLossLowering, SoftmaxCrossEntropyLowering>(

@@ -95,6 +95,15 @@ mlir::Value reduceKeepingDims(
                                    mlir::Value, mlir::Value)>
         combine);
 
+/// The stable pieces of a softmax along dimension 1 of [N, C] logits:
+/// the row maxima, exp(x - max) and its row sums ([N, 1] each but the
+/// exponentials).
+struct SoftmaxRows {
+  mlir::Value rowMax, shiftedExp, expSum;
+};
+SoftmaxRows softmaxRows(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value logits);
+
 //===----------------------------------------------------------------------===//
 // The patterns, by family (one file each).
 //===----------------------------------------------------------------------===//
