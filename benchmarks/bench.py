@@ -15,6 +15,11 @@ and cnnc's GFLOP/s (the FLOPs of `cnnc compile --report`) and percent of
 the machine's FP32 peak, measured first by harness/peak-flops.c (AVX-512
 FMA chains, AVX2 where the CPU lacks AVX-512) on the same 2 threads.
 
+Then every distinct convolution of ResNet-50 (batch 1; conv + bias + ReLU,
+what its convolutions are after batch-norm folding) is compiled and timed
+on its own: GFLOP/s and percent of peak per layer, and the FLOP-weighted
+average over the network's 53 convolutions.
+
 Usage: bench.py BUILD_DIR NODE_MODULES_DIR [MODEL:BATCH ...]
 """
 import os
@@ -62,6 +67,107 @@ def torch_runner(model, x):
     return run
 
 
+def build_timer(build, directory, obj):
+    """Links `obj` (model `model`) into harness/time-model.c."""
+    exe = os.path.join(directory, "time-model")
+    subprocess.run(["cc", "-O2", "-std=c99", "-DMODEL_HEADER=\"model.h\"",
+                    "-DMODEL=model", "-I" + directory,
+                    "-I" + os.path.join(build, "include"), "-c",
+                    os.path.join(HARNESS, "time-model.c"), "-o",
+                    exe + ".o"], check=True)
+    subprocess.run(["c++", exe + ".o", obj,
+                    "-L" + os.path.join(build, "lib"), "-lcnnc_runtime",
+                    "-pthread", "-o", exe], check=True)
+    return exe
+
+
+def resnet50_convolutions():
+    """(in, out, kernel, stride, padding, size) -> how many of ResNet-50's
+    convolutions have that shape, with the input size each one sees."""
+    import torchvision
+    model = torchvision.models.resnet50()
+    shapes = {}
+
+    def hook(module, inputs, _):
+        key = (module.in_channels, module.out_channels, module.kernel_size[0],
+               module.stride[0], module.padding[0], inputs[0].shape[-1])
+        shapes[key] = shapes.get(key, 0) + 1
+    for m in model.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            m.register_forward_hook(hook)
+    with torch.no_grad():
+        model(torch.randn(1, 3, 224, 224))
+    return shapes
+
+
+def channels_last_conv(cin, cout, k, stride, pad, size, out):
+    """One convolution + bias + ReLU in the cnn dialect, channels-last from
+    input to output (as inside a network after cnn-select-layout), with
+    random weights: the kernel alone, without the layout changes that a
+    one-layer ONNX model would add."""
+    rng = numpy.random.default_rng(0)
+
+    def blob(shape):
+        data = rng.standard_normal(shape, dtype=numpy.float32) * 0.05
+        return "0x04000000" + data.astype("<f4").tobytes().hex().upper()
+    w = "%dx%dx%dx%d" % (k, k, cin, cout)
+    return """func.func @model(%%x: tensor<1x%(s)dx%(s)dx%(ci)dxf32>) -> tensor<1x%(o)dx%(o)dx%(co)dxf32> {
+  %%w = cnn.constant dense_resource<w> : tensor<%(w)sxf32>
+  %%b = cnn.constant dense_resource<b> : tensor<%(co)dxf32>
+  %%y = cnn.conv %%x, %%w, %%b strides [%(st)d, %(st)d] pads [%(p)d, %(p)d, %(p)d, %(p)d] dilations [1, 1] groups 1 activation relu layout nhwc : (tensor<1x%(s)dx%(s)dx%(ci)dxf32>, tensor<%(w)sxf32>, tensor<%(co)dxf32>) -> tensor<1x%(o)dx%(o)dx%(co)dxf32>
+  return %%y : tensor<1x%(o)dx%(o)dx%(co)dxf32>
+}
+{-#
+  dialect_resources: { builtin: { w: "%(wb)s", b: "%(bb)s" } }
+#-}
+""" % dict(s=size, ci=cin, o=out, co=cout, w=w, st=stride, p=pad,
+           wb=blob((k, k, cin, cout)), bb=blob((cout,)))
+
+
+def conv_layers(build, work, env, peak):
+    print("\nResNet-50's convolutions, each on its own (batch 1, conv + bias "
+          "+ ReLU, channels-last in and out, -O3):")
+    print("%-32s %5s %9s %8s %6s" % ("in->out kxk/stride @size", "count",
+                                      "cnnc ms", "GFLOP/s", "%peak"))
+    total_flops = total_seconds = 0.0
+    for (cin, cout, k, stride, pad, size), count in sorted(
+            resnet50_convolutions().items(), key=lambda kv: kv[0][5],
+            reverse=True):
+        directory = os.path.join(work, "conv-%d-%d-%d-%d-%d" % (
+            cin, cout, k, stride, size))
+        os.makedirs(directory, exist_ok=True)
+        out = (size + 2 * pad - k) // stride + 1
+        model_path = os.path.join(directory, "model.mlir")
+        with open(model_path, "w") as f:
+            f.write(channels_last_conv(cin, cout, k, stride, pad, size, out))
+        x = torch.randn(1, size, size, cin)
+        input_path = os.path.join(directory, "input.raw")
+        x.numpy().astype("<f4").tofile(input_path)
+        obj = os.path.join(directory, "model.o")
+        subprocess.run([os.path.join(build, "bin", "cnnc"), "compile",
+                        model_path, "-O3", "-o", obj], check=True, env=env)
+        exe = build_timer(build, directory, obj)
+        times = []
+        for _ in range(ROUNDS):
+            times += times_of(subprocess.run(
+                [exe, str(RUNS), input_path,
+                 os.path.join(directory, "out.raw")], check=True,
+                capture_output=True, text=True, env=env).stdout)
+        ms = statistics.median(times)
+        flops = 2.0 * cout * out * out * cin * k * k
+        rate = flops / (ms / 1e3) / 1e9
+        total_flops += flops * count
+        total_seconds += ms / 1e3 * count
+        print("%-32s %5d %9.3f %8.1f %6.1f" % (
+            "%d->%d %dx%d/%d @%d" % (cin, cout, k, k, stride, size), count,
+            ms, rate, 100 * rate / peak), flush=True)
+    rate = total_flops / total_seconds / 1e9
+    print("all %d convolutions: %.2f GFLOP in %.1f ms, %.1f GFLOP/s, %.1f%% "
+          "of peak" % (sum(resnet50_convolutions().values()),
+                       total_flops / 1e9, total_seconds * 1e3, rate,
+                       100 * rate / peak))
+
+
 def main():
     build, node_modules = os.path.abspath(sys.argv[1]), sys.argv[2]
     specs = sys.argv[3:] or DEFAULT
@@ -102,15 +208,7 @@ def main():
             text=True, env=env).stdout
         compile_seconds = time.perf_counter() - start
         gflops = float(re.search(r"compute: ([0-9.]+) GFLOPs", report).group(1))
-        exe = os.path.join(directory, "time-model")
-        subprocess.run(["cc", "-O2", "-std=c99", "-DMODEL_HEADER=\"model.h\"",
-                        "-DMODEL=model", "-I" + directory,
-                        "-I" + os.path.join(build, "include"), "-c",
-                        os.path.join(HARNESS, "time-model.c"), "-o",
-                        exe + ".o"], check=True)
-        subprocess.run(["c++", exe + ".o", obj,
-                        "-L" + os.path.join(build, "lib"), "-lcnnc_runtime",
-                        "-pthread", "-o", exe], check=True)
+        exe = build_timer(build, directory, obj)
         torch_run = torch_runner(model, x)
         shape_text = "x".join(str(d) for d in x.shape)
         ours, ort, theirs = [], [], []
@@ -137,6 +235,8 @@ def main():
         print("%-13s %5d %9.3f %9.3f %9.3f %8.2f %8.2f %8.1f %6.1f %9.1f %s" % (
             name, batch, a, o, t, a / o, a / t, rate, 100 * rate / peak,
             compile_seconds, "; ".join(agree)), flush=True)
+    if any(spec.startswith("resnet50") for spec in specs):
+        conv_layers(build, work, env, peak)
 
 
 if __name__ == "__main__":
