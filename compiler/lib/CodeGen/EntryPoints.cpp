@@ -1,4 +1,4 @@
-//===- EntryPoints.cpp - NAME_run and NAME_workspace_size in LLVM IR ------===//
+//===- EntryPoints.cpp - The public C functions of a model in LLVM IR -----===//
 //
 // The graph function that the pipeline produces takes one bare pointer per
 // input, per output and the workspace. Around it this file writes the
@@ -8,11 +8,25 @@
 //   int NAME_run(const void *const *inputs, void *const *outputs,
 //                void *workspace);
 //
-// NAME_run checks the CPU once (before any instruction the model was
-// compiled for can run: it is itself compiled for baseline x86-64), checks
-// its pointers, takes the thread's runtime workspace for a NULL one, and
-// calls the graph. Every other definition becomes internal, so two models
-// link into one program.
+// and, for an object compiled with --train, around the train step, the
+// evaluation and the initial state (cnn-generate-train-step's functions):
+//
+//   size_t NAME_state_size(void);
+//   size_t NAME_train_workspace_size(void);
+//   int NAME_init_state(void *state);
+//   int NAME_train_step(void *state, const void *input, const void *labels,
+//                       const float *hyper, int64_t key, float *loss,
+//                       void *logits, void *workspace);
+//   int NAME_evaluate(const void *state, const void *input, void *logits,
+//                     void *workspace);
+//
+// Each checks the CPU once (before any instruction the model was compiled
+// for can run: it is itself compiled for baseline x86-64), checks its
+// pointers, takes the thread's runtime workspace for a NULL one, and calls
+// its graph. The state tensors are pointers into the one state buffer; the
+// train step writes the new state after its workspace and copies it back.
+// Every other definition becomes internal, so two models link into one
+// program.
 //
 //===----------------------------------------------------------------------===//
 
