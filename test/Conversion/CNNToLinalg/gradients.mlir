@@ -105,22 +105,36 @@ func.func @pool_grad_max(%x: tensor<1x2x5x5xf32>, %dy: tensor<1x2x3x3xf32>) -> t
 
 // -----
 
-// Windows that tile the input (kernel = strides, no padding, dilation or
-// ceil_mode): each position is in one window, at offset position % stride;
-// no loop.
+// Windows that tile the input exactly (kernel = strides, no padding,
+// dilation, ceil_mode or remainder): each window's winner is found once (a
+// reduction over the window keeping the first strict maximum and its
+// row-major position), then each position compares its offset in its
+// window, position % stride, with the winner: no loop in a body.
 // CHECK-LABEL: func.func @pool_grad_max_tiling
-// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<1x2x4x4xf32>)
-// CHECK:           %[[H:.*]] = linalg.index 2 : index
-// CHECK:           %[[W:.*]] = linalg.index 3 : index
+// CHECK:         %[[WINDOW:.*]] = tensor.empty() : tensor<2x2xf32>
+// CHECK:         %[[WIN:.*]]:2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%arg0, %[[WINDOW]] : tensor<1x2x4x4xf32>, tensor<2x2xf32>) outs(%{{.*}}, %{{.*}} : tensor<1x2x2x2xf32>, tensor<1x2x2x2xi32>)
+// CHECK:           arith.cmpf ogt
+// CHECK:           linalg.yield %{{.*}}, %{{.*}} : f32, i32
+// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 floordiv 2, d3 floordiv 2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 floordiv 2, d3 floordiv 2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[WIN]]#1, %arg1 : tensor<1x2x2x2xi32>, tensor<1x2x2x2xf32>) outs(%{{.*}} : tensor<1x2x4x4xf32>)
 // CHECK-NOT:       scf.for
-// CHECK:           arith.remsi %[[H]], %{{.*}} : index
-// CHECK:           arith.remsi %[[W]], %{{.*}} : index
-// CHECK-NOT:       scf.for
-// CHECK:           %[[SHARE:.*]] = scf.if %{{.*}} -> (f32)
-// CHECK-COUNT-4:     tensor.extract %arg0
-// CHECK:           linalg.yield %[[SHARE]] : f32
+// CHECK:           arith.remsi
+// CHECK:           arith.remsi
+// CHECK:           arith.cmpi eq
+// CHECK:           arith.select
 func.func @pool_grad_max_tiling(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32> {
   %0 = cnn.pool_grad max %x, %dy kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// The average of tiling windows: a quarter of the window's gradient each.
+// CHECK-LABEL: func.func @pool_grad_avg_tiling
+// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 floordiv 2, d3 floordiv 2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg1 : tensor<1x2x2x2xf32>) outs(%{{.*}} : tensor<1x2x4x4xf32>)
+// CHECK:           arith.constant 2.500000e-01 : f32
+// CHECK:           arith.mulf
+func.func @pool_grad_avg_tiling(%x: tensor<1x2x4x4xf32>, %dy: tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = cnn.pool_grad avg %x, %dy kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>
   return %0 : tensor<1x2x4x4xf32>
 }
 

@@ -310,6 +310,122 @@ Value averageShare(OpBuilder &b, Location l, const PoolWindow &w, Value *out,
 /// (kh, kw) of what the output position whose window holds (h, w) at that
 /// offset sends back, when there is one: its whole gradient if (h, w) is the
 /// first maximum of its window (max), its gradient over its divisor (avg).
+/// The pool gradient when the windows tile the input exactly (kernel =
+/// stride, no padding, no remainder): every input position has one window.
+/// A max pool's winners are found once per window (the first maximum in
+/// row-major order, as the loops visit the window in order), then each
+/// position takes its window's gradient if it won; an average pool's
+/// positions take a k*k-th of it.
+Value tiledPoolGrad(OpBuilder &b, Location loc, cnn::PoolGradOp op, Value input,
+                    Value grad) {
+  MLIRContext *ctx = b.getContext();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto gradType = cast<RankedTensorType>(grad.getType());
+  Type element = inputType.getElementType();
+  ArrayRef<int64_t> k = op.getKernel();
+  AffineExpr n = getAffineDimExpr(0, ctx), c = getAffineDimExpr(1, ctx),
+             h = getAffineDimExpr(2, ctx), w = getAffineDimExpr(3, ctx);
+  // What each input position reads of its window's values.
+  auto ofWindow =
+      AffineMap::get(4, 0, {n, c, h.floorDiv(k[0]), w.floorDiv(k[1])}, ctx);
+  auto identity = b.getMultiDimIdentityMap(4);
+  SmallVector<utils::IteratorType> parallel(4, utils::IteratorType::parallel);
+  Value init = tensor::EmptyOp::create(b, loc, inputType.getShape(), element);
+  if (op.getKind() == cnn::PoolKind::Avg) {
+    double scale = 1.0 / static_cast<double>(k[0] * k[1]);
+    return linalg::GenericOp::create(
+               b, loc, inputType, ValueRange{grad}, init,
+               SmallVector<AffineMap>{ofWindow, identity}, parallel,
+               [&](OpBuilder &nb, Location l, ValueRange a) {
+                 linalg::YieldOp::create(
+                     nb, l,
+                     arith::MulFOp::create(nb, l, a[0],
+                                           floatConstant(nb, l, element, scale))
+                         .getResult());
+               })
+        .getResult(0);
+  }
+  // The winner of each window: its row-major position, from a reduction
+  // over (kh, kw) that keeps the first strict maximum.
+  AffineExpr kh = getAffineDimExpr(4, ctx), kw = getAffineDimExpr(5, ctx);
+  auto windowRead =
+      AffineMap::get(6, 0, {n, c, h * k[0] + kh, w * k[1] + kw}, ctx);
+  auto perWindow = AffineMap::get(6, 0, {n, c, h, w}, ctx);
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  iterators.append(2, utils::IteratorType::reduction);
+  Type i32 = b.getI32Type();
+  Value best = linalg::FillOp::create(
+                   b, loc,
+                   floatConstant(b, loc, element,
+                                 -std::numeric_limits<double>::infinity()),
+                   ValueRange{tensor::EmptyOp::create(
+                       b, loc, gradType.getShape(), element)})
+                   .getResult(0);
+  Value none =
+      linalg::FillOp::create(
+          b, loc, arith::ConstantIntOp::create(b, loc, i32, -1).getResult(),
+          ValueRange{tensor::EmptyOp::create(b, loc, gradType.getShape(), i32)})
+          .getResult(0);
+  // The window's extent, as linalg's pooling ops give it: an operand the
+  // body never reads, whose shape bounds (kh, kw).
+  Value windowShape = tensor::EmptyOp::create(b, loc, k, element);
+  auto window = AffineMap::get(6, 0, {kh, kw}, ctx);
+  auto winners = linalg::GenericOp::create(
+      b, loc, TypeRange{gradType, gradType.clone(i32)},
+      ValueRange{input, windowShape}, ValueRange{best, none},
+      SmallVector<AffineMap>{windowRead, window, perWindow, perWindow},
+      iterators, [&](OpBuilder &nb, Location l, ValueRange a) {
+        // a: the input value, (the window), the best so far, its position.
+        Value here = arith::IndexCastOp::create(
+            nb, l, i32,
+            arith::AddIOp::create(
+                nb, l,
+                arith::MulIOp::create(
+                    nb, l, linalg::IndexOp::create(nb, l, 4),
+                    arith::ConstantIndexOp::create(nb, l, k[1])),
+                linalg::IndexOp::create(nb, l, 5)));
+        Value first =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, a[3],
+                                  arith::ConstantIntOp::create(nb, l, i32, 0));
+        Value better = arith::OrIOp::create(
+            nb, l, first,
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, a[0],
+                                  a[2]));
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, better, a[0], a[2]),
+                       arith::SelectOp::create(nb, l, better, here, a[3])});
+      });
+  // Each position takes its window's gradient if it is the winner.
+  return linalg::GenericOp::create(
+             b, loc, inputType, ValueRange{winners.getResult(1), grad}, init,
+             SmallVector<AffineMap>{ofWindow, ofWindow, identity}, parallel,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value hIn = arith::RemSIOp::create(
+                   nb, l, linalg::IndexOp::create(nb, l, 2),
+                   arith::ConstantIndexOp::create(nb, l, k[0]));
+               Value wIn = arith::RemSIOp::create(
+                   nb, l, linalg::IndexOp::create(nb, l, 3),
+                   arith::ConstantIndexOp::create(nb, l, k[1]));
+               Value position = arith::IndexCastOp::create(
+                   nb, l, i32,
+                   arith::AddIOp::create(
+                       nb, l,
+                       arith::MulIOp::create(
+                           nb, l, hIn,
+                           arith::ConstantIndexOp::create(nb, l, k[1])),
+                       wIn));
+               Value won = arith::CmpIOp::create(
+                   nb, l, arith::CmpIPredicate::eq, a[0], position);
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::SelectOp::create(nb, l, won, a[1],
+                                           floatConstant(nb, l, element, 0.0))
+                       .getResult());
+             })
+      .getResult(0);
+}
+
 struct PoolGradLowering : OpConversionPattern<cnn::PoolGradOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -328,6 +444,11 @@ struct PoolGradLowering : OpConversionPattern<cnn::PoolGradOp> {
     bool tiling = !op.getCeilMode() && kernel == strides &&
                   llvm::all_of(dilations, [](int64_t d) { return d == 1; }) &&
                   llvm::all_of(pads, [](int64_t p) { return p == 0; });
+    if (tiling && sizes[0] == outSizes[0] * strides[0] &&
+        sizes[1] == outSizes[1] * strides[1]) {
+      rewriter.replaceOp(op, tiledPoolGrad(rewriter, loc, op, input, grad));
+      return success();
+    }
     PoolWindow window{kernel,
                       strides,
                       dilations,
