@@ -159,3 +159,20 @@ func.func @output_read_later(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>
   linalg.copy ins(%o : memref<1x4x4x16xf32>) outs(%o3 : memref<1x4x4x16xf32>)
   return
 }
+
+// -----
+
+// A large input (538 KB a row of images) widened from 48 to 192 channels by
+// a small weight (36 KB): the pixels are the outer loops, the channel tiles
+// the inner one, so that each input row is read once (from L1) by all the
+// channel tiles: (rows, pixel tiles, channel tiles).
+// CHECK-LABEL: func.func @pixels_outer
+// CHECK:         scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c46, %c7, %c4) step (%c1, %c1, %c1)
+// AVX2-LABEL: func.func @pixels_outer
+// AVX2:         scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c46, %c5, %c24) step (%c1, %c1, %c1)
+// NONE-LABEL: func.func @pixels_outer
+// NONE:         linalg.conv_2d_nhwc_hwcf
+func.func @pixels_outer(%x: memref<1x46x61x48xf32>, %w: memref<1x1x48x192xf32>, %o: memref<1x46x61x192xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x46x61x48xf32>, memref<1x1x48x192xf32>) outs(%o : memref<1x46x61x192xf32>)
+  return
+}

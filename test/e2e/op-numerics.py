@@ -171,6 +171,10 @@ def cases_register_tiles():
                groups=32, strides=(2, 2))
     yield conv("tile_depthwise_dilated", (2, 16, 9, 30), (16, 1, 3, 3),
                groups=16, dilations=(2, 3), pads=(2, 3))
+    # A large input widened to many channels by a small weight: the pixels
+    # are the outer loops (each input row read once by every channel tile).
+    yield conv("tile_pixels_outer", (2, 48, 46, 61), (192, 48, 1, 1),
+               pads=(0, 0))
     # A residual add and a clip (ReLU6) applied in the tile before its store.
     x = rng.standard_normal((1, 16, 8, 8)).astype(f32)
     w = rng.standard_normal((16, 16, 3, 3)).astype(f32) * 0.3

@@ -72,6 +72,13 @@ struct Convolution {
   linalg::BroadcastOp bias;
 };
 
+/// When the pixels are the outer loops (see buildTiledLoops): weights up to
+/// this size (in L2 with room to spare), inputs from this size (not in L2
+/// with the rest), read by at least this many channel tiles.
+constexpr int64_t kPixelsOuterWeightBytes = 256 * 1024;
+constexpr int64_t kPixelsOuterInputBytes = 512 * 1024;
+constexpr int64_t kPixelsOuterChannelTiles = 4;
+
 /// The loop nest: parallel over (n, channel tile, output row, pixel tile),
 /// a full tile or the remainder one in each. The body takes the index of
 /// the channel tile.
@@ -84,20 +91,40 @@ void buildTiledLoops(OpBuilder &b, Location loc, const Convolution &conv,
   int64_t remainder = conv.width % tile.rows;
   int64_t pixelTiles = fullTiles + (remainder ? 1 : 0);
   SmallVector<Value> lower(4, ix.c(0)), steps(4, ix.c(1));
-  SmallVector<Value> upper{ix.c(conv.batch),
-                           ix.c(conv.channels / channelTile),
-                           ix.c(conv.height), ix.c(pixelTiles)};
+  // Channel tiles outermost keep one tile's packed weights in L1 while the
+  // input streams by, once per channel tile. When the input is large
+  // (beyond L2), read by many channel tiles, and all the weights fit in
+  // L2 (a 1x1 convolution widening few channels to many), the pixels go
+  // outermost instead: each input row is read once, from L1, by every
+  // channel tile.
+  int64_t channelTiles = conv.channels / channelTile;
+  int64_t weightBytes = conv.kernelH * conv.kernelW * conv.reduced *
+                        conv.channels * static_cast<int64_t>(sizeof(float));
+  ArrayRef<int64_t> in = cast<MemRefType>(conv.input.getType()).getShape();
+  int64_t inputBytes =
+      in[1] * in[2] * in[3] * static_cast<int64_t>(sizeof(float));
+  bool pixelsOuter = weightBytes <= kPixelsOuterWeightBytes &&
+                     inputBytes >= kPixelsOuterInputBytes &&
+                     channelTiles >= kPixelsOuterChannelTiles;
+  SmallVector<Value> upper =
+      pixelsOuter ? SmallVector<Value>{ix.c(conv.batch), ix.c(conv.height),
+                                       ix.c(pixelTiles), ix.c(channelTiles)}
+                  : SmallVector<Value>{ix.c(conv.batch), ix.c(channelTiles),
+                                       ix.c(conv.height), ix.c(pixelTiles)};
   scf::ParallelOp::create(
       b, loc, lower, upper, steps,
       [&](OpBuilder &nb, Location l, ValueRange ivs) {
         IndexBuilder in{nb, l};
-        Value n = ivs[0], channels = ivs[1], oh = ivs[2];
-        Value ow0 = in.mul(ivs[3], tile.rows);
+        Value n = ivs[0];
+        Value channels = pixelsOuter ? ivs[3] : ivs[1];
+        Value oh = pixelsOuter ? ivs[1] : ivs[2];
+        Value pixelTile = pixelsOuter ? ivs[2] : ivs[3];
+        Value ow0 = in.mul(pixelTile, tile.rows);
         if (!remainder) {
           body(nb, l, n, channels, oh, ow0, tile.rows);
         } else {
           Value full = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
-                                             ivs[3], in.c(fullTiles));
+                                             pixelTile, in.c(fullTiles));
           scf::IfOp::create(
               nb, l, full,
               [&](OpBuilder &tb, Location tl) {
@@ -125,12 +152,12 @@ Value applyEpilogue(OpBuilder &b, Location loc, const Convolution &conv,
     BlockArgument argument = body.getArgument(operand.getOperandNumber());
     if (argument.use_empty())
       continue;
-    mapping.map(argument,
-                operand.get() == conv.output && epilogue.isDpsInput(&operand)
-                    ? accumulator
-                    : vector::LoadOp::create(b, loc, vectorType, operand.get(),
-                                             indices)
-                          .getResult());
+    mapping.map(
+        argument,
+        operand.get() == conv.output && epilogue.isDpsInput(&operand)
+            ? accumulator
+            : vector::LoadOp::create(b, loc, vectorType, operand.get(), indices)
+                  .getResult());
   }
   // Scalars from outside the body, as vectors.
   auto vectorOf = [&](Value scalar) -> Value {
@@ -146,8 +173,7 @@ Value applyEpilogue(OpBuilder &b, Location loc, const Convolution &conv,
       vectorOf(operand);
     Operation *vectorized = b.clone(op, mapping);
     for (Value result : vectorized->getResults())
-      result.setType(
-          VectorType::get(vectorType.getShape(), result.getType()));
+      result.setType(VectorType::get(vectorType.getShape(), result.getType()));
   }
   return mapping.lookup(body.getTerminator()->getOperand(0));
 }
@@ -208,9 +234,8 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
               IndexBuilder wx{wb, loc};
               SmallVector<Value> columns;
               for (int64_t i = 0; i < rows; ++i)
-                columns.push_back(
-                    wx.add(wx.mul(pixels[i], conv.strideW),
-                           wx.mul(kw, conv.dilationW)));
+                columns.push_back(wx.add(wx.mul(pixels[i], conv.strideW),
+                                         wx.mul(kw, conv.dilationW)));
               if (conv.depthwise) {
                 // One channel per output channel: vectors of the input.
                 SmallVector<Value> next(accW);
@@ -323,8 +348,7 @@ struct Extent {
 Extent extentOf(Value value) {
   auto type = cast<MemRefType>(value.getType());
   if (auto view = value.getDefiningOp<memref::ViewOp>()) {
-    std::optional<int64_t> shift =
-        getConstantIntValue(view.getByteShift());
+    std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
     if (shift && type.hasStaticShape())
       return {view.getSource(), *shift,
               *shift + type.getNumElements() *
@@ -434,9 +458,8 @@ std::optional<std::vector<float>> globalFloats(memref::GlobalOp global) {
 /// Erases the reshapes and get_global that only fed `value`.
 void eraseDeadChain(Value value) {
   while (Operation *op = value.getDefiningOp()) {
-    if (!op->use_empty() ||
-        !isa<memref::GetGlobalOp, memref::ExpandShapeOp,
-             memref::CollapseShapeOp>(op))
+    if (!op->use_empty() || !isa<memref::GetGlobalOp, memref::ExpandShapeOp,
+                                 memref::CollapseShapeOp>(op))
       return;
     value = op->getNumOperands() ? op->getOperand(0) : Value();
     op->erase();
@@ -453,8 +476,8 @@ void packFilter(OpBuilder &b, Location loc, SymbolTable &symbols,
   if (!get || conv.depthwise)
     return;
   auto global = symbols.lookup<memref::GlobalOp>(get.getName());
-  std::optional<std::vector<float>> data = global ? globalFloats(global)
-                                                  : std::nullopt;
+  std::optional<std::vector<float>> data =
+      global ? globalFloats(global) : std::nullopt;
   auto type = cast<MemRefType>(conv.filter.getType());
   if (!data || static_cast<int64_t>(data->size()) != type.getNumElements())
     return;
@@ -472,8 +495,8 @@ void packFilter(OpBuilder &b, Location loc, SymbolTable &symbols,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(global);
   auto flatType = MemRefType::get({type.getNumElements()}, b.getF32Type());
-  auto tensorType = RankedTensorType::get({type.getNumElements()},
-                                          b.getF32Type());
+  auto tensorType =
+      RankedTensorType::get({type.getNumElements()}, b.getF32Type());
   auto copy = memref::GlobalOp::create(
       b, loc, (global.getSymName() + "_packed").str(),
       b.getStringAttr("private"), flatType,
@@ -483,8 +506,7 @@ void packFilter(OpBuilder &b, Location loc, SymbolTable &symbols,
       /*constant=*/true, b.getI64IntegerAttr(64));
   symbols.insert(copy);
   b.setInsertionPointAfter(get);
-  Value flat = memref::GetGlobalOp::create(b, loc, flatType,
-                                           copy.getSymName());
+  Value flat = memref::GetGlobalOp::create(b, loc, flatType, copy.getSymName());
   auto shaped = MemRefType::get({f / width, kh, kw, c, width}, b.getF32Type());
   conv.filter = memref::ExpandShapeOp::create(
       b, loc, shaped, flat, SmallVector<ReassociationIndices>{{0, 1, 2, 3, 4}});
@@ -526,8 +548,7 @@ struct RegisterTileConvolutionsPass
       if (conv->bias)
         rewriter.eraseOp(conv->bias);
       if (conv->packed) {
-        unpacked.push_back(
-            symbols.lookup<memref::GlobalOp>(source.getName()));
+        unpacked.push_back(symbols.lookup<memref::GlobalOp>(source.getName()));
         eraseDeadChain(filter);
       }
     }
