@@ -8,8 +8,8 @@
 //   2. kernels    cnn -> linalg/tensor/arith/math on tensors; elementwise
 //                 chains fused
 //   3. memory     flat weights; one-shot bufferization; outputs become
-//                 out-parameters; every intermediate is planned into one
-//                 workspace
+//                 out-parameters; padded buffers filled on their border
+//                 only; every intermediate is planned into one workspace
 //   4. code       convolutions/matmuls reordered for vectorization;
 //                 parallel loops, the outermost outlined into chunk
 //                 functions; -> cf -> the LLVM dialect (bare-pointer
@@ -85,6 +85,8 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
   pm.addNestedPass<func::FuncOp>(createFlattenConstants());
   pm.addPass(createBufferize());
   pm.addPass(createCanonicalizerPass());
+  // A padded buffer gets its pad value on the border only.
+  pm.addNestedPass<func::FuncOp>(createFillPaddingBorders());
   pm.addPass(createPlanArena());
 }
 

@@ -55,6 +55,24 @@ def Bufferize : Pass<"cnnc-bufferize", "mlir::ModuleOp"> {
   ];
 }
 
+def FillPaddingBorders : Pass<"cnnc-fill-padding-borders",
+                              "mlir::func::FuncOp"> {
+  let summary = "A padded buffer's constant fill only where the copy that "
+                "follows does not write";
+  let description = [{
+    A bufferized `tensor.pad` fills its whole buffer with the pad value
+    (`linalg.map` yielding a constant, or `linalg.fill`) and then copies the
+    source into a subview of it (`linalg.copy`, static offsets and sizes,
+    unit strides). The interior is written twice: the fill becomes fills of
+    the border only, up to two slabs per dimension (before and after the
+    interior along that dimension, within the interior along the ones
+    before it). For a 3x3 convolution's input at 56x56 that is 8% of the
+    buffer instead of all of it.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def PlanArena : Pass<"cnnc-plan-arena", "mlir::ModuleOp"> {
   let summary = "Place every intermediate buffer in one workspace argument";
   let description = [{
