@@ -1,6 +1,7 @@
 //===- Header.cpp - The C header of a compiled model ----------------------===//
 
 #include "cnnc/CodeGen/CodeGen.h"
+#include "cnnc/Training/TrainStep.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -119,14 +120,25 @@ void writeTrainingInterface(llvm::raw_ostream &os,
   os << "};\n\n"
      << "/* The train step's labels: " << cTypeName(training.labels.elementType)
      << " " << shapeText(training.labels) << ". */\n\n"
-     << "/* The hyper-parameters of " << n << "_train_step, in this order. */\n"
-     << "enum {\n  " << n << "_hyper_learning_rate = 0,\n  " << n
-     << "_hyper_momentum = 1,\n  " << n << "_hyper_weight_decay = 2,\n  " << n
-     << "_hyper_beta1 = 3,\n  " << n << "_hyper_beta2 = 4,\n  " << n
-     << "_hyper_epsilon = 5,\n  " << n
-     << "_hyper_bias_correction1 = 6, /* 1 / (1 - beta1^t) */\n  " << n
-     << "_hyper_bias_correction2 = 7, /* 1 / sqrt(1 - beta2^t) */\n  " << n
-     << "_num_hyper = 8,\n};\n\n"
+     << "/* The hyper-parameters of " << n
+     << "_train_step, in this order. */\n";
+  using namespace training;
+  const std::pair<const char *, int> hyper[] = {
+      {"learning_rate", kLearningRate},
+      {"momentum", kMomentum},
+      {"weight_decay", kWeightDecay},
+      {"beta1", kBeta1},
+      {"beta2", kBeta2},
+      {"epsilon", kEpsilon},
+      {"bias_correction1", kBiasCorrection1}, // 1 / (1 - beta1^t)
+      {"bias_correction2", kBiasCorrection2}, // 1 / sqrt(1 - beta2^t)
+  };
+  os << "enum {\n";
+  for (auto [name, index] : hyper)
+    os << "  " << n << "_hyper_" << name << " = " << index << ",\n";
+  os << "  " << n << "_num_hyper = " << kHyperParameterCount << ",\n};\n"
+     << "/* bias_correction1 = 1 / (1 - beta1^t), bias_correction2 =\n"
+     << " * 1 / sqrt(1 - beta2^t), t the step from 1. */\n\n"
      << "size_t " << n << "_state_size(void);\n"
      << "/* Scratch for " << n << "_train_step and " << n << "_evaluate. */\n"
      << "size_t " << n << "_train_workspace_size(void);\n"

@@ -239,7 +239,6 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
   bool crossEntropy = loss == "cross_entropy";
 
   // Arguments after the state and the input: slots, labels, hyper, key.
-  unsigned end = function.getNumArguments();
   Location loc = model.getLoc();
   auto append = [&](Type type, StringRef name) {
     (void)function.insertArgument(
@@ -253,7 +252,6 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
   SmallVector<Value> slotArgs;
   for (const StateEntry &slot : slots)
     slotArgs.push_back(append(slot.type, slot.name));
-  (void)end;
   Type labelsType = crossEntropy
                         ? Type(RankedTensorType::get({logitsType.getDimSize(0)},
                                                      IntegerType::get(ctx, 32)))

@@ -8,6 +8,7 @@
 
 #include "cnnc/Frontend/ONNX/Exporter.h"
 #include "cnnc/Frontend/ONNX/ModelWriter.h"
+#include "cnnc/Training/TrainStep.h"
 #include "cnnc/runtime.h"
 
 #include "llvm/Support/Format.h"
@@ -386,7 +387,7 @@ int trainModel(const TrainOptions &options) {
   std::vector<int32_t> labels(batch);
   std::vector<float> logits(batch * kClasses);
   std::vector<uint8_t> flips((batch + 7) / 8);
-  float hyper[8];
+  float hyper[training::kHyperParameterCount];
   int64_t step = 0;
   llvm::outs() << "epoch  train loss  test accuracy  precision  recall  "
                   "F1      time\n";
@@ -407,14 +408,17 @@ int trainModel(const TrainOptions &options) {
         return InternalError;
       }
       double t = static_cast<double>(step + 1);
-      hyper[0] = static_cast<float>(cnnc_learning_rate(&schedule, step));
-      hyper[1] = static_cast<float>(options.momentum);
-      hyper[2] = static_cast<float>(options.weightDecay);
-      hyper[3] = static_cast<float>(options.beta1);
-      hyper[4] = static_cast<float>(options.beta2);
-      hyper[5] = static_cast<float>(options.epsilon);
-      hyper[6] = static_cast<float>(1.0 / (1.0 - std::pow(options.beta1, t)));
-      hyper[7] =
+      using namespace training;
+      hyper[kLearningRate] =
+          static_cast<float>(cnnc_learning_rate(&schedule, step));
+      hyper[kMomentum] = static_cast<float>(options.momentum);
+      hyper[kWeightDecay] = static_cast<float>(options.weightDecay);
+      hyper[kBeta1] = static_cast<float>(options.beta1);
+      hyper[kBeta2] = static_cast<float>(options.beta2);
+      hyper[kEpsilon] = static_cast<float>(options.epsilon);
+      hyper[kBiasCorrection1] =
+          static_cast<float>(1.0 / (1.0 - std::pow(options.beta1, t)));
+      hyper[kBiasCorrection2] =
           static_cast<float>(1.0 / std::sqrt(1.0 - std::pow(options.beta2, t)));
       float loss = 0;
       int64_t key = static_cast<int64_t>(options.seed * 1000003u) + step;

@@ -2,7 +2,7 @@
 //
 // What cnn-generate-train-step writes and code generation reads: the roles
 // of the generated functions, the layout of the state, the hyper-parameter
-// vector (the same indices as CNNC_HYPER_* in cnnc/runtime.h).
+// vector (the generated header repeats its indices as NAME_hyper_*).
 //
 //===----------------------------------------------------------------------===//
 

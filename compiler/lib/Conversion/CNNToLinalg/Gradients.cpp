@@ -619,7 +619,6 @@ struct SoftmaxCrossEntropyGradLowering
               linalg::YieldOp::create(b, l, g);
             })
             .getResult(0));
-    (void)classes;
     return success();
   }
 };
