@@ -17,10 +17,14 @@ FMA chains, AVX2 where the CPU lacks AVX-512) on the same 2 threads.
 
 Then every distinct convolution of ResNet-50 (batch 1; conv + bias + ReLU,
 what its convolutions are after batch-norm folding) is compiled and timed
-on its own: GFLOP/s and percent of peak per layer, and the FLOP-weighted
-average over the network's 53 convolutions.
+on its own, once per algorithm that applies (direct, im2col, Winograd
+F(2x2,3x3) and F(4x4,3x3)), with the cost model's choice marked: GFLOP/s
+(the direct convolution's FLOPs over the chosen one's time) and percent of
+peak per layer, and the FLOP-weighted average over the network's 53
+convolutions.
 
-Usage: bench.py BUILD_DIR NODE_MODULES_DIR [MODEL:BATCH ...]
+Usage: bench.py BUILD_DIR NODE_MODULES_DIR [MODEL:BATCH ... | convs]
+("convs": ResNet-50's convolutions only)
 """
 import os
 import re
@@ -124,12 +128,34 @@ def channels_last_conv(cin, cout, k, stride, pad, size, out):
            wb=blob((k, k, cin, cout)), bb=blob((cout,)))
 
 
+ALGORITHMS = ("direct", "im2col", "winograd2", "winograd4")
+
+
+def chosen_algorithm(build, model_path, env):
+    """The algorithm `cnnc compile --report` shows for the one convolution
+    of `model_path`."""
+    report = subprocess.run(
+        [os.path.join(build, "bin", "cnnc"), "compile", model_path, "-O3",
+         "-o", os.devnull, "--report"], check=True, capture_output=True,
+        text=True, env=env).stdout
+    for algorithm in ALGORITHMS:
+        if re.search(r"\b%s\b" % algorithm, report):
+            return algorithm
+    raise RuntimeError("no algorithm in the report:\n" + report)
+
+
 def conv_layers(build, work, env, peak):
+    """Each distinct convolution of ResNet-50 timed with every algorithm
+    that applies to it (--conv-algorithm), next to the one the cost model
+    picks; GFLOP/s are the direct convolution's FLOPs over the time (for
+    Winograd, the effective rate)."""
     print("\nResNet-50's convolutions, each on its own (batch 1, conv + bias "
-          "+ ReLU, channels-last in and out, -O3):")
-    print("%-32s %5s %9s %8s %6s" % ("in->out kxk/stride @size", "count",
-                                      "cnnc ms", "GFLOP/s", "%peak"))
-    total_flops = total_seconds = 0.0
+          "+ ReLU, channels-last in and out, -O3), ms per algorithm; "
+          "* = the cost model's choice:")
+    print("%-26s %5s %9s %9s %9s %9s  %-9s %8s %6s" % (
+        "in->out kxk/stride @size", "count", *ALGORITHMS, "chosen",
+        "GFLOP/s", "%peak"))
+    total_flops = total_seconds = best_seconds = 0.0
     for (cin, cout, k, stride, pad, size), count in sorted(
             resnet50_convolutions().items(), key=lambda kv: kv[0][5],
             reverse=True):
@@ -143,29 +169,46 @@ def conv_layers(build, work, env, peak):
         x = torch.randn(1, size, size, cin)
         input_path = os.path.join(directory, "input.raw")
         x.numpy().astype("<f4").tofile(input_path)
-        obj = os.path.join(directory, "model.o")
-        subprocess.run([os.path.join(build, "bin", "cnnc"), "compile",
-                        model_path, "-O3", "-o", obj], check=True, env=env)
-        exe = build_timer(build, directory, obj)
-        times = []
+        chosen = chosen_algorithm(build, model_path, env)
+        applicable = {"direct"}
+        if k > 1:
+            applicable.add("im2col")
+        if k == 3 and stride == 1:
+            applicable |= {"winograd2", "winograd4"}
+        exes = {}
+        for algorithm in sorted(applicable):
+            variant = os.path.join(directory, algorithm)
+            os.makedirs(variant, exist_ok=True)
+            obj = os.path.join(variant, "model.o")
+            subprocess.run([os.path.join(build, "bin", "cnnc"), "compile",
+                            model_path, "-O3", "-o", obj, "--name", "model",
+                            "--conv-algorithm=" + algorithm], check=True,
+                           env=env)
+            exes[algorithm] = build_timer(build, variant, obj)
+        times = {algorithm: [] for algorithm in exes}
         for _ in range(ROUNDS):
-            times += times_of(subprocess.run(
-                [exe, str(RUNS), input_path,
-                 os.path.join(directory, "out.raw")], check=True,
-                capture_output=True, text=True, env=env).stdout)
-        ms = statistics.median(times)
+            for algorithm, exe in exes.items():
+                times[algorithm] += times_of(subprocess.run(
+                    [exe, str(RUNS), input_path,
+                     os.path.join(directory, "out.raw")], check=True,
+                    capture_output=True, text=True, env=env).stdout)
+        ms = {a: statistics.median(t) for a, t in times.items()}
         flops = 2.0 * cout * out * out * cin * k * k
-        rate = flops / (ms / 1e3) / 1e9
+        rate = flops / (ms[chosen] / 1e3) / 1e9
         total_flops += flops * count
-        total_seconds += ms / 1e3 * count
-        print("%-32s %5d %9.3f %8.1f %6.1f" % (
+        total_seconds += ms[chosen] / 1e3 * count
+        best_seconds += min(ms.values()) / 1e3 * count
+        columns = ["%9s" % ("%.3f%s" % (ms[a], "*" if a == chosen else "")
+                            if a in ms else "-") for a in ALGORITHMS]
+        print("%-26s %5d %s  %-9s %8.1f %6.1f" % (
             "%d->%d %dx%d/%d @%d" % (cin, cout, k, k, stride, size), count,
-            ms, rate, 100 * rate / peak), flush=True)
+            " ".join(columns), chosen, rate, 100 * rate / peak), flush=True)
     rate = total_flops / total_seconds / 1e9
-    print("all %d convolutions: %.2f GFLOP in %.1f ms, %.1f GFLOP/s, %.1f%% "
-          "of peak" % (sum(resnet50_convolutions().values()),
+    print("all %d convolutions as chosen: %.2f GFLOP (direct) in %.1f ms, "
+          "%.1f GFLOP/s, %.1f%% of peak; the fastest algorithm of each: "
+          "%.1f ms" % (sum(resnet50_convolutions().values()),
                        total_flops / 1e9, total_seconds * 1e3, rate,
-                       100 * rate / peak))
+                       100 * rate / peak, best_seconds * 1e3))
 
 
 def main():
@@ -190,6 +233,8 @@ def main():
         "model", "batch", "cnnc ms", "ORT ms", "torch ms", "/ORT",
         "/torch", "GFLOP/s", "%peak", "compile s"))
     for spec in specs:
+        if spec == "convs":
+            continue
         name, _, batch = spec.partition(":")
         batch = int(batch or 1)
         directory = check_numerics.prepare(name, batch, work)
@@ -235,7 +280,7 @@ def main():
         print("%-13s %5d %9.3f %9.3f %9.3f %8.2f %8.2f %8.1f %6.1f %9.1f %s" % (
             name, batch, a, o, t, a / o, a / t, rate, 100 * rate / peak,
             compile_seconds, "; ".join(agree)), flush=True)
-    if any(spec.startswith("resnet50") for spec in specs):
+    if any(spec.startswith("resnet50") or spec == "convs" for spec in specs):
         conv_layers(build, work, env, peak)
 
 

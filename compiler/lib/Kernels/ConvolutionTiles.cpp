@@ -6,33 +6,23 @@
 
 #include "cnnc/Kernels/ConvolutionTiles.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cnnc {
 
-namespace {
-
-/// Output pixels per tile for a row of `width`: all of it when it fits in
-/// `maxRows`, else the largest size from maxRows down to half of it that
-/// divides the row, else maxRows with a remainder tile.
-int64_t chooseRows(int64_t width, int64_t maxRows) {
-  if (width <= maxRows)
-    return width;
-  for (int64_t rows = maxRows; rows * 2 >= maxRows; --rows)
-    if (width % rows == 0)
-      return rows;
-  return maxRows;
-}
-
-} // namespace
-
 /// The lanes: the widest vector that divides the channels (so 24 channels
-/// take 8-lane vectors on AVX-512 too). The accumulators: all the vector
-/// registers (AVX-512's 32, AVX2's 16) but the weights' and the
-/// broadcast's. Among 1 to 4 vectors of channels (that divide them), the
-/// tile with the most accumulators in use on average over the row wins (an
-/// FMA per accumulator per load of a weight vector or an input value); on
-/// a tie, the one with fewer loads per step (rows + vectors).
+/// take 8-lane vectors on AVX-512 too). The accumulators: the vector
+/// registers (AVX-512's 32, AVX2's 16) but the weights', the broadcast's
+/// and one to spare (LLVM interleaves two reduction steps; without the
+/// spare, AVX2's 14x1 tile spilled accumulators to the stack). Among 1 to
+/// 4 vectors of channels (that divide them), the tile with the highest
+/// share of the FMA units' throughput wins: a step issues `rows * vectors`
+/// FMAs and `rows + vectors` loads, two of each per cycle, and takes at
+/// least the FMA latency (each accumulator waits for its previous FMA);
+/// `rows` is the average over the row (a remainder tile counts its idle
+/// accumulators). On a tie, fewer loads per FMA, then a tile that divides
+/// the row, then the larger tile.
 std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
                                                      int64_t channels,
                                                      unsigned vectorBits) {
@@ -42,19 +32,38 @@ std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
   if (lanes < 4 || width < 1)
     return std::nullopt;
   int64_t registers = vectorBits >= 512 ? 32 : 16;
+  constexpr double kIssuePerCycle = 2; // FMAs, and loads
+  constexpr double kFmaLatency = 5;    // cycles
   std::optional<ConvolutionTile> best;
-  double bestScore = 0;
+  double bestScore = 0, bestLoads = 0;
   for (int64_t vectors = 1; vectors <= 4; ++vectors) {
     if ((channels / lanes) % vectors != 0)
       continue;
-    int64_t rows = chooseRows(width, (registers - vectors - 1) / vectors);
-    int64_t tiles = (width + rows - 1) / rows;
-    double score = static_cast<double>(width) / tiles * vectors;
-    bool tie = std::abs(score - bestScore) < 1e-9;
-    if (score > bestScore + 1e-9 ||
-        (tie && best && rows + vectors < best->rows + best->vectors)) {
-      bestScore = score;
-      best = ConvolutionTile{rows, vectors, lanes};
+    int64_t maxRows = (registers - vectors - 2) / vectors;
+    if (maxRows < 1)
+      continue;
+    // Every row count up to the most that fit, from the most down: a
+    // smaller tile that divides the row can beat a remainder tile.
+    for (int64_t rows = std::min(maxRows, width); rows >= 1; --rows) {
+      int64_t tiles = (width + rows - 1) / rows;
+      double averageRows = static_cast<double>(width) / tiles;
+      double fmas = averageRows * vectors, loads = averageRows + vectors;
+      double cycles = std::max(
+          {fmas / kIssuePerCycle, loads / kIssuePerCycle, kFmaLatency});
+      double score = fmas / kIssuePerCycle / cycles;
+      double perFma = loads / fmas;
+      bool tie = std::abs(score - bestScore) < 1e-9;
+      bool sameLoads = std::abs(perFma - bestLoads) < 1e-9;
+      // On a tie, a tile that divides the row (no remainder tile: half
+      // the code) beats a larger one that does not.
+      bool divides = best && width % rows == 0 && width % best->rows != 0;
+      if (score > bestScore + 1e-9 ||
+          (tie && best && perFma < bestLoads - 1e-9) ||
+          (tie && sameLoads && divides)) {
+        bestScore = score;
+        bestLoads = perFma;
+        best = ConvolutionTile{rows, vectors, lanes};
+      }
     }
   }
   return best;

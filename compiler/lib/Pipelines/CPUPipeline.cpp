@@ -9,7 +9,9 @@
 //                 chains fused
 //   3. memory     flat weights; one-shot bufferization; outputs become
 //                 out-parameters; padded buffers filled on their border
-//                 only; every intermediate is planned into one workspace
+//                 only; convolutions as direct, im2col or Winograd (a
+//                 cost model's choice); every intermediate is planned
+//                 into one workspace
 //   4. code       convolutions/matmuls reordered for vectorization;
 //                 parallel loops, the outermost outlined into chunk
 //                 functions; -> cf -> the LLVM dialect (bare-pointer
@@ -80,13 +82,19 @@ void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
 }
 
-void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &) {
+void addBufferizationPasses(OpPassManager &pm,
+                            const PipelineOptions &options) {
   // Weights as flat arrays: nested LLVM arrays make LLVM crawl.
   pm.addNestedPass<func::FuncOp>(createFlattenConstants());
   pm.addPass(createBufferize());
   pm.addPass(createCanonicalizerPass());
   // A padded buffer gets its pad value on the border only.
   pm.addNestedPass<func::FuncOp>(createFillPaddingBorders());
+  // Each convolution as the cost model picks: direct, im2col + 1x1 or
+  // Winograd; their scratch buffers go into the workspace with the rest.
+  if (options.optLevel > 0 && options.vectorBits >= 128)
+    pm.addPass(createConvolutionAlgorithms(
+        {options.vectorBits, options.convolutionAlgorithm}));
   pm.addPass(createPlanArena());
 }
 
@@ -140,11 +148,17 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
       llvm::cl::desc("SIMD register width the convolution kernels are tiled "
                      "for (512, 256; 0: none)"),
       llvm::cl::init(0)};
+  Option<std::string> convolutionAlgorithm{
+      *this, "conv-algorithm",
+      llvm::cl::desc("auto, or direct, im2col, winograd2, winograd4 for "
+                     "every convolution it applies to"),
+      llvm::cl::init("auto")};
 
   PipelineOptions get() const {
     PipelineOptions options;
     options.optLevel = optLevel;
     options.vectorBits = vectorBits;
+    options.convolutionAlgorithm = convolutionAlgorithm;
     return options;
   }
 };

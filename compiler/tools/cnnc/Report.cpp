@@ -3,6 +3,7 @@
 #include "Report.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Kernels/ConvolutionAlgorithm.h"
 #include "cnnc/Kernels/ConvolutionTiles.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -173,9 +174,12 @@ std::string megabytes(uint64_t bytes) {
   return llvm::formatv("{0:F2} MB", bytes / 1e6).str();
 }
 
-/// How a convolution is computed: a register tile of "pixels x channels
-/// / lanes" (cnnc-register-tile-convolutions), or the generic loops.
-std::string kernelOf(Operation *op, unsigned vectorBits) {
+/// How a convolution is computed: the algorithm of the cost model
+/// (cnnc-convolution-algorithms), and the register tile of "pixels x
+/// channels / lanes" it ends in (cnnc-register-tile-convolutions), or the
+/// generic loops.
+std::string kernelOf(Operation *op, unsigned vectorBits,
+                     std::optional<ConvolutionAlgorithm> forced) {
   auto conv = dyn_cast<cnn::ConvOp>(op);
   if (!conv)
     return "-";
@@ -185,13 +189,42 @@ std::string kernelOf(Operation *op, unsigned vectorBits) {
                    weight.getDimSize(2) == 1 &&
                    weight.getDimSize(3) ==
                        static_cast<int64_t>(conv.getGroups());
-  std::optional<ConvolutionTile> tile;
-  if (conv.getLayout() == cnn::Layout::NHWC &&
-      (conv.getGroups() == 1 || depthwise))
-    tile = chooseConvolutionTile(shape[2], shape[3], vectorBits);
+  if (conv.getLayout() != cnn::Layout::NHWC || weight.getRank() != 4 ||
+      (conv.getGroups() != 1 && !depthwise))
+    return "loops";
+  // [KH, KW, C / groups, F] channels-last.
+  ConvolutionShape convolution{shape[0],
+                               shape[1],
+                               shape[2],
+                               weight.getDimSize(2),
+                               shape[3],
+                               weight.getDimSize(0),
+                               weight.getDimSize(1),
+                               conv.getStrides()[0],
+                               conv.getStrides()[1],
+                               conv.getDilations()[0],
+                               conv.getDilations()[1],
+                               /*grouped=*/conv.getGroups() != 1,
+                               /*constantWeights=*/static_cast<bool>(
+                                   conv.getWeight()
+                                       .getDefiningOp<cnn::ConstantOp>())};
+  ConvolutionAlgorithm algorithm = vectorBits >= 128
+                                       ? chooseConvolutionAlgorithm(
+                                             convolution, vectorBits, forced)
+                                       : ConvolutionAlgorithm::Direct;
+  // The tile runs along a row of pixels, or Winograd's tiles.
+  int64_t width = shape[2];
+  if (algorithm == ConvolutionAlgorithm::Winograd2 ||
+      algorithm == ConvolutionAlgorithm::Winograd4) {
+    int64_t m = algorithm == ConvolutionAlgorithm::Winograd2 ? 2 : 4;
+    width = shape[0] * ((shape[1] + m - 1) / m) * ((shape[2] + m - 1) / m);
+  }
+  std::optional<ConvolutionTile> tile =
+      chooseConvolutionTile(width, shape[3], vectorBits);
   if (!tile)
     return "loops";
-  return llvm::formatv("tile {0}x{1}/{2}", tile->rows,
+  return llvm::formatv("{0} {1}x{2}/{3}",
+                       stringifyConvolutionAlgorithm(algorithm), tile->rows,
                        tile->vectors * tile->lanes, tile->lanes)
       .str();
 }
@@ -204,7 +237,10 @@ int64_t countGraphOps(ModuleOp module) {
   return count;
 }
 
-void describeGraph(ModuleOp module, Report &report, unsigned vectorBits) {
+void describeGraph(ModuleOp module, Report &report, unsigned vectorBits,
+                   llvm::StringRef convolutionAlgorithm) {
+  std::optional<ConvolutionAlgorithm> forced =
+      parseConvolutionAlgorithm(convolutionAlgorithm);
   Layouts layouts;
   module.walk([&](Operation *op) {
     if (auto constant = dyn_cast<cnn::ConstantOp>(op)) {
@@ -220,7 +256,7 @@ void describeGraph(ModuleOp module, Report &report, unsigned vectorBits) {
     collectNodes(op->getLoc(), row.nodes);
     Type type = op->getResult(0).getType();
     row.layout = layouts.describe(op);
-    row.kernel = kernelOf(op, vectorBits);
+    row.kernel = kernelOf(op, vectorBits, forced);
     row.shape = shapeOf(type);
     row.flops = flopsOf(op);
     report.rows.push_back(std::move(row));
@@ -228,13 +264,13 @@ void describeGraph(ModuleOp module, Report &report, unsigned vectorBits) {
 }
 
 void printReport(llvm::raw_ostream &os, const Report &report) {
-  os << llvm::format("%-4s %-28s %-9s %-16s %10s  %-14s %s\n", "#", "op",
+  os << llvm::format("%-4s %-28s %-9s %-16s %10s  %-20s %s\n", "#", "op",
                      "layout", "shape", "MFLOPs", "kernel",
                      "fused from (ONNX nodes)");
   int64_t flops = 0;
   for (auto [i, row] : llvm::enumerate(report.rows)) {
     flops += row.flops;
-    os << llvm::format("%-4zu %-28s %-9s %-16s %10.2f  %-14s ", i,
+    os << llvm::format("%-4zu %-28s %-9s %-16s %10.2f  %-20s ", i,
                        row.op.c_str(), row.layout.c_str(), row.shape.c_str(),
                        row.flops / 1e6, row.kernel.c_str())
        << (row.nodes.empty() ? "-" : llvm::join(row.nodes, ", ")) << "\n";

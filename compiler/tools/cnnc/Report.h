@@ -38,9 +38,12 @@ struct Report {
 int64_t countGraphOps(mlir::ModuleOp module);
 
 /// The rows and weights of the optimized graph in `module`; the
-/// convolutions' kernels as cnnc-register-tile-convolutions chooses them
-/// for `vectorBits`-bit vectors (0: none).
-void describeGraph(mlir::ModuleOp module, Report &report, unsigned vectorBits);
+/// convolutions' algorithms and kernels as cnnc-convolution-algorithms and
+/// cnnc-register-tile-convolutions choose them for `vectorBits`-bit vectors
+/// (0: none) and the --conv-algorithm `convolutionAlgorithm` ("auto": the
+/// cost model's choice).
+void describeGraph(mlir::ModuleOp module, Report &report, unsigned vectorBits,
+                   llvm::StringRef convolutionAlgorithm);
 
 void printReport(llvm::raw_ostream &os, const Report &report);
 

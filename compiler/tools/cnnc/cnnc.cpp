@@ -2,6 +2,7 @@
 //
 //   cnnc compile MODEL.onnx|MODEL.mlir -o FILE [--name NAME] [-O0..-O3]
 //                [--emit=cnn|linalg|llvm|asm|obj] [--mcpu=CPU]
+//                [--conv-algorithm=auto|direct|im2col|winograd2|winograd4]
 //                [--target-triple=T] [--shape NAME=1x3x224x224 | --batch N]
 //                [--const NAME=FILE.pb]
 //   cnnc run MODEL [--input NAME=FILE.pb]... [--output-dir DIR]
@@ -21,6 +22,8 @@
 #include "Report.h"
 #include "Run.h"
 #include "Train.h"
+
+#include "cnnc/Kernels/ConvolutionAlgorithm.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -87,6 +90,13 @@ cl::opt<std::string> mcpu("mcpu",
                                    "AVX2 machine), skylake-avx512, ..."),
                           cl::init("native"), cl::sub(compileCommand),
                           cl::sub(runCommand), cl::sub(trainCommand));
+cl::opt<std::string> convAlgorithm(
+    "conv-algorithm",
+    cl::desc("How convolutions are computed: auto (the default: a cost model "
+             "picks per layer, as --report shows), or direct, im2col, "
+             "winograd2, winograd4 wherever that one applies"),
+    cl::init("auto"), cl::sub(compileCommand), cl::sub(runCommand),
+    cl::sub(trainCommand));
 cl::opt<std::string> targetTriple("target-triple",
                                   cl::desc("Target triple (default: the "
                                            "host's)"),
@@ -275,6 +285,7 @@ int runCompile() {
   cnnc::DiagnosticPrinter printer(*context);
   cnnc::PipelineOptions pipeline;
   pipeline.optLevel = optLevel;
+  pipeline.convolutionAlgorithm = convAlgorithm;
   if (trainObject) {
     cnnc::PipelineOptions::Training training;
     training.optimizer = optimizerName;
@@ -308,7 +319,8 @@ int runCompile() {
   mlir::FailureOr<cnnc::ModelInterface> model = cnnc::lowerModel(
       *module, name, pipeline, last, [&](mlir::ModuleOp optimized) {
         if (report)
-          cnnc::describeGraph(optimized, graphReport, pipeline.vectorBits);
+          cnnc::describeGraph(optimized, graphReport, pipeline.vectorBits,
+                              pipeline.convolutionAlgorithm);
       });
   // A lowering that cannot handle an op reports it: a user error.
   if (mlir::failed(model))
@@ -363,6 +375,7 @@ int runRun() {
   options.repeat = repeat;
   options.bindings = modelBindings();
   options.pipeline.optLevel = optLevel;
+  options.pipeline.convolutionAlgorithm = convAlgorithm;
   options.target = targetOptions();
   return cnnc::runModel(std::move(options));
 }
@@ -419,6 +432,7 @@ int runTrain() {
   options.std = static_cast<float>(s);
   options.bindings = modelBindings();
   options.pipeline.optLevel = optLevel;
+  options.pipeline.convolutionAlgorithm = convAlgorithm;
   options.target = targetOptions();
   return cnnc::trainModel(options);
 }
@@ -437,6 +451,13 @@ int main(int argc, char **argv) {
                                    "networks\n",
                                    &llvm::errs()))
     return UserError;
+  if (convAlgorithm != "auto" &&
+      !cnnc::parseConvolutionAlgorithm(convAlgorithm)) {
+    llvm::errs() << "cnnc: error: --conv-algorithm=" << convAlgorithm
+                 << ": expected auto, direct, im2col, winograd2 or "
+                    "winograd4\n";
+    return UserError;
+  }
   if (compileCommand)
     return runCompile();
   if (runCommand)

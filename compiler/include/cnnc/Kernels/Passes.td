@@ -22,13 +22,52 @@ def InterchangeReductions : Pass<"cnnc-interchange-reductions",
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def ConvolutionAlgorithms : Pass<"cnnc-convolution-algorithms",
+                                 "mlir::ModuleOp"> {
+  let summary = "Each channels-last convolution as the direct tile, im2col "
+                "+ 1x1, or Winograd F(2x2, 3x3) / F(4x4, 3x3), by an "
+                "analytic cost model";
+  let description = [{
+    For every `linalg.conv_2d_nhwc_hwcf` on f32 memrefs of static shape,
+    the cost model of `cnnc/Kernels/ConvolutionAlgorithm.h` (shared with
+    `cnnc compile --report`) picks one of:
+
+    - direct: left as it is, for cnnc-register-tile-convolutions;
+    - im2col: each output pixel's window gathered into a row of KH*KW*C
+      values (a new buffer), then a 1x1 `linalg.conv_2d_nhwc_hwcf` of the
+      rows with the same weights, between the same bias and epilogue;
+    - winograd2 / winograd4 (3x3, unit stride and dilation, constant
+      weights): the input transform B^T d B into [a*a, tiles, C] (a = 4 or
+      6), a `linalg.batch_matmul` with the weights G g G^T computed at
+      compile time ([a*a, C, F], a new global), and the output transform
+      A^T M A, which adds the bias and applies the epilogue (the ops
+      cnnc-register-tile-convolutions would fuse) before its stores.
+
+    Runs before cnnc-plan-arena, which places the scratch buffers.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "width of the target's SIMD registers in bits (512: AVX-512, "
+           "256: AVX2); below 128 every convolution stays direct">,
+    Option<"algorithm", "algorithm", "std::string", /*default=*/"\"auto\"",
+           "auto (the cost model), or direct, im2col, winograd2, "
+           "winograd4 for every convolution it applies to">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def RegisterTileConvolutions : Pass<"cnnc-register-tile-convolutions",
                                      "mlir::ModuleOp"> {
   let summary = "Channels-last convolutions as register-tiled direct "
                 "convolution loops";
   let description = [{
-    A `linalg.conv_2d_nhwc_hwcf` or `linalg.depthwise_conv_2d_nhwc_hwc` on
-    f32 memrefs of static shape whose output channels are a multiple of the
+    A `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc` or
+    `linalg.batch_matmul` (as P 1x1 convolutions of one row, each with its
+    own weights: Winograd's products) on f32 memrefs of static shape whose output channels are a multiple of the
     vector width becomes a parallel loop over (batch, channel tile, output
     row, pixel tile) around a register tile: up to 24 (AVX-512) or 12
     (AVX2) vector accumulators, `rows` pixels times one or two vectors of
@@ -40,8 +79,8 @@ def RegisterTileConvolutions : Pass<"cnnc-register-tile-convolutions",
     else a remainder tile ends the row. Constant weights are packed at
     compile time per channel tile, [F / tile, KH, KW, C, tile] in a new
     global, so that a tile streams its weights in order. The bias broadcast
-    into the output right before the convolution becomes the accumulators'
-    start, and the elementwise op right after it that reads its output
+    (or constant fill) into the output right before the convolution becomes
+    the accumulators' start, and the elementwise op right after it that reads its output
     (identity maps, scalar arith and math: the fused activation, a residual
     add) runs on the accumulators before the store, when what it writes
     cannot be what the convolution still reads: one pass over the output

@@ -22,6 +22,10 @@ struct PipelineOptions {
   /// The target's SIMD register width in bits (512, 256), which the
   /// convolution kernels are tiled for; 0 leaves them to LLVM's vectorizer.
   unsigned vectorBits = 0;
+  /// How convolutions are computed: "auto" (the cost model of
+  /// cnnc/Kernels/ConvolutionAlgorithm.h, per layer), or "direct",
+  /// "im2col", "winograd2", "winograd4" wherever that applies.
+  std::string convolutionAlgorithm = "auto";
   /// Set for a training object: the first graph pass generates the train
   /// step, evaluation and initial state (cnn-generate-train-step) with
   /// these options.

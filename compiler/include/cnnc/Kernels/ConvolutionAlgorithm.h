@@ -1,0 +1,70 @@
+//===- ConvolutionAlgorithm.h - Direct, im2col or Winograd ------*- C++ -*-===//
+//
+// The analytic cost model that picks, per convolution, how it is computed;
+// shared by cnnc-convolution-algorithms and `cnnc compile --report`, which
+// shows each convolution's choice. No tuning step: the choice follows from
+// the shape, the register file and a few machine ratios.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_KERNELS_CONVOLUTIONALGORITHM_H
+#define CNNC_KERNELS_CONVOLUTIONALGORITHM_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace cnnc {
+
+enum class ConvolutionAlgorithm {
+  /// The register-tiled direct convolution (cnnc-register-tile-convolutions).
+  Direct,
+  /// The windows gathered into rows of KH*KW*C values (im2col), then one
+  /// 1x1 convolution (a matrix product) over them with the same tile.
+  Im2col,
+  /// Winograd F(2x2, 3x3): 4x4 input tiles, 16 products per 2x2 outputs.
+  Winograd2,
+  /// Winograd F(4x4, 3x3): 6x6 input tiles, 36 products per 4x4 outputs.
+  Winograd4,
+};
+
+/// "direct", "im2col", "winograd2", "winograd4".
+llvm::StringRef stringifyConvolutionAlgorithm(ConvolutionAlgorithm algorithm);
+/// The algorithm named `name` (as stringify writes it); nothing for others.
+std::optional<ConvolutionAlgorithm>
+parseConvolutionAlgorithm(llvm::StringRef name);
+
+/// A channels-last 2-D convolution, as the cost model sees it.
+struct ConvolutionShape {
+  int64_t batch, height, width; // of the output
+  int64_t inputChannels, outputChannels;
+  int64_t kernelH, kernelW;
+  int64_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
+  /// Groups other than 1 (depthwise too): only the direct kernel.
+  bool grouped = false;
+  /// Winograd transforms the weights at compile time: they must be known.
+  bool constantWeights = true;
+};
+
+/// Whether `algorithm` can compute `shape` with vectors of `vectorBits`.
+bool isApplicable(ConvolutionAlgorithm algorithm, const ConvolutionShape &shape,
+                  unsigned vectorBits);
+
+/// The estimated cost of `algorithm` on `shape`, in units of one FLOP at
+/// the kernels' peak rate (memory traffic converted at fixed machine
+/// ratios); nothing when it does not apply.
+std::optional<double> estimateCost(ConvolutionAlgorithm algorithm,
+                                   const ConvolutionShape &shape,
+                                   unsigned vectorBits);
+
+/// The cheapest applicable algorithm, or `forced` where it applies.
+ConvolutionAlgorithm
+chooseConvolutionAlgorithm(const ConvolutionShape &shape, unsigned vectorBits,
+                           std::optional<ConvolutionAlgorithm> forced = {});
+
+} // namespace cnnc
+
+#endif // CNNC_KERNELS_CONVOLUTIONALGORITHM_H

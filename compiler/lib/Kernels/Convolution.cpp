@@ -1,0 +1,331 @@
+//===- Convolution.cpp - A bufferized convolution, as the kernels see it --===//
+
+#include "Convolution.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+
+namespace cnnc::kernels {
+
+namespace {
+
+/// Where a memref lives: the buffer it views and the byte range in it.
+struct Extent {
+  Value root;
+  int64_t begin = 0, end = 0; // bytes; end 0: all of it.
+};
+
+Extent extentOf(Value value) {
+  // A reshape covers the bytes of what it reshapes.
+  while (Operation *op = value.getDefiningOp()) {
+    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(op))
+      break;
+    value = op->getOperand(0);
+  }
+  auto type = cast<MemRefType>(value.getType());
+  if (auto view = value.getDefiningOp<memref::ViewOp>()) {
+    std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+    if (shift && type.hasStaticShape())
+      return {view.getSource(), *shift,
+              *shift + type.getNumElements() *
+                           ((type.getElementTypeBitWidth() + 7) / 8)};
+  }
+  return {value};
+}
+
+/// A buffer of its own: an argument, a global, a fresh allocation.
+bool isDistinctBuffer(Value root) {
+  return isa<BlockArgument>(root) ||
+         root.getDefiningOp<memref::GetGlobalOp>() ||
+         root.getDefiningOp<memref::AllocOp>();
+}
+
+/// Whether two memrefs may share bytes: views of one buffer whose ranges
+/// meet, or anything this cannot tell apart.
+bool mayOverlap(Value a, Value b) {
+  if (a == b)
+    return true;
+  Extent x = extentOf(a), y = extentOf(b);
+  if (x.root != y.root)
+    return !(isDistinctBuffer(x.root) && isDistinctBuffer(y.root));
+  if (!x.end || !y.end)
+    return true;
+  return x.begin < y.end && y.begin < x.end;
+}
+
+/// The elementwise op right after `op` that reads its output, when the
+/// kernel can apply it before its stores: identity maps over the output's
+/// shape, scalar arith and math in its body. Unless it writes in place,
+/// nothing after it may read the convolution's output (which then never
+/// holds the sums), and its result must not land on what the convolution
+/// still reads.
+linalg::GenericOp matchEpilogue(linalg::LinalgOp op, const Convolution &conv) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op->getNextNode());
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return nullptr;
+  auto outputType = cast<MemRefType>(conv.output.getType());
+  bool readsOutput = false;
+  for (OpOperand &operand : generic->getOpOperands()) {
+    if (!generic.getMatchingIndexingMap(&operand).isIdentity() ||
+        cast<MemRefType>(operand.get().getType()).getShape() !=
+            outputType.getShape())
+      return nullptr;
+    readsOutput |= operand.get() == conv.output && generic.isDpsInput(&operand);
+  }
+  if (!readsOutput)
+    return nullptr;
+  for (Operation &inner : generic.getRegion().front().without_terminator())
+    if (inner.getNumRegions() ||
+        !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()) ||
+        !llvm::all_of(inner.getResultTypes(),
+                      [](Type t) { return t.isIntOrFloat(); }))
+      return nullptr;
+  Value result = generic.getDpsInits()[0];
+  if (result == conv.output)
+    return generic;
+  if (mayOverlap(result, conv.input) || mayOverlap(result, conv.filter))
+    return nullptr;
+  for (Operation *user : conv.output.getUsers())
+    if (user != op && user != generic && !user->isBeforeInBlock(op))
+      return nullptr;
+  return generic;
+}
+
+/// The broadcast of a bias along the channels into the output right before
+/// `op`.
+linalg::BroadcastOp matchBias(linalg::LinalgOp op, const Convolution &conv) {
+  auto broadcast = dyn_cast_or_null<linalg::BroadcastOp>(op->getPrevNode());
+  int64_t rank = cast<MemRefType>(conv.output.getType()).getRank();
+  SmallVector<int64_t> leading = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+  if (!broadcast || broadcast.getInit() != conv.output ||
+      !broadcast.hasPureBufferSemantics() ||
+      broadcast.getDimensions() != ArrayRef<int64_t>(leading))
+    return nullptr;
+  return broadcast;
+}
+
+/// The fill of the output with a constant right before `op`.
+linalg::FillOp matchFill(linalg::LinalgOp op, const Convolution &conv) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+  if (!fill || fill.getOutputs()[0] != conv.output ||
+      !fill.hasPureBufferSemantics() ||
+      !fill.getInputs()[0].getDefiningOp<arith::ConstantOp>())
+    return nullptr;
+  return fill;
+}
+
+int64_t intAttr(Operation *op, StringRef name, unsigned i) {
+  return cast<DenseIntElementsAttr>(op->getAttr(name)).getValues<int64_t>()[i];
+}
+
+} // namespace
+
+Value Convolution::initialValue(OpBuilder &b, Location loc, VectorType type,
+                                Value channel, ValueRange indices) const {
+  if (bias)
+    return vector::LoadOp::create(b, loc, type,
+                                  linalg::BroadcastOp(bias).getInput(),
+                                  ValueRange{channel});
+  if (fill)
+    return vector::BroadcastOp::create(b, loc, type,
+                                       linalg::FillOp(fill).getInputs()[0]);
+  return vector::LoadOp::create(b, loc, type, output, indices);
+}
+
+void Convolution::store(OpBuilder &b, Location loc, Value value,
+                        ValueRange indices) const {
+  Value destination = output;
+  if (linalg::GenericOp epilogue = this->epilogue) {
+    // The epilogue's body on the vector: its other operands loaded at the
+    // same indices, each scalar op applied to vectors.
+    auto vectorType = cast<VectorType>(value.getType());
+    Block &body = epilogue.getRegion().front();
+    IRMapping mapping;
+    for (OpOperand &operand : epilogue->getOpOperands()) {
+      BlockArgument argument = body.getArgument(operand.getOperandNumber());
+      if (argument.use_empty())
+        continue;
+      mapping.map(argument,
+                  operand.get() == output && epilogue.isDpsInput(&operand)
+                      ? value
+                      : vector::LoadOp::create(b, loc, vectorType,
+                                               operand.get(), indices)
+                            .getResult());
+    }
+    // Scalars from outside the body, as vectors.
+    auto vectorOf = [&](Value scalar) {
+      if (mapping.contains(scalar))
+        return;
+      auto type = VectorType::get(vectorType.getShape(), scalar.getType());
+      mapping.map(scalar, vector::BroadcastOp::create(b, loc, type, scalar));
+    };
+    for (Operation &op : body.without_terminator()) {
+      for (Value operand : op.getOperands())
+        vectorOf(operand);
+      Operation *vectorized = b.clone(op, mapping);
+      for (Value result : vectorized->getResults())
+        result.setType(
+            VectorType::get(vectorType.getShape(), result.getType()));
+    }
+    value = mapping.lookup(body.getTerminator()->getOperand(0));
+    destination = epilogue.getDpsInits()[0];
+  }
+  vector::StoreOp::create(b, loc, value, destination, indices);
+}
+
+std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
+  bool depthwise = isa<linalg::DepthwiseConv2DNhwcHwcOp>(op);
+  auto batchMatmul = dyn_cast<linalg::BatchMatmulOp>(op.getOperation());
+  if (batchMatmul && batchMatmul.hasUserDefinedMaps())
+    return std::nullopt;
+  if (!depthwise && !batchMatmul && !isa<linalg::Conv2DNhwcHwcfOp>(op))
+    return std::nullopt;
+  if (!op.hasPureBufferSemantics())
+    return std::nullopt;
+  Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1];
+  Value output = op.getDpsInits()[0];
+  for (Value value : {input, filter, output}) {
+    auto type = cast<MemRefType>(value.getType());
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return std::nullopt;
+  }
+  ArrayRef<int64_t> in = cast<MemRefType>(input.getType()).getShape();
+  ArrayRef<int64_t> out = cast<MemRefType>(output.getType()).getShape();
+  ArrayRef<int64_t> w = cast<MemRefType>(filter.getType()).getShape();
+  Convolution conv;
+  conv.input = input;
+  conv.filter = filter;
+  conv.output = output;
+  conv.depthwise = depthwise;
+  if (batchMatmul) {
+    // [P, T, C] x [P, C, F]: P images of one row of T pixels, 1x1.
+    conv.batchedFilter = true;
+    conv.batch = out[0];
+    conv.height = 1;
+    conv.width = out[1];
+    conv.channels = out[2];
+    conv.inputHeight = 1;
+    conv.inputWidth = in[1];
+    conv.kernelH = conv.kernelW = 1;
+    conv.strideH = conv.strideW = conv.dilationH = conv.dilationW = 1;
+    conv.reduced = in[2];
+  } else {
+    conv.batch = out[0];
+    conv.height = out[1];
+    conv.width = out[2];
+    conv.channels = out[3];
+    conv.inputHeight = in[1];
+    conv.inputWidth = in[2];
+    conv.kernelH = w[0];
+    conv.kernelW = w[1];
+    conv.strideH = intAttr(op, "strides", 0);
+    conv.strideW = intAttr(op, "strides", 1);
+    conv.dilationH = intAttr(op, "dilations", 0);
+    conv.dilationW = intAttr(op, "dilations", 1);
+    conv.reduced = depthwise ? 1 : w[2];
+  }
+  conv.epilogue = matchEpilogue(op, conv);
+  conv.bias = matchBias(op, conv);
+  if (!conv.bias)
+    conv.fill = matchFill(op, conv);
+  return conv;
+}
+
+void eraseFused(RewriterBase &rewriter, const Convolution &conv) {
+  if (conv.epilogue)
+    rewriter.eraseOp(conv.epilogue);
+  if (conv.bias)
+    rewriter.eraseOp(conv.bias);
+  if (conv.fill)
+    rewriter.eraseOp(conv.fill);
+}
+
+memref::GetGlobalOp sourceGlobal(Value filter) {
+  while (Operation *op = filter.getDefiningOp()) {
+    if (auto get = dyn_cast<memref::GetGlobalOp>(op))
+      return get;
+    if (auto expand = dyn_cast<memref::ExpandShapeOp>(op))
+      filter = expand.getSrc();
+    else if (auto collapse = dyn_cast<memref::CollapseShapeOp>(op))
+      filter = collapse.getSrc();
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+std::optional<std::vector<float>> globalFloats(memref::GlobalOp global) {
+  if (!global.getConstant())
+    return std::nullopt;
+  Attribute value = global.getInitialValueAttr();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(value)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto resource = dyn_cast_if_present<DenseF32ResourceElementsAttr>(value))
+    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef())
+      return std::vector<float>(data->begin(), data->end());
+  return std::nullopt;
+}
+
+std::optional<std::vector<float>> constantFloats(SymbolTable &symbols,
+                                                 Value filter) {
+  memref::GetGlobalOp get = sourceGlobal(filter);
+  auto global =
+      get ? symbols.lookup<memref::GlobalOp>(get.getName()) : nullptr;
+  std::optional<std::vector<float>> data =
+      global ? globalFloats(global) : std::nullopt;
+  if (!data || static_cast<int64_t>(data->size()) !=
+                   cast<MemRefType>(filter.getType()).getNumElements())
+    return std::nullopt;
+  return data;
+}
+
+Value createConstantWeights(OpBuilder &b, Location loc, SymbolTable &symbols,
+                            memref::GlobalOp near, StringRef suffix,
+                            ArrayRef<float> data, ArrayRef<int64_t> shape) {
+  auto size = static_cast<int64_t>(data.size());
+  auto flatType = MemRefType::get({size}, b.getF32Type());
+  memref::GlobalOp copy;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(near);
+    copy = memref::GlobalOp::create(
+        b, loc, (near.getSymName() + suffix).str(),
+        b.getStringAttr("private"), flatType,
+        DenseResourceElementsAttr::get(
+            RankedTensorType::get({size}, b.getF32Type()), suffix.drop_front(),
+            HeapAsmResourceBlob::allocateAndCopyInferAlign(data)),
+        /*constant=*/true, b.getI64IntegerAttr(64));
+    symbols.insert(copy);
+  }
+  Value flat = memref::GetGlobalOp::create(b, loc, flatType, copy.getSymName());
+  ReassociationIndices all =
+      llvm::to_vector<2>(llvm::seq<int64_t>(0, shape.size()));
+  return memref::ExpandShapeOp::create(
+      b, loc, MemRefType::get(shape, b.getF32Type()), flat,
+      SmallVector<ReassociationIndices>{all});
+}
+
+void eraseDeadChain(Value value) {
+  while (Operation *op = value.getDefiningOp()) {
+    if (!op->use_empty() || !isa<memref::GetGlobalOp, memref::ExpandShapeOp,
+                                 memref::CollapseShapeOp>(op))
+      return;
+    value = op->getNumOperands() ? op->getOperand(0) : Value();
+    op->erase();
+    if (!value)
+      return;
+  }
+}
+
+} // namespace cnnc::kernels

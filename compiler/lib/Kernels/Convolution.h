@@ -1,0 +1,129 @@
+//===- Convolution.h - A bufferized convolution, as the kernels see it ----===//
+//
+// What the kernel passes (cnnc-convolution-algorithms,
+// cnnc-register-tile-convolutions) read off a channels-last convolution on
+// memrefs: its shape, its constant weights, the bias or fill that
+// initializes its output right before it and the elementwise op right
+// after it that they apply before their stores.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_LIB_KERNELS_CONVOLUTION_H
+#define CNNC_LIB_KERNELS_CONVOLUTION_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <optional>
+#include <vector>
+
+namespace cnnc::kernels {
+
+/// Builds index arithmetic with constants folded as it goes.
+struct IndexBuilder {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Value c(int64_t v) {
+    return mlir::arith::ConstantIndexOp::create(b, loc, v);
+  }
+  mlir::Value add(mlir::Value x, int64_t v) {
+    return v == 0 ? x
+                  : mlir::arith::AddIOp::create(b, loc, x, c(v)).getResult();
+  }
+  mlir::Value add(mlir::Value x, mlir::Value y) {
+    return mlir::arith::AddIOp::create(b, loc, x, y);
+  }
+  mlir::Value mul(mlir::Value x, int64_t v) {
+    return v == 1 ? x
+                  : mlir::arith::MulIOp::create(b, loc, x, c(v)).getResult();
+  }
+};
+
+/// A channels-last 2-D convolution: input [N, IH, IW, C], `filter` [KH,
+/// KW, C, F] ([KH, KW, C] depthwise), output [N, OH, OW, F]. A batch of
+/// matrix products (`linalg.batch_matmul`, [P, T, C] x [P, C, F] -> [P, T,
+/// F]) is the 1x1 convolution of P images of one row of T pixels, each
+/// with its own weights: `batchedFilter`, and its memrefs keep their 3-D
+/// shapes (`index` drops the row). With `packed` the filter is laid out
+/// per channel tile, [F / tile, KH, KW, C, tile] ([P, F / tile, C, tile]
+/// batched): the weights one tile reads, in the order it reads them.
+struct Convolution {
+  mlir::Value input, filter, output;
+  int64_t batch, height, width, channels; // of the output
+  int64_t inputHeight, inputWidth;
+  int64_t kernelH, kernelW;
+  int64_t strideH, strideW, dilationH, dilationW;
+  bool depthwise;
+  bool batchedFilter = false;
+  int64_t reduced; // input channels per output channel (1 for depthwise)
+  bool packed = false;
+  /// The elementwise op after the convolution (its activation, a residual
+  /// add), applied to the results before they are stored; null when there
+  /// is none to fuse.
+  mlir::linalg::GenericOp epilogue;
+  /// The op that initializes the output right before the convolution: a
+  /// broadcast of the bias along the channels, or a fill with a constant;
+  /// the sums start from it instead of from the output. Null both: the
+  /// output is read.
+  mlir::linalg::BroadcastOp bias;
+  mlir::linalg::FillOp fill;
+
+  /// Indices of an activation element (input or output): (n, row, column,
+  /// channel), without the row for a batch of matrix products.
+  llvm::SmallVector<mlir::Value> index(mlir::Value n, mlir::Value row,
+                                       mlir::Value column,
+                                       mlir::Value channel) const {
+    if (batchedFilter)
+      return {n, column, channel};
+    return {n, row, column, channel};
+  }
+  /// The vector the sums of `channel`'s lanes start from: the bias, the
+  /// fill's value, or the output at `indices`.
+  mlir::Value initialValue(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::VectorType type, mlir::Value channel,
+                           mlir::ValueRange indices) const;
+  /// `value` (the sums at `indices`) through the epilogue, stored where
+  /// the convolution's result goes.
+  void store(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+             mlir::ValueRange indices) const;
+};
+
+/// The convolution `op` is, when it is one the kernels take: a
+/// `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc` or
+/// plain `linalg.batch_matmul` on f32 memrefs of static shape. Its bias,
+/// fill and epilogue are matched as well.
+std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
+
+/// Erases what `describeConvolution` fused in besides `op`: the bias
+/// broadcast or fill before it, the epilogue after it.
+void eraseFused(mlir::RewriterBase &rewriter, const Convolution &conv);
+
+/// The global `filter` reads, through reshapes of its memref.
+mlir::memref::GetGlobalOp sourceGlobal(mlir::Value filter);
+
+/// The float32 elements of a constant global.
+std::optional<std::vector<float>> globalFloats(mlir::memref::GlobalOp global);
+
+/// The float32 elements `filter` reads, when it reads a constant global.
+std::optional<std::vector<float>>
+constantFloats(mlir::SymbolTable &symbols, mlir::Value filter);
+
+/// A new private constant global holding `data` (1-D, 64-byte aligned),
+/// named after `near`, which it is inserted before; and the memref of
+/// `shape` that reads it, built at `b`'s insertion point.
+mlir::Value createConstantWeights(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::SymbolTable &symbols,
+                                  mlir::memref::GlobalOp near,
+                                  llvm::StringRef suffix,
+                                  llvm::ArrayRef<float> data,
+                                  llvm::ArrayRef<int64_t> shape);
+
+/// Erases the reshapes and get_global that only fed `value`.
+void eraseDeadChain(mlir::Value value);
+
+} // namespace cnnc::kernels
+
+#endif // CNNC_LIB_KERNELS_CONVOLUTION_H
