@@ -179,3 +179,37 @@ func.func @pixels_outer(%x: memref<1x46x61x48xf32>, %w: memref<1x1x48x256xf32>, 
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x46x61x48xf32>, memref<1x1x48x256xf32>) outs(%o : memref<1x46x61x256xf32>)
   return
 }
+
+// -----
+
+// A batch of 4 matrix products [10 x 8] x [8 x 32] (Winograd's, one per
+// tile position) from a zero fill: 4 images of one row of 10 pixels, 1x1,
+// each with its own weights, packed per channel tile as [4, 1, 8, 32]. The
+// sums start at zero (the fill is gone, %m is not read), the weights
+// indexed by the batch.
+// CHECK-LABEL: memref.global "private" constant @u_packed : memref<1024xf32>
+// CHECK-LABEL: func.func @batched
+// CHECK:         %[[U:.*]] = memref.expand_shape %{{.*}} output_shape [4, 1, 8, 32]
+// CHECK:         scf.parallel (%[[P:.*]]) = (%c0) to (%c4) step (%c1)
+// CHECK-NOT:       vector.load %arg1
+// CHECK:           scf.for %[[C:.*]] = %c0 to %c8
+// CHECK:             vector.load %[[U]][%[[P]], %c0, %[[C]], %c0] : memref<4x1x8x32xf32>, vector<16xf32>
+// CHECK:             vector.load %[[U]][%[[P]], %c0, %[[C]], %c16] : memref<4x1x8x32xf32>, vector<16xf32>
+// CHECK-COUNT-10:    memref.load %arg0[%[[P]], %{{.*}}, %[[C]]] : memref<4x10x8xf32>
+// CHECK:           scf.yield
+// CHECK-COUNT-20:  vector.store %{{.*}}, %arg1[%[[P]], %{{.*}}, %{{.*}}] : memref<4x10x32xf32>, vector<16xf32>
+// CHECK-NOT:     linalg.fill
+// CHECK-NOT:     linalg.batch_matmul
+// AVX2-LABEL: func.func @batched
+// AVX2:         scf.parallel
+// NONE-LABEL: func.func @batched
+// NONE:         linalg.batch_matmul
+memref.global "private" constant @u : memref<4x8x32xf32> = dense<0.5>
+
+func.func @batched(%v: memref<4x10x8xf32>, %m: memref<4x10x32xf32>) {
+  %u = memref.get_global @u : memref<4x8x32xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%m : memref<4x10x32xf32>)
+  linalg.batch_matmul ins(%v, %u : memref<4x10x8xf32>, memref<4x8x32xf32>) outs(%m : memref<4x10x32xf32>)
+  return
+}

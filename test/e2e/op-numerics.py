@@ -3,7 +3,9 @@
 every form (reversed slices, reflect and edge padding, reductions with and
 without kept dimensions, 3-D pooling, grouped 3-D convolution, the
 channels-last forms of 2-D convolution and pooling) through
-`cnnc run --check` against numpy and PyTorch.
+`cnnc run --check` against numpy and PyTorch; the register-tiled
+convolution kernels and every convolution algorithm (direct, im2col,
+Winograd F(2x2, 3x3) and F(4x4, 3x3)) for AVX-512 and AVX2.
 
 Usage: op-numerics.py CNNC OUTDIR
 """
@@ -190,6 +192,65 @@ def cases_register_tiles():
          ("hi", numpy.array(6, f32))])
 
 
+def cases_algorithms():
+    """The other convolution algorithms (cnnc-convolution-algorithms), each
+    forced with --conv-algorithm: Winograd F(2x2, 3x3) and F(4x4, 3x3) on
+    outputs whose tiles overhang (9x11, 5x5), a batch of two, with and
+    without a bias, a residual add and clip applied in the output
+    transform; im2col for ResNet's 7x7 stride-2 stem on 3 channels and a
+    dilated 3x3. main() runs them for AVX-512 and AVX2. F(4x4)'s
+    transforms lose more precision (entries up to 8 in A^T): its sums are
+    checked at the same tolerance."""
+    import torch
+    f = torch.nn.functional
+    rng = numpy.random.default_rng(6)
+    f32 = numpy.float32
+
+    def conv(name, algorithm, x_shape, w_shape, strides=(1, 1),
+             dilations=(1, 1), pads=(1, 1), bias=True):
+        x = rng.standard_normal(x_shape).astype(f32)
+        w = (rng.standard_normal(w_shape) * 0.3).astype(f32)
+        b = rng.standard_normal(w_shape[0]).astype(f32)
+        y = f.relu(f.conv2d(torch.from_numpy(x), torch.from_numpy(w),
+                            torch.from_numpy(b) if bias else None,
+                            stride=strides, padding=pads,
+                            dilation=dilations))
+        inputs = ["x", "w"] + (["b"] if bias else [])
+        initializers = [("w", w)] + ([("b", b)] if bias else [])
+        return (name, [
+            helper.make_node("Conv", inputs, ["c"], strides=list(strides),
+                             dilations=list(dilations), pads=list(pads) * 2),
+            helper.make_node("Relu", ["c"], ["y"])], x, y.numpy(),
+            initializers, ["--conv-algorithm=" + algorithm])
+
+    for algorithm in ("winograd2", "winograd4"):
+        yield conv(algorithm + "_overhang", algorithm, (2, 8, 9, 11),
+                   (32, 8, 3, 3))
+        yield conv(algorithm + "_no_bias", algorithm, (1, 16, 5, 5),
+                   (16, 16, 3, 3), bias=False)
+        yield conv(algorithm + "_unpadded", algorithm, (1, 8, 12, 12),
+                   (24, 8, 3, 3), pads=(0, 0))
+        x = rng.standard_normal((1, 16, 10, 10)).astype(f32)
+        w = (rng.standard_normal((16, 16, 3, 3)) * 0.3).astype(f32)
+        b = rng.standard_normal(16).astype(f32)
+        t = torch.from_numpy(x)
+        y = torch.clamp(f.conv2d(t, torch.from_numpy(w), torch.from_numpy(b),
+                                 padding=1) + t, 0, 6)
+        yield (algorithm + "_residual_clip", [
+            helper.make_node("Conv", ["x", "w", "b"], ["c"],
+                             pads=[1, 1, 1, 1]),
+            helper.make_node("Add", ["c", "x"], ["s"]),
+            helper.make_node("Clip", ["s", "lo", "hi"], ["y"])], x,
+            y.numpy(),
+            [("w", w), ("b", b), ("lo", numpy.array(0, f32)),
+             ("hi", numpy.array(6, f32))],
+            ["--conv-algorithm=" + algorithm])
+    yield conv("im2col_stem", "im2col", (1, 3, 29, 27), (16, 3, 7, 7),
+               strides=(2, 2), pads=(3, 3))
+    yield conv("im2col_dilated", "im2col", (2, 4, 13, 15), (16, 4, 3, 3),
+               dilations=(2, 2), pads=(2, 2))
+
+
 TRAINING_MODEL = """
 func.func @training(%x: tensor<4x3x5x5xf32> {cnn.name = "x"},
                     %gamma: tensor<3xf32> {cnn.name = "gamma"},
@@ -327,9 +388,15 @@ def main():
     failures = 0
     runs = [(case, []) for case in (list(cases()) + list(cases_3d()) +
                                      list(cases_channels_last()))]
-    for case in cases_register_tiles():
-        runs.append((case, []))
-        runs.append(((case[0] + "_avx2",) + case[1:], ["--mcpu=x86-64-v3"]))
+    # The register tiles forced direct (the cost model would pick Winograd
+    # for some); the other algorithms with their flag; each for AVX-512 and
+    # AVX2.
+    tiles = [case + (["--conv-algorithm=direct"],)
+             for case in cases_register_tiles()]
+    for case in tiles + list(cases_algorithms()):
+        runs.append((case[:5], case[5]))
+        runs.append(((case[0] + "_avx2",) + case[1:5],
+                     case[5] + ["--mcpu=x86-64-v3"]))
     for (name, node, x, y, initializers), flags in runs:
         directory = os.path.join(outdir, name)
         data = os.path.join(directory, "data")

@@ -167,6 +167,14 @@ void Convolution::store(OpBuilder &b, Location loc, Value value,
       mapping.map(scalar, vector::BroadcastOp::create(b, loc, type, scalar));
     };
     for (Operation &op : body.without_terminator()) {
+      // A constant in the body: its splat.
+      if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+        auto type = VectorType::get(vectorType.getShape(), constant.getType());
+        mapping.map(constant.getResult(),
+                    vector::BroadcastOp::create(
+                        b, loc, type, b.clone(op)->getResult(0)));
+        continue;
+      }
       for (Value operand : op.getOperands())
         vectorOf(operand);
       Operation *vectorized = b.clone(op, mapping);
