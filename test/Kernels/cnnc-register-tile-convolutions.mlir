@@ -116,16 +116,22 @@ func.func @odd_channels(%x: memref<1x4x4x3xf32>, %w: memref<1x1x3x10xf32>, %o: m
 // The bias broadcast before the convolution and the elementwise op after it
 // (a residual add and a ReLU, in place) happen in the tile: accumulators
 // start from the bias vector, the epilogue runs on them before the store.
+// A 1x1 convolution of an unpadded input sees its activations, the
+// residual's too, as [N, H*W, C]: the 16 pixels of the 4x4 image are one
+// row, one tile of 16 accumulators.
 // CHECK-LABEL: func.func @epilogue
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x16xf32>, %[[W:.*]]: memref<1x1x16x16xf32>, %[[B:.*]]: memref<16xf32>, %[[R:.*]]: memref<1x4x4x16xf32>, %[[O:.*]]: memref<1x4x4x16xf32>)
 // CHECK-NOT:     linalg.broadcast
-// CHECK:         scf.parallel (%[[OH:.*]]) =
-// CHECK:           %[[BIAS:.*]] = vector.load %[[B]][%c0] : memref<16xf32>, vector<16xf32>
-// CHECK:           %[[SUMS:.*]]:4 = scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]], %{{.*}} = %[[BIAS]], %{{.*}} = %[[BIAS]], %{{.*}} = %[[BIAS]])
-// CHECK:           %[[RES:.*]] = vector.load %[[R]][%c0, %[[OH]], %c0, %c0] : memref<1x4x4x16xf32>, vector<16xf32>
-// CHECK:           %[[ADD:.*]] = arith.addf %[[SUMS]]#0, %[[RES]] : vector<16xf32>
-// CHECK:           %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<16xf32>
-// CHECK:           vector.store %[[RELU]], %[[O]][%c0, %[[OH]], %c0, %c0] : memref<1x4x4x16xf32>, vector<16xf32>
+// CHECK-DAG:     %[[XF:.*]] = memref.collapse_shape %[[X]] {{\[}}[0], [1, 2], [3]] : memref<1x4x4x16xf32> into memref<1x16x16xf32>
+// CHECK-DAG:     %[[OF:.*]] = memref.collapse_shape %[[O]] {{\[}}[0], [1, 2], [3]] : memref<1x4x4x16xf32> into memref<1x16x16xf32>
+// CHECK-DAG:     %[[RF:.*]] = memref.collapse_shape %[[R]] {{\[}}[0], [1, 2], [3]] : memref<1x4x4x16xf32> into memref<1x16x16xf32>
+// CHECK:         %[[BIAS:.*]] = vector.load %[[B]][%c0] : memref<16xf32>, vector<16xf32>
+// CHECK:         %[[SUMS:.*]]:16 = scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]], %{{.*}} = %[[BIAS]],
+// CHECK:           memref.load %[[XF]][%c0, %c15, %{{.*}}] : memref<1x16x16xf32>
+// CHECK:         %[[RES:.*]] = vector.load %[[RF]][%c0, %c0, %c0] : memref<1x16x16xf32>, vector<16xf32>
+// CHECK:         %[[ADD:.*]] = arith.addf %[[SUMS]]#0, %[[RES]] : vector<16xf32>
+// CHECK:         %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<16xf32>
+// CHECK:         vector.store %[[RELU]], %[[OF]][%c0, %c0, %c0] : memref<1x16x16xf32>, vector<16xf32>
 // CHECK-NOT:     linalg.generic
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @epilogue(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>, %b: memref<16xf32>, %r: memref<1x4x4x16xf32>, %o: memref<1x4x4x16xf32>) {
@@ -146,7 +152,8 @@ func.func @epilogue(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>, %b: mem
 // An elementwise op into another buffer, when the convolution's output is
 // read after it, stays: the output must hold the sums.
 // CHECK-LABEL: func.func @output_read_later
-// CHECK:         scf.parallel
+// CHECK:         scf.for
+// CHECK:         vector.store
 // CHECK:         linalg.generic
 // CHECK:         linalg.copy
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -166,13 +173,14 @@ func.func @output_read_later(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>
 // A large input (538 KB a row of images) widened from 48 to 256 channels by
 // a small weight (48 KB): the pixels are the outer loops, the channel tiles
 // the inner one, so that each input row is read once (from L1) by all the
-// channel tiles: (rows, pixel tiles, channel tiles). AVX-512: 6 pixels of
-// 4 vectors (10 pixel tiles and a remainder of 1, 4 channel tiles); AVX2: 6
-// pixels of 2 vectors (16 channel tiles).
+// channel tiles: (pixel tiles, channel tiles), the 46 rows of 61 pixels
+// one row of 2806. AVX-512: 6 pixels of 4 vectors (468 pixel tiles, the
+// last of 4, and 4 channel tiles); with AVX2 6 pixels of 2 vectors (16 channel
+// tiles).
 // CHECK-LABEL: func.func @pixels_outer
-// CHECK:         scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c46, %c11, %c4) step (%c1, %c1, %c1)
+// CHECK:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c468, %c4) step (%c1, %c1)
 // AVX2-LABEL: func.func @pixels_outer
-// AVX2:         scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c46, %c11, %c16) step (%c1, %c1, %c1)
+// AVX2:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c468, %c16) step (%c1, %c1)
 // NONE-LABEL: func.func @pixels_outer
 // NONE:         linalg.conv_2d_nhwc_hwcf
 func.func @pixels_outer(%x: memref<1x46x61x48xf32>, %w: memref<1x1x48x256xf32>, %o: memref<1x46x61x256xf32>) {

@@ -136,12 +136,12 @@ Value Convolution::initialValue(OpBuilder &b, Location loc, VectorType type,
   if (fill)
     return vector::BroadcastOp::create(b, loc, type,
                                        linalg::FillOp(fill).getInputs()[0]);
-  return vector::LoadOp::create(b, loc, type, output, indices);
+  return vector::LoadOp::create(b, loc, type, viewOf(output), indices);
 }
 
 void Convolution::store(OpBuilder &b, Location loc, Value value,
                         ValueRange indices) const {
-  Value destination = output;
+  Value destination = viewOf(output);
   if (linalg::GenericOp epilogue = this->epilogue) {
     // The epilogue's body on the vector: its other operands loaded at the
     // same indices, each scalar op applied to vectors.
@@ -156,7 +156,7 @@ void Convolution::store(OpBuilder &b, Location loc, Value value,
                   operand.get() == output && epilogue.isDpsInput(&operand)
                       ? value
                       : vector::LoadOp::create(b, loc, vectorType,
-                                               operand.get(), indices)
+                                               viewOf(operand.get()), indices)
                             .getResult());
     }
     // Scalars from outside the body, as vectors.
@@ -183,7 +183,7 @@ void Convolution::store(OpBuilder &b, Location loc, Value value,
             VectorType::get(vectorType.getShape(), result.getType()));
     }
     value = mapping.lookup(body.getTerminator()->getOperand(0));
-    destination = epilogue.getDpsInits()[0];
+    destination = viewOf(epilogue.getDpsInits()[0]);
   }
   vector::StoreOp::create(b, loc, value, destination, indices);
 }
@@ -244,6 +244,35 @@ std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
   if (!conv.bias)
     conv.fill = matchFill(op, conv);
   return conv;
+}
+
+bool flattenPixels(OpBuilder &b, Location loc, Convolution &conv) {
+  if (conv.batchedFilter || conv.depthwise || conv.kernelH != 1 ||
+      conv.kernelW != 1 || conv.strideH != 1 || conv.strideW != 1 ||
+      conv.inputHeight != conv.height || conv.inputWidth != conv.width ||
+      conv.height == 1)
+    return false;
+  SmallVector<Value> activations{conv.input, conv.output};
+  if (linalg::GenericOp epilogue = conv.epilogue)
+    for (Value operand : epilogue->getOperands())
+      if (!llvm::is_contained(activations, operand))
+        activations.push_back(operand);
+  SmallVector<ReassociationIndices> pixels{{0}, {1, 2}, {3}};
+  for (Value value : activations) {
+    auto type = cast<MemRefType>(value.getType());
+    if (type.getRank() != 4 ||
+        !memref::CollapseShapeOp::isGuaranteedCollapsible(type, pixels))
+      return false;
+  }
+  for (Value value : activations)
+    conv.views[value] =
+        memref::CollapseShapeOp::create(b, loc, value, pixels).getResult();
+  conv.flatPixels = true;
+  conv.width *= conv.height;
+  conv.height = 1;
+  conv.inputWidth *= conv.inputHeight;
+  conv.inputHeight = 1;
+  return true;
 }
 
 void eraseFused(RewriterBase &rewriter, const Convolution &conv) {

@@ -58,6 +58,12 @@ struct Convolution {
   int64_t strideH, strideW, dilationH, dilationW;
   bool depthwise;
   bool batchedFilter = false;
+  /// A 1x1 unit-stride convolution of an unpadded input is a matrix
+  /// product over the pixels: with `flatPixels` its activations are seen
+  /// as [N, H*W, C] (`views`), one row of H*W pixels (see flattenPixels).
+  bool flatPixels = false;
+  /// Collapsed views of the activations the kernel reads and writes.
+  llvm::SmallDenseMap<mlir::Value, mlir::Value, 4> views;
   int64_t reduced; // input channels per output channel (1 for depthwise)
   bool packed = false;
   /// The elementwise op after the convolution (its activation, a residual
@@ -72,13 +78,19 @@ struct Convolution {
   mlir::linalg::FillOp fill;
 
   /// Indices of an activation element (input or output): (n, row, column,
-  /// channel), without the row for a batch of matrix products.
+  /// channel), without the row for a batch of matrix products or flat
+  /// pixels.
   llvm::SmallVector<mlir::Value> index(mlir::Value n, mlir::Value row,
                                        mlir::Value column,
                                        mlir::Value channel) const {
-    if (batchedFilter)
+    if (batchedFilter || flatPixels)
       return {n, column, channel};
     return {n, row, column, channel};
+  }
+  /// The memref to index for `value`: its collapsed view, if it has one.
+  mlir::Value viewOf(mlir::Value value) const {
+    auto it = views.find(value);
+    return it == views.end() ? value : it->second;
   }
   /// The vector the sums of `channel`'s lanes start from: the bias, the
   /// fill's value, or the output at `indices`.
@@ -96,6 +108,13 @@ struct Convolution {
 /// plain `linalg.batch_matmul` on f32 memrefs of static shape. Its bias,
 /// fill and epilogue are matched as well.
 std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
+
+/// Sees a 1x1 unit-stride convolution of an unpadded input (and its
+/// epilogue's operands) as [N, H*W, C]: one row of all the pixels, so that
+/// a 7x7 image gives the register tile 49 pixels, not 7. Collapsed views
+/// built at `b`; false (and nothing built) for any other convolution or a
+/// memref that does not collapse.
+bool flattenPixels(mlir::OpBuilder &b, mlir::Location loc, Convolution &conv);
 
 /// Erases what `describeConvolution` fused in besides `op`: the bias
 /// broadcast or fill before it, the epilogue after it.

@@ -142,9 +142,14 @@ std::optional<double> estimateCost(ConvolutionAlgorithm algorithm,
     return std::nullopt;
   switch (algorithm) {
   case ConvolutionAlgorithm::Direct: {
+    // A 1x1 unit-stride convolution runs over all the pixels at once.
+    int64_t pixels = s.kernelH == 1 && s.kernelW == 1 && s.strideH == 1 &&
+                             s.strideW == 1
+                         ? s.height * s.width
+                         : s.width;
     double efficiency =
         s.grouped ? 0.5
-                  : tileEfficiency(s.width, s.outputChannels, s.inputChannels,
+                  : tileEfficiency(pixels, s.outputChannels, s.inputChannels,
                                    vectorBits);
     if (efficiency <= 0)
       efficiency = 0.1; // the generic loops

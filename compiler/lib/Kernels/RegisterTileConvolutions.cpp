@@ -174,7 +174,7 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
                       ValueRange{kh, kw, channelOffsets[j]});
                   for (int64_t i = 0; i < rows; ++i) {
                     Value x = vector::LoadOp::create(
-                        wb, loc, vectorType, conv.input,
+                        wb, loc, vectorType, conv.viewOf(conv.input),
                         conv.index(n, ih, columns[i], channelOffsets[j]));
                     Value &acc = next[i * tile.vectors + j];
                     acc = vector::FMAOp::create(wb, loc, x, weight, acc);
@@ -209,7 +209,7 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
                     SmallVector<Value> next(accC);
                     for (int64_t i = 0; i < rows; ++i) {
                       Value x = memref::LoadOp::create(
-                          cb, loc, conv.input,
+                          cb, loc, conv.viewOf(conv.input),
                           conv.index(n, ih, columns[i], c));
                       Value broadcast =
                           vector::BroadcastOp::create(cb, loc, vectorType, x);
@@ -283,10 +283,15 @@ struct RegisterTileConvolutionsPass
       std::optional<Convolution> conv = cnnc::kernels::describeConvolution(op);
       if (!conv)
         continue;
+      // The lanes must divide the channels; then a 1x1 convolution runs
+      // over all the pixels of an image at once, where it can.
+      if (!cnnc::chooseConvolutionTile(conv->width, conv->channels,
+                                       vectorBits))
+        continue;
+      rewriter.setInsertionPoint(op);
+      cnnc::kernels::flattenPixels(rewriter, op.getLoc(), *conv);
       std::optional<Tile> tile =
           cnnc::chooseConvolutionTile(conv->width, conv->channels, vectorBits);
-      if (!tile)
-        continue;
       Value filter = conv->filter;
       memref::GetGlobalOp source = cnnc::kernels::sourceGlobal(filter);
       packFilter(rewriter, op.getLoc(), symbols, *conv, *tile);

@@ -212,8 +212,14 @@ std::string kernelOf(Operation *op, unsigned vectorBits,
                                        ? chooseConvolutionAlgorithm(
                                              convolution, vectorBits, forced)
                                        : ConvolutionAlgorithm::Direct;
-  // The tile runs along a row of pixels, or Winograd's tiles.
+  // The tile runs along a row of pixels, all the image's pixels for a 1x1
+  // unit-stride convolution of an unpadded input (flattenPixels), or
+  // Winograd's tiles.
   int64_t width = shape[2];
+  if (convolution.kernelH == 1 && convolution.kernelW == 1 &&
+      convolution.strideH == 1 && convolution.strideW == 1 &&
+      llvm::all_of(conv.getPads(), [](int64_t pad) { return pad == 0; }))
+    width = shape[1] * shape[2];
   if (algorithm == ConvolutionAlgorithm::Winograd2 ||
       algorithm == ConvolutionAlgorithm::Winograd4) {
     int64_t m = algorithm == ConvolutionAlgorithm::Winograd2 ? 2 : 4;
