@@ -2,7 +2,8 @@
 """`make bench`: cnnc next to ONNX Runtime and PyTorch, in one run.
 
 For each model (random weights, seeded; exported with BatchNorm kept, as
-the model tests do) and batch: cnnc compiles it (-O3, --mcpu=native; the
+the model tests do) and batch: cnnc compiles it (the defaults: -O2,
+--mcpu=native, the cost model's convolution algorithms; the
 compile time is reported) and a C program links the object
 (harness/time-model.c); ONNX Runtime runs the same ONNX file from Node
 (harness/ort-runner.js: 2 intra-op threads, all graph optimizations);
@@ -135,7 +136,7 @@ def chosen_algorithm(build, model_path, env):
     """The algorithm `cnnc compile --report` shows for the one convolution
     of `model_path`."""
     report = subprocess.run(
-        [os.path.join(build, "bin", "cnnc"), "compile", model_path, "-O3",
+        [os.path.join(build, "bin", "cnnc"), "compile", model_path,
          "-o", os.devnull, "--report"], check=True, capture_output=True,
         text=True, env=env).stdout
     for algorithm in ALGORITHMS:
@@ -150,7 +151,7 @@ def conv_layers(build, work, env, peak):
     picks; GFLOP/s are the direct convolution's FLOPs over the time (for
     Winograd, the effective rate)."""
     print("\nResNet-50's convolutions, each on its own (batch 1, conv + bias "
-          "+ ReLU, channels-last in and out, -O3), ms per algorithm; "
+          "+ ReLU, channels-last in and out), ms per algorithm; "
           "* = the cost model's choice:")
     print("%-26s %5s %9s %9s %9s %9s  %-9s %8s %6s" % (
         "in->out kxk/stride @size", "count", *ALGORITHMS, "chosen",
@@ -181,7 +182,7 @@ def conv_layers(build, work, env, peak):
             os.makedirs(variant, exist_ok=True)
             obj = os.path.join(variant, "model.o")
             subprocess.run([os.path.join(build, "bin", "cnnc"), "compile",
-                            model_path, "-O3", "-o", obj, "--name", "model",
+                            model_path, "-o", obj, "--name", "model",
                             "--conv-algorithm=" + algorithm], check=True,
                            env=env)
             exes[algorithm] = build_timer(build, variant, obj)
@@ -248,7 +249,7 @@ def main():
         obj = os.path.join(directory, "model.o")
         start = time.perf_counter()
         report = subprocess.run(
-            [os.path.join(build, "bin", "cnnc"), "compile", onnx_path, "-O3",
+            [os.path.join(build, "bin", "cnnc"), "compile", onnx_path,
              "-o", obj, "--report"], check=True, capture_output=True,
             text=True, env=env).stdout
         compile_seconds = time.perf_counter() - start
