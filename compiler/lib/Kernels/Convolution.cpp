@@ -21,9 +21,11 @@ struct Extent {
 };
 
 Extent extentOf(Value value) {
-  // A reshape covers the bytes of what it reshapes.
+  // A reshape covers the bytes of what it reshapes; a subview some of
+  // them (taken as all of them).
   while (Operation *op = value.getDefiningOp()) {
-    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(op))
+    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::SubViewOp>(op))
       break;
     value = op->getOperand(0);
   }

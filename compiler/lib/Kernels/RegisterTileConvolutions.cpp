@@ -42,7 +42,7 @@ using cnnc::kernels::IndexBuilder;
 /// with the rest), read by at least this many channel tiles.
 constexpr int64_t kPixelsOuterWeightBytes = 256 * 1024;
 constexpr int64_t kPixelsOuterInputBytes = 512 * 1024;
-constexpr int64_t kPixelsOuterChannelTiles = 4;
+constexpr int64_t kPixelsOuterChannelTiles = 2;
 
 /// The loop nest: parallel over (n, channel tile, output row, pixel tile),
 /// a full tile or the remainder one in each. The body takes the index of

@@ -88,8 +88,10 @@ void addBufferizationPasses(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createFlattenConstants());
   pm.addPass(createBufferize());
   pm.addPass(createCanonicalizerPass());
-  // A padded buffer gets its pad value on the border only.
+  // A padded buffer gets its pad value on the border only, and what it
+  // pads is written into its interior in the first place.
   pm.addNestedPass<func::FuncOp>(createFillPaddingBorders());
+  pm.addNestedPass<func::FuncOp>(createWriteIntoPadding());
   // Each convolution as the cost model picks: direct, im2col + 1x1 or
   // Winograd; their scratch buffers go into the workspace with the rest.
   if (options.optLevel > 0 && options.vectorBits >= 128)

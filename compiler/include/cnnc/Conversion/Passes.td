@@ -73,6 +73,27 @@ def FillPaddingBorders : Pass<"cnnc-fill-padding-borders",
                            "mlir::memref::MemRefDialect"];
 }
 
+def WriteIntoPadding : Pass<"cnnc-write-into-padding",
+                            "mlir::func::FuncOp"> {
+  let summary = "The ops that write a padded buffer's source write its "
+                "interior instead";
+  let description = [{
+    A `linalg.copy` of a fresh buffer into a static subview of another
+    fresh buffer (a bufferized `tensor.pad`'s interior), in one block.
+    Bufferization reuses buffers, so the value copied is the one written
+    since the last op before the copy that overwrites the source whole
+    (`linalg.broadcast`, `linalg.fill`), or since its first use; it must
+    be dead after the copy (the source's next use overwrites it whole).
+    The ops in that range, all structured, get the interior subview
+    instead of the source (they write it directly, through a strided
+    memref), the padded buffer is allocated before the first of them, and
+    the copy (and the source buffer, when nothing else uses it) is erased.
+    One pass less over every padded activation.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def PlanArena : Pass<"cnnc-plan-arena", "mlir::ModuleOp"> {
   let summary = "Place every intermediate buffer in one workspace argument";
   let description = [{
