@@ -251,6 +251,36 @@ def cases_algorithms():
                dilations=(2, 2), pads=(2, 2))
 
 
+def split_batch():
+    """A batch of 4 256x256 images through two small convolutions, global
+    pooling and a linear layer: 4.3 MB of activations an image against 12
+    KB of weights, so cnn-split-batch compiles it for one image and the
+    entry point runs it 4 times (op-numerics.test checks the report)."""
+    import torch
+    f = torch.nn.functional
+    rng = numpy.random.default_rng(7)
+    f32 = numpy.float32
+    x = rng.standard_normal((4, 3, 256, 256)).astype(f32)
+    w1 = (rng.standard_normal((16, 3, 3, 3)) * 0.3).astype(f32)
+    b1 = rng.standard_normal(16).astype(f32)
+    w2 = (rng.standard_normal((16, 16, 3, 3)) * 0.2).astype(f32)
+    fc = (rng.standard_normal((10, 16)) * 0.5).astype(f32)
+    t = f.relu(f.conv2d(torch.from_numpy(x), torch.from_numpy(w1),
+                        torch.from_numpy(b1), padding=1))
+    t = f.relu(f.conv2d(t, torch.from_numpy(w2), stride=2, padding=1))
+    y = torch.flatten(f.adaptive_avg_pool2d(t, 1), 1) @ torch.from_numpy(fc).T
+    return ("split_batch", [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"]),
+        helper.make_node("Conv", ["r1", "w2"], ["c2"], pads=[1, 1, 1, 1],
+                         strides=[2, 2]),
+        helper.make_node("Relu", ["c2"], ["r2"]),
+        helper.make_node("GlobalAveragePool", ["r2"], ["g"]),
+        helper.make_node("Flatten", ["g"], ["v"]),
+        helper.make_node("Gemm", ["v", "fc"], ["y"], transB=1)], x,
+        y.numpy(), [("w1", w1), ("b1", b1), ("w2", w2), ("fc", fc)])
+
+
 TRAINING_MODEL = """
 func.func @training(%x: tensor<4x3x5x5xf32> {cnn.name = "x"},
                     %gamma: tensor<3xf32> {cnn.name = "gamma"},
@@ -387,7 +417,8 @@ def main():
     cnnc, outdir = sys.argv[1:3]
     failures = 0
     runs = [(case, []) for case in (list(cases()) + list(cases_3d()) +
-                                     list(cases_channels_last()))]
+                                     list(cases_channels_last()) +
+                                     [split_batch()])]
     # The register tiles forced direct (the cost model would pick Winograd
     # for some); the other algorithms with their flag; each for AVX-512 and
     # AVX2.

@@ -373,7 +373,42 @@ llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
   e.collect(run->getArg(0), model.inputs, "input", arguments);
   e.collect(run->getArg(1), model.outputs, "output", arguments);
   arguments.push_back(e.workspace(run->getArg(2), model.workspaceBytes));
-  e.irBuilder().CreateCall(graph, arguments);
+  if (model.batchSplit <= 1) {
+    e.irBuilder().CreateCall(graph, arguments);
+  } else {
+    // The graph takes one image: a loop over the batch, each input and
+    // output pointer advanced by one image's bytes.
+    llvm::IRBuilder<> &b = e.irBuilder();
+    llvm::Type *i64 = b.getInt64Ty();
+    llvm::BasicBlock *entry = b.GetInsertBlock();
+    llvm::BasicBlock *body =
+        llvm::BasicBlock::Create(context, "image", run);
+    llvm::BasicBlock *done = llvm::BasicBlock::Create(context, "images", run);
+    b.CreateBr(body);
+    b.SetInsertPoint(body);
+    llvm::PHINode *image = b.CreatePHI(i64, 2, "i");
+    image->addIncoming(llvm::ConstantInt::get(i64, 0), entry);
+    std::vector<llvm::Value *> perImage;
+    std::vector<const TensorDescription *> tensors;
+    for (const TensorDescription &tensor : model.inputs)
+      tensors.push_back(&tensor);
+    for (const TensorDescription &tensor : model.outputs)
+      tensors.push_back(&tensor);
+    for (auto [pointer, tensor] : llvm::zip(arguments, tensors)) {
+      uint64_t bytes = tensor->bytes / model.batchSplit;
+      perImage.push_back(b.CreateGEP(
+          b.getInt8Ty(), pointer,
+          b.CreateMul(image, llvm::ConstantInt::get(i64, bytes))));
+    }
+    perImage.push_back(arguments.back()); // the workspace
+    b.CreateCall(graph, perImage);
+    llvm::Value *next = b.CreateAdd(image, llvm::ConstantInt::get(i64, 1));
+    image->addIncoming(next, body);
+    b.CreateCondBr(
+        b.CreateICmpULT(next, llvm::ConstantInt::get(i64, model.batchSplit)),
+        body, done);
+    b.SetInsertPoint(done);
+  }
   e.returnSuccess();
   if (model.training)
     return addTrainingEntryPoints(module, model, features);

@@ -69,6 +69,11 @@ void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createFoldConstants());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // A batch that streams its activations through memory runs one image at
+  // a time (inference only: a train step's batch statistics and loss mix
+  // the images).
+  if (!options.training)
+    pm.addNestedPass<func::FuncOp>(createSplitBatch());
 }
 
 void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {

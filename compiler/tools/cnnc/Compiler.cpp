@@ -37,6 +37,12 @@ lowerModel(ModuleOp module, llvm::StringRef name,
   if (afterGraph)
     afterGraph(module);
   if (last == Stage::LLVMDialect) {
+    // A batch compiled one image at a time.
+    if (auto split =
+            function->getAttrOfType<IntegerAttr>("cnnc.batch_split")) {
+      model.batchSplit = split.getInt();
+      function->removeAttr("cnnc.batch_split");
+    }
     // The functions that training generated, named likewise.
     for (auto generated : module.getOps<func::FuncOp>()) {
       auto role = generated->getAttrOfType<StringAttr>("cnnc.entry");

@@ -249,6 +249,8 @@ void describeGraph(ModuleOp module, Report &report, unsigned vectorBits,
       parseConvolutionAlgorithm(convolutionAlgorithm);
   Layouts layouts;
   module.walk([&](Operation *op) {
+    if (auto split = op->getAttrOfType<IntegerAttr>("cnnc.batch_split"))
+      report.batchSplit = split.getInt();
     if (auto constant = dyn_cast<cnn::ConstantOp>(op)) {
       auto type = cast<RankedTensorType>(constant.getType());
       report.weightBytes +=
@@ -283,7 +285,12 @@ void printReport(llvm::raw_ostream &os, const Report &report) {
   }
   os << "ops: " << report.opsBefore << " before the graph passes, "
      << report.rows.size() << " after\n";
-  os << llvm::format("compute: %.3f GFLOPs\n", flops / 1e9);
+  if (report.batchSplit > 1)
+    os << "batch: " << report.batchSplit
+       << " images, one at a time (the graph above is one image's; "
+          "cnn-split-batch)\n";
+  os << llvm::format("compute: %.3f GFLOPs\n",
+                     flops * report.batchSplit / 1e9);
   os << "weights: " << megabytes(report.weightBytes) << "\n";
   os << "arena: "
      << (report.arenaBytes ? megabytes(*report.arenaBytes)

@@ -28,6 +28,8 @@ struct ReportRow {
 };
 
 struct Report {
+  /// N when cnn-split-batch compiled the graph for one of N images.
+  int64_t batchSplit = 1;
   int64_t opsBefore = 0;
   std::vector<ReportRow> rows;
   int64_t weightBytes = 0;

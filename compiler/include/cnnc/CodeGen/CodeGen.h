@@ -76,6 +76,9 @@ struct ModelInterface {
   uint64_t workspaceBytes = 0;
   /// Present for objects compiled with --train.
   std::optional<TrainingInterface> training;
+  /// N when the graph was compiled for one image of the interface's batch
+  /// of N (cnn-split-batch): NAME_run calls it once per image. 1 otherwise.
+  int64_t batchSplit = 1;
 };
 
 /// The symbol of the graph function of model `name` for `role` ("graph" for

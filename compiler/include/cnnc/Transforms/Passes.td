@@ -69,6 +69,33 @@ def FusePadding : Pass<"cnn-fuse-padding", "mlir::func::FuncOp"> {
   }];
 }
 
+def SplitBatch : Pass<"cnn-split-batch", "mlir::func::FuncOp"> {
+  let summary = "A batch of images as one image at a time, where that "
+                "keeps the activations in the caches";
+  let description = [{
+    A model function whose inputs and results all carry a batch of N > 1
+    in dimension 0, whose every op treats the images independently (conv,
+    pooling, inference normalizations, elementwise, concat, reshape,
+    transpose, pad, slice, resize, reduce; softmax along another axis; a
+    matmul whose rows are the images), is compiled for one image when an
+    image's activations (the bytes of every op result computed from the
+    inputs, divided by N) outweigh the constant weights and the batch's
+    activations reach `min-batch-bytes`: the function's types get
+    dimension 0 = 1, and it carries `cnnc.batch_split = N`, for which the
+    entry point runs it on each image in turn. At batch N every layer
+    streams N images' activations through memory before the next layer
+    starts; one image at a time they stay in the caches, and the weights
+    are read N times instead. The rewrite is made on a copy and kept only
+    if the copy verifies.
+  }];
+  let options = [
+    Option<"minBatchBytes", "min-batch-bytes", "int64_t",
+           /*default=*/"16 << 20",
+           "activation bytes of the whole batch below which it stays whole "
+           "(they fit in the caches)">
+  ];
+}
+
 def SelectLayout : Pass<"cnn-select-layout", "mlir::func::FuncOp"> {
   let summary = "Channels-last (NHWC) 2-D convolutions and pooling, "
                 "transposes pushed to the edges";
