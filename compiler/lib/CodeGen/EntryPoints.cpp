@@ -323,6 +323,84 @@ llvm::Error addTrainingEntryPoints(llvm::Module &module,
   return llvm::Error::success();
 }
 
+/// One image's workspace, rounded up to 64 bytes.
+uint64_t imageWorkspaceBytes(const ModelInterface &model) {
+  return (model.workspaceBytes + 63) / 64 * 64;
+}
+
+/// The workspace of NAME_run: the graph's, or for a batch compiled one
+/// image at a time one image's per image (they run concurrently).
+uint64_t workspaceBytesOf(const ModelInterface &model) {
+  if (model.batchSplit <= 1)
+    return model.workspaceBytes;
+  return imageWorkspaceBytes(model) * model.batchSplit;
+}
+
+/// A batch compiled for one image (cnn-split-batch): the images run
+/// concurrently, one per task of the runtime's parallel-for, each with its
+/// own slice of the workspace; the graph's own parallel loops run serially
+/// inside a task (the pool runs a nested loop on the calling thread). No
+/// thread waits on another between layers, and each keeps its image's
+/// activations in its caches. `arguments` are the inputs', the outputs'
+/// and the workspace's pointers.
+void callPerImage(llvm::Module &module, IRBuilder<> &b, llvm::Function *graph,
+                  const ModelInterface &model,
+                  llvm::ArrayRef<llvm::Value *> arguments) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::Type *i64 = b.getInt64Ty();
+  auto *ptrType = llvm::PointerType::get(context, 0);
+  // The task: void task(void **pointers, int64_t begin, int64_t end).
+  auto *taskType = llvm::FunctionType::get(b.getVoidTy(),
+                                           {ptrType, i64, i64}, false);
+  auto *task = llvm::Function::Create(taskType,
+                                      llvm::GlobalValue::InternalLinkage,
+                                      graph->getName() + "_image_task", module);
+  {
+    IRBuilder<> t(llvm::BasicBlock::Create(context, "entry", task));
+    llvm::BasicBlock *loop = llvm::BasicBlock::Create(context, "image", task);
+    llvm::BasicBlock *done = llvm::BasicBlock::Create(context, "done", task);
+    llvm::Value *pointers = task->getArg(0);
+    llvm::Value *begin = task->getArg(1), *end = task->getArg(2);
+    t.CreateCondBr(t.CreateICmpULT(begin, end), loop, done);
+    t.SetInsertPoint(loop);
+    llvm::PHINode *image = t.CreatePHI(i64, 2, "i");
+    image->addIncoming(begin, &task->getEntryBlock());
+    std::vector<llvm::Value *> perImage;
+    std::vector<uint64_t> strides;
+    for (const TensorDescription &tensor : model.inputs)
+      strides.push_back(tensor.bytes / model.batchSplit);
+    for (const TensorDescription &tensor : model.outputs)
+      strides.push_back(tensor.bytes / model.batchSplit);
+    strides.push_back(imageWorkspaceBytes(model));
+    for (auto [k, stride] : llvm::enumerate(strides)) {
+      llvm::Value *slot = t.CreateConstGEP1_64(ptrType, pointers, k);
+      llvm::Value *base = t.CreateLoad(ptrType, slot);
+      perImage.push_back(t.CreateGEP(
+          t.getInt8Ty(), base,
+          t.CreateMul(image, llvm::ConstantInt::get(i64, stride))));
+    }
+    t.CreateCall(graph, perImage);
+    llvm::Value *next = t.CreateAdd(image, llvm::ConstantInt::get(i64, 1));
+    image->addIncoming(next, loop);
+    t.CreateCondBr(t.CreateICmpULT(next, end), loop, done);
+    t.SetInsertPoint(done);
+    t.CreateRetVoid();
+  }
+  // The pointers in an array on the caller's stack, then the parallel-for.
+  llvm::BasicBlock &entry =
+      b.GetInsertBlock()->getParent()->getEntryBlock();
+  IRBuilder<> allocas(&entry, entry.begin());
+  auto *arrayType = llvm::ArrayType::get(ptrType, arguments.size());
+  llvm::Value *array = allocas.CreateAlloca(arrayType, nullptr, "pointers");
+  for (auto [k, pointer] : llvm::enumerate(arguments))
+    b.CreateStore(pointer, b.CreateConstGEP2_64(arrayType, array, 0, k));
+  llvm::FunctionCallee parallelFor = module.getOrInsertFunction(
+      "cnnc_parallel_for", b.getVoidTy(), i64, i64, ptrType, ptrType);
+  b.CreateCall(parallelFor,
+               {llvm::ConstantInt::get(i64, model.batchSplit),
+                llvm::ConstantInt::get(i64, 1), task, array});
+}
+
 } // namespace
 
 llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
@@ -358,7 +436,8 @@ llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
       global.setLinkage(llvm::GlobalValue::InternalLinkage);
   graph->addFnAttr(llvm::Attribute::NoInline);
 
-  addSizeFunction(module, model.name + "_workspace_size", model.workspaceBytes);
+  addSizeFunction(module, model.name + "_workspace_size",
+                  workspaceBytesOf(model));
   llvm::LLVMContext &context = module.getContext();
   auto *ptrType = llvm::PointerType::get(context, 0);
   llvm::Function *run = publicFunction(
@@ -372,43 +451,11 @@ llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
   std::vector<llvm::Value *> arguments;
   e.collect(run->getArg(0), model.inputs, "input", arguments);
   e.collect(run->getArg(1), model.outputs, "output", arguments);
-  arguments.push_back(e.workspace(run->getArg(2), model.workspaceBytes));
-  if (model.batchSplit <= 1) {
+  arguments.push_back(e.workspace(run->getArg(2), workspaceBytesOf(model)));
+  if (model.batchSplit <= 1)
     e.irBuilder().CreateCall(graph, arguments);
-  } else {
-    // The graph takes one image: a loop over the batch, each input and
-    // output pointer advanced by one image's bytes.
-    llvm::IRBuilder<> &b = e.irBuilder();
-    llvm::Type *i64 = b.getInt64Ty();
-    llvm::BasicBlock *entry = b.GetInsertBlock();
-    llvm::BasicBlock *body =
-        llvm::BasicBlock::Create(context, "image", run);
-    llvm::BasicBlock *done = llvm::BasicBlock::Create(context, "images", run);
-    b.CreateBr(body);
-    b.SetInsertPoint(body);
-    llvm::PHINode *image = b.CreatePHI(i64, 2, "i");
-    image->addIncoming(llvm::ConstantInt::get(i64, 0), entry);
-    std::vector<llvm::Value *> perImage;
-    std::vector<const TensorDescription *> tensors;
-    for (const TensorDescription &tensor : model.inputs)
-      tensors.push_back(&tensor);
-    for (const TensorDescription &tensor : model.outputs)
-      tensors.push_back(&tensor);
-    for (auto [pointer, tensor] : llvm::zip(arguments, tensors)) {
-      uint64_t bytes = tensor->bytes / model.batchSplit;
-      perImage.push_back(b.CreateGEP(
-          b.getInt8Ty(), pointer,
-          b.CreateMul(image, llvm::ConstantInt::get(i64, bytes))));
-    }
-    perImage.push_back(arguments.back()); // the workspace
-    b.CreateCall(graph, perImage);
-    llvm::Value *next = b.CreateAdd(image, llvm::ConstantInt::get(i64, 1));
-    image->addIncoming(next, body);
-    b.CreateCondBr(
-        b.CreateICmpULT(next, llvm::ConstantInt::get(i64, model.batchSplit)),
-        body, done);
-    b.SetInsertPoint(done);
-  }
+  else
+    callPerImage(module, e.irBuilder(), graph, model, arguments);
   e.returnSuccess();
   if (model.training)
     return addTrainingEntryPoints(module, model, features);

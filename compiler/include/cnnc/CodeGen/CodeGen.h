@@ -77,7 +77,9 @@ struct ModelInterface {
   /// Present for objects compiled with --train.
   std::optional<TrainingInterface> training;
   /// N when the graph was compiled for one image of the interface's batch
-  /// of N (cnn-split-batch): NAME_run calls it once per image. 1 otherwise.
+  /// of N (cnn-split-batch): NAME_run runs it once per image, the images
+  /// concurrently on the runtime's threads, each with its own slice of an
+  /// N-image workspace. 1 otherwise.
   int64_t batchSplit = 1;
 };
 

@@ -82,7 +82,9 @@ def SplitBatch : Pass<"cnn-split-batch", "mlir::func::FuncOp"> {
     inputs, divided by N) outweigh the constant weights and the batch's
     activations reach `min-batch-bytes`: the function's types get
     dimension 0 = 1, and it carries `cnnc.batch_split = N`, for which the
-    entry point runs it on each image in turn. At batch N every layer
+    entry point runs it on each image, the images concurrently on the
+    runtime's threads (each with its own workspace slice; the graph's own
+    parallel loops then run serially within an image). At batch N every layer
     streams N images' activations through memory before the next layer
     starts; one image at a time they stay in the caches, and the weights
     are read N times instead. The rewrite is made on a copy and kept only
