@@ -221,3 +221,19 @@ func.func @batched(%v: memref<4x10x8xf32>, %m: memref<4x10x32xf32>) {
   linalg.batch_matmul ins(%v, %u : memref<4x10x8xf32>, memref<4x8x32xf32>) outs(%m : memref<4x10x32xf32>)
   return
 }
+
+// -----
+
+// A 1x1 convolution writing the interior of a padded buffer (a strided
+// subview, which does not collapse): the pixels are still numbered through
+// the image, 7x7 = 49 of them, each split into (row, column) once per tile.
+// CHECK-LABEL: func.func @flat_strided
+// CHECK-NOT:     memref.collapse_shape
+// CHECK:         arith.divui %{{.*}}, %c7 : index
+// CHECK:         arith.remui %{{.*}}, %c7 : index
+// CHECK:         vector.store %{{.*}}, %{{.*}} : memref<1x7x7x32xf32, strided<[2592, 288, 32, 1], offset: 320>>, vector<16xf32>
+func.func @flat_strided(%x: memref<1x7x7x16xf32>, %w: memref<1x1x16x32xf32>, %p: memref<1x9x9x32xf32>) {
+  %o = memref.subview %p[0, 1, 1, 0] [1, 7, 7, 32] [1, 1, 1, 1] : memref<1x9x9x32xf32> to memref<1x7x7x32xf32, strided<[2592, 288, 32, 1], offset: 320>>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x7x7x16xf32>, memref<1x1x16x32xf32>) outs(%o : memref<1x7x7x32xf32, strided<[2592, 288, 32, 1], offset: 320>>)
+  return
+}

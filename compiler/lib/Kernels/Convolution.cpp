@@ -260,16 +260,21 @@ bool flattenPixels(OpBuilder &b, Location loc, Convolution &conv) {
       if (!llvm::is_contained(activations, operand))
         activations.push_back(operand);
   SmallVector<ReassociationIndices> pixels{{0}, {1, 2}, {3}};
-  for (Value value : activations) {
+  bool collapsible = llvm::all_of(activations, [&](Value value) {
     auto type = cast<MemRefType>(value.getType());
-    if (type.getRank() != 4 ||
-        !memref::CollapseShapeOp::isGuaranteedCollapsible(type, pixels))
-      return false;
+    return type.getRank() == 4 &&
+           memref::CollapseShapeOp::isGuaranteedCollapsible(type, pixels);
+  });
+  if (collapsible) {
+    for (Value value : activations)
+      conv.views[value] =
+          memref::CollapseShapeOp::create(b, loc, value, pixels).getResult();
+    conv.flatPixels = true;
+  } else {
+    // A strided activation (a padded buffer's interior): the flat pixel
+    // index is split into (row, column) once per pixel of the tile.
+    conv.flatPixelRowLength = conv.width;
   }
-  for (Value value : activations)
-    conv.views[value] =
-        memref::CollapseShapeOp::create(b, loc, value, pixels).getResult();
-  conv.flatPixels = true;
   conv.width *= conv.height;
   conv.height = 1;
   conv.inputWidth *= conv.inputHeight;

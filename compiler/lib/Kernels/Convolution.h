@@ -62,6 +62,10 @@ struct Convolution {
   /// product over the pixels: with `flatPixels` its activations are seen
   /// as [N, H*W, C] (`views`), one row of H*W pixels (see flattenPixels).
   bool flatPixels = false;
+  /// The same over memrefs that do not collapse (a strided interior): the
+  /// pixels are numbered through the image, each split into (row, column)
+  /// with rows of this many pixels. 0 otherwise.
+  int64_t flatPixelRowLength = 0;
   /// Collapsed views of the activations the kernel reads and writes.
   llvm::SmallDenseMap<mlir::Value, mlir::Value, 4> views;
   int64_t reduced; // input channels per output channel (1 for depthwise)
@@ -110,10 +114,11 @@ struct Convolution {
 std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
 
 /// Sees a 1x1 unit-stride convolution of an unpadded input (and its
-/// epilogue's operands) as [N, H*W, C]: one row of all the pixels, so that
-/// a 7x7 image gives the register tile 49 pixels, not 7. Collapsed views
-/// built at `b`; false (and nothing built) for any other convolution or a
-/// memref that does not collapse.
+/// epilogue's operands) as one row of all the H*W pixels, so that a 7x7
+/// image gives the register tile 49 pixels, not 7: through [N, H*W, C]
+/// views built at `b` (flatPixels), or where a memref does not collapse,
+/// by splitting each pixel's index (flatPixelRowLength). False for any
+/// other convolution.
 bool flattenPixels(mlir::OpBuilder &b, mlir::Location loc, Convolution &conv);
 
 /// Erases what `describeConvolution` fused in besides `op`: the bias

@@ -121,6 +121,22 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
   SmallVector<Value> pixels;
   for (int64_t i = 0; i < rows; ++i)
     pixels.push_back(ix.add(ow0, i));
+  // Pixels numbered through the image (flatPixelRowLength): each one's
+  // (row, column), once per tile.
+  SmallVector<Value> pixelRows, pixelColumns;
+  if (int64_t length = conv.flatPixelRowLength)
+    for (Value pixel : pixels) {
+      pixelRows.push_back(
+          arith::DivUIOp::create(b, loc, pixel, ix.c(length)).getResult());
+      pixelColumns.push_back(
+          arith::RemUIOp::create(b, loc, pixel, ix.c(length)).getResult());
+    }
+  // The indices of pixel i's element in an activation.
+  auto at = [&](int64_t i, Value row, Value column, Value channel) {
+    if (conv.flatPixelRowLength)
+      return SmallVector<Value>{n, pixelRows[i], pixelColumns[i], channel};
+    return conv.index(n, row, column, channel);
+  };
 
   // The sums start from the bias or fill (one vector per channel vector)
   // or from the output.
@@ -135,7 +151,7 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
       accumulators.push_back(
           starts.empty()
               ? conv.initialValue(b, loc, vectorType, channelOffsets[j],
-                                  conv.index(n, oh, pixels[i],
+                                  at(i, oh, pixels[i],
                                              channelOffsets[j]))
               : starts[j]);
 
@@ -175,7 +191,7 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
                   for (int64_t i = 0; i < rows; ++i) {
                     Value x = vector::LoadOp::create(
                         wb, loc, vectorType, conv.viewOf(conv.input),
-                        conv.index(n, ih, columns[i], channelOffsets[j]));
+                        at(i, ih, columns[i], channelOffsets[j]));
                     Value &acc = next[i * tile.vectors + j];
                     acc = vector::FMAOp::create(wb, loc, x, weight, acc);
                   }
@@ -210,7 +226,7 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
                     for (int64_t i = 0; i < rows; ++i) {
                       Value x = memref::LoadOp::create(
                           cb, loc, conv.viewOf(conv.input),
-                          conv.index(n, ih, columns[i], c));
+                          at(i, ih, columns[i], c));
                       Value broadcast =
                           vector::BroadcastOp::create(cb, loc, vectorType, x);
                       for (int64_t j = 0; j < tile.vectors; ++j) {
@@ -227,7 +243,7 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < tile.vectors; ++j)
       conv.store(b, loc, result[i * tile.vectors + j],
-                 conv.index(n, oh, pixels[i], channelOffsets[j]));
+                 at(i, oh, pixels[i], channelOffsets[j]));
 }
 
 /// Points `conv` at a copy of its constant weights packed per channel tile
