@@ -158,8 +158,11 @@ std::optional<double> estimateCost(ConvolutionAlgorithm algorithm,
   case ConvolutionAlgorithm::Im2col: {
     int64_t rowLength = s.kernelH * s.kernelW * s.inputChannels;
     double rowsBytes = 4.0 * s.batch * s.height * s.width * rowLength;
-    double efficiency =
-        tileEfficiency(s.width, s.outputChannels, rowLength, vectorBits);
+    // The 1x1 convolution over the rows runs over all the image's pixels
+    // at once: a strided 3x3 with a 7x7 output gives the tile 49 pixels
+    // where the direct one sees rows of 7.
+    double efficiency = tileEfficiency(s.height * s.width, s.outputChannels,
+                                       rowLength, vectorBits);
     // A cycle is two FMAs of `lanes` (vectorBits / 32) lanes at peak.
     double gather = rowsBytes / 4 * kGatherCycles * 4 * (vectorBits / 32.0);
     return directFlops(s) / efficiency + weightBytes(s) * kWeightFlopsPerByte +
