@@ -87,6 +87,25 @@ double weightBytes(const ConvolutionShape &s) {
 
 } // namespace
 
+int64_t tileRowPixels(const ConvolutionShape &s,
+                      ConvolutionAlgorithm algorithm) {
+  switch (algorithm) {
+  case ConvolutionAlgorithm::Direct:
+    return s.kernelH == 1 && s.kernelW == 1 && s.strideH == 1 &&
+                   s.strideW == 1 && !s.padded
+               ? s.height * s.width
+               : s.width;
+  case ConvolutionAlgorithm::Im2col:
+    return s.height * s.width;
+  case ConvolutionAlgorithm::Winograd2:
+  case ConvolutionAlgorithm::Winograd4: {
+    int64_t m = algorithm == ConvolutionAlgorithm::Winograd2 ? 2 : 4;
+    return s.batch * ceilDiv(s.height, m) * ceilDiv(s.width, m);
+  }
+  }
+  return s.width;
+}
+
 llvm::StringRef stringifyConvolutionAlgorithm(ConvolutionAlgorithm algorithm) {
   switch (algorithm) {
   case ConvolutionAlgorithm::Direct:
@@ -142,14 +161,10 @@ std::optional<double> estimateCost(ConvolutionAlgorithm algorithm,
     return std::nullopt;
   switch (algorithm) {
   case ConvolutionAlgorithm::Direct: {
-    // A 1x1 unit-stride convolution runs over all the pixels at once.
-    int64_t pixels = s.kernelH == 1 && s.kernelW == 1 && s.strideH == 1 &&
-                             s.strideW == 1
-                         ? s.height * s.width
-                         : s.width;
     double efficiency =
         s.grouped ? 0.5
-                  : tileEfficiency(pixels, s.outputChannels, s.inputChannels,
+                  : tileEfficiency(tileRowPixels(s, algorithm),
+                                   s.outputChannels, s.inputChannels,
                                    vectorBits);
     if (efficiency <= 0)
       efficiency = 0.1; // the generic loops
@@ -161,8 +176,9 @@ std::optional<double> estimateCost(ConvolutionAlgorithm algorithm,
     // The 1x1 convolution over the rows runs over all the image's pixels
     // at once: a strided 3x3 with a 7x7 output gives the tile 49 pixels
     // where the direct one sees rows of 7.
-    double efficiency = tileEfficiency(s.height * s.width, s.outputChannels,
-                                       rowLength, vectorBits);
+    double efficiency = tileEfficiency(tileRowPixels(s, algorithm),
+                                       s.outputChannels, rowLength,
+                                       vectorBits);
     // A cycle is two FMAs of `lanes` (vectorBits / 32) lanes at peak.
     double gather = rowsBytes / 4 * kGatherCycles * 4 * (vectorBits / 32.0);
     return directFlops(s) / efficiency + weightBytes(s) * kWeightFlopsPerByte +
@@ -173,9 +189,7 @@ std::optional<double> estimateCost(ConvolutionAlgorithm algorithm,
     const WinogradTransform &t = winogradTransform(
         algorithm == ConvolutionAlgorithm::Winograd2 ? 2 : 4);
     double a = t.alpha, m = t.m;
-    double tiles =
-        static_cast<double>(s.batch) * ceilDiv(s.height, t.m) *
-        ceilDiv(s.width, t.m);
+    double tiles = static_cast<double>(tileRowPixels(s, algorithm));
     double c = s.inputChannels, f = s.outputChannels;
     double products = 2 * a * a * tiles * c * f;
     // The products' tile runs along the tiles of each of the a*a positions.

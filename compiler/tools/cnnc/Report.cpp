@@ -207,26 +207,17 @@ std::string kernelOf(Operation *op, unsigned vectorBits,
                                /*grouped=*/conv.getGroups() != 1,
                                /*constantWeights=*/static_cast<bool>(
                                    conv.getWeight()
-                                       .getDefiningOp<cnn::ConstantOp>())};
+                                       .getDefiningOp<cnn::ConstantOp>()),
+                               /*padded=*/
+                               llvm::any_of(conv.getPads(), [](int64_t pad) {
+                                 return pad != 0;
+                               })};
   ConvolutionAlgorithm algorithm = vectorBits >= 128
                                        ? chooseConvolutionAlgorithm(
                                              convolution, vectorBits, forced)
                                        : ConvolutionAlgorithm::Direct;
-  // The tile runs along a row of pixels, all the image's pixels for a 1x1
-  // unit-stride convolution of an unpadded input (flattenPixels), or
-  // Winograd's tiles.
-  int64_t width = shape[2];
-  if (convolution.kernelH == 1 && convolution.kernelW == 1 &&
-      convolution.strideH == 1 && convolution.strideW == 1 &&
-      llvm::all_of(conv.getPads(), [](int64_t pad) { return pad == 0; }))
-    width = shape[1] * shape[2];
-  if (algorithm == ConvolutionAlgorithm::Winograd2 ||
-      algorithm == ConvolutionAlgorithm::Winograd4) {
-    int64_t m = algorithm == ConvolutionAlgorithm::Winograd2 ? 2 : 4;
-    width = shape[0] * ((shape[1] + m - 1) / m) * ((shape[2] + m - 1) / m);
-  }
-  std::optional<ConvolutionTile> tile =
-      chooseConvolutionTile(width, shape[3], vectorBits);
+  std::optional<ConvolutionTile> tile = chooseConvolutionTile(
+      tileRowPixels(convolution, algorithm), shape[3], vectorBits);
   if (!tile)
     return "loops";
   return llvm::formatv("{0} {1}x{2}/{3}",

@@ -47,7 +47,17 @@ struct ConvolutionShape {
   bool grouped = false;
   /// Winograd transforms the weights at compile time: they must be known.
   bool constantWeights = true;
+  /// The input is padded (a 1x1 convolution of a padded input does not
+  /// run over the image's pixels as one row).
+  bool padded = false;
 };
+
+/// The pixels the register tile runs along for `algorithm`: an output row
+/// (direct); all of an image's pixels for a 1x1 unit-stride convolution of
+/// an unpadded input and for im2col's 1x1 convolution of its rows; the
+/// whole batch's tiles for Winograd.
+int64_t tileRowPixels(const ConvolutionShape &shape,
+                      ConvolutionAlgorithm algorithm);
 
 /// Whether `algorithm` can compute `shape` with vectors of `vectorBits`.
 bool isApplicable(ConvolutionAlgorithm algorithm, const ConvolutionShape &shape,
