@@ -198,12 +198,7 @@ std::optional<double> estimateCost(ConvolutionAlgorithm algorithm,
                                        vectorBits);
     // Per tile and channel: B^T d B over columns then rows, with a load
     // and a store per element; A^T M A likewise.
-    double lanes = 4;
-    for (double l = vectorBits / 32; l >= 4; l /= 2)
-      if (static_cast<int64_t>(c) % static_cast<int64_t>(l) == 0) {
-        lanes = l;
-        break;
-      }
+    double lanes = vectorLanes(s.inputChannels, vectorBits);
     double inputOps = 2 * a * nonzeros(t.inputTransform) + 2 * a * a;
     double outputOps = (a + m) * nonzeros(t.outputTransform) + a * a + m * m;
     double transformOps = tiles * (c * inputOps + f * outputOps) / lanes;

@@ -23,12 +23,17 @@ namespace cnnc {
 /// `rows` is the average over the row (a remainder tile counts its idle
 /// accumulators). On a tie, fewer loads per FMA, then a tile that divides
 /// the row, then the larger tile.
+int64_t vectorLanes(int64_t channels, unsigned vectorBits) {
+  int64_t lanes = vectorBits / 32;
+  while (lanes > 1 && channels % lanes != 0)
+    lanes /= 2;
+  return lanes;
+}
+
 std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
                                                      int64_t channels,
                                                      unsigned vectorBits) {
-  int64_t lanes = vectorBits / 32;
-  while (lanes >= 4 && channels % lanes != 0)
-    lanes /= 2;
+  int64_t lanes = vectorLanes(channels, vectorBits);
   if (lanes < 4 || width < 1)
     return std::nullopt;
   int64_t registers = vectorBits >= 512 ? 32 : 16;

@@ -18,6 +18,7 @@
 
 #include "ConvolutionRewrites.h"
 
+#include "cnnc/Kernels/ConvolutionTiles.h"
 #include "cnnc/Kernels/WinogradTransforms.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -31,14 +32,6 @@ namespace cnnc::kernels {
 namespace {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-/// The widest vector of up to `vectorBits` whose lanes divide `channels`.
-int64_t lanesFor(int64_t channels, unsigned vectorBits) {
-  int64_t lanes = vectorBits / 32;
-  while (lanes > 1 && channels % lanes != 0)
-    lanes /= 2;
-  return lanes;
-}
 
 /// sum_k coefficients[k] * values[k], emitted with the zeros skipped and
 /// the ones as adds and subtracts.
@@ -152,7 +145,7 @@ void rewriteAsWinograd(RewriterBase &rewriter, linalg::LinalgOp op,
 
   // The input transform. Rows and columns past the input (the last tiles'
   // overhang, which only some of the a positions can reach) read zero.
-  int64_t lanesC = lanesFor(c, vectorBits);
+  int64_t lanesC = cnnc::vectorLanes(c, vectorBits);
   auto typeC = VectorType::get({lanesC}, f32);
   buildTileLoops(
       rewriter, loc, conv.batch, tilesH, tilesW, m, c, lanesC,
@@ -208,7 +201,7 @@ void rewriteAsWinograd(RewriterBase &rewriter, linalg::LinalgOp op,
 
   // The output transform, then the bias and the epilogue, stored where
   // the tile is inside the output.
-  int64_t lanesF = lanesFor(f, vectorBits);
+  int64_t lanesF = cnnc::vectorLanes(f, vectorBits);
   auto typeF = VectorType::get({lanesF}, f32);
   buildTileLoops(
       rewriter, loc, conv.batch, tilesH, tilesW, m, f, lanesF,

@@ -21,6 +21,10 @@ struct ConvolutionTile {
   int64_t lanes;
 };
 
+/// The widest vector of up to `vectorBits` bits whose lanes (floats)
+/// divide `channels`: 16, 8, 4, 2 or 1.
+int64_t vectorLanes(int64_t channels, unsigned vectorBits);
+
 /// The tile for an output row of `width` pixels and `channels` output
 /// channels with vectors of up to `vectorBits` bits (512: AVX-512, 256:
 /// AVX2), or nothing when no vector of 4 lanes or more divides the
