@@ -2,7 +2,11 @@
 //
 // A fixed pool of cnnc_num_threads() - 1 workers, started on first use. A
 // parallel loop is split into chunks handed out by an atomic counter; the
-// calling thread takes chunks too and waits for the stragglers. One loop
+// calling thread takes chunks too and waits for the stragglers. Chunks are
+// guided: each takes a share of what is left (half of it over the threads),
+// never less than the grain, so the first chunks are large (few hand-outs)
+// and the last ones small (the threads finish within a small chunk of each
+// other, not within an eighth of the loop). One loop
 // runs at a time (others wait their turn); a loop started from inside a
 // loop body runs serially, which keeps nested parallelism from deadlocking.
 //
@@ -117,11 +121,19 @@ private:
   /// Takes chunks of the current loop until none is left.
   void work() {
     insideLoop = true;
+    int64_t share = 2 * static_cast<int64_t>(threadCount);
+    int64_t begin = next.load(std::memory_order_relaxed);
     for (;;) {
-      int64_t begin = next.fetch_add(loop.grain, std::memory_order_relaxed);
-      if (begin >= loop.count)
+      int64_t left = loop.count - begin;
+      if (left <= 0)
         break;
-      loop.body(loop.context, begin, std::min(begin + loop.grain, loop.count));
+      int64_t size = std::min(left, std::max(loop.grain, left / share));
+      // On failure `begin` is reloaded with the counter's current value.
+      if (!next.compare_exchange_weak(begin, begin + size,
+                                      std::memory_order_relaxed))
+        continue;
+      loop.body(loop.context, begin, begin + size);
+      begin = next.load(std::memory_order_relaxed);
     }
     insideLoop = false;
   }
@@ -184,8 +196,5 @@ extern "C" void cnnc_parallel_for(int64_t count, int64_t grain,
     body(context, 0, count);
     return;
   }
-  // Split finely enough to balance, no finer than the grain.
-  int64_t chunks = static_cast<int64_t>(pool().size()) * 4;
-  grain = std::max(grain, (count + chunks - 1) / chunks);
   pool().run(count, grain, body, context);
 }

@@ -105,6 +105,35 @@ TEST(RuntimeParallelFor, VisitsEveryIndexOnce) {
     }
 }
 
+TEST(RuntimeParallelFor, ChunksAreAtLeastTheGrainButTheLast) {
+  // Chunks shrink toward the end of the loop (guided), never below the
+  // grain: only the chunk that ends the range may be shorter.
+  struct Chunks {
+    std::mutex mutex;
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+  };
+  for (int64_t grain : {1, 7, 64}) {
+    Chunks chunks;
+    cnnc_parallel_for(
+        1000, grain,
+        [](void *c, int64_t begin, int64_t end) {
+          auto *ctx = static_cast<Chunks *>(c);
+          std::lock_guard<std::mutex> lock(ctx->mutex);
+          ctx->ranges.emplace_back(begin, end);
+        },
+        &chunks);
+    std::sort(chunks.ranges.begin(), chunks.ranges.end());
+    int64_t covered = 0;
+    for (auto [begin, end] : chunks.ranges) {
+      EXPECT_EQ(begin, covered) << grain;
+      EXPECT_TRUE(end - begin >= grain || end == 1000)
+          << "[" << begin << ", " << end << ") grain " << grain;
+      covered = end;
+    }
+    EXPECT_EQ(covered, 1000);
+  }
+}
+
 TEST(RuntimeParallelFor, NestedLoopsRunInline) {
   constexpr int64_t outer = 8, inner = 100;
   Visits visits(outer * inner);
