@@ -170,6 +170,47 @@ func.func @output_read_later(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>
 
 // -----
 
+// As the workspace plan leaves them: the residual add writes a view made
+// after the convolution, and the convolution's buffer is reused by a later
+// layer (a broadcast into it, which writes all of it first). The epilogue
+// still happens in the tile, storing into that view (which moves before
+// the kernel); the depthwise convolution's bias broadcast, with the view
+// of its weights in between, starts its accumulators.
+// CHECK-LABEL: func.func @workspace_views
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x16xf32>, %[[W:.*]]: memref<144xf32>, %[[B:.*]]: memref<16xf32>, %[[R:.*]]: memref<1x4x4x16xf32>, %[[WS:.*]]: memref<4096xi8>)
+// CHECK-DAG:     %[[O:.*]] = memref.view %[[WS]][%c0][] : memref<4096xi8> to memref<1x4x4x16xf32>
+// CHECK-DAG:     %[[SUM:.*]] = memref.view %[[WS]][%c1024][] : memref<4096xi8> to memref<1x4x4x16xf32>
+// CHECK-NOT:     linalg.broadcast
+// CHECK:         %[[BIAS:.*]] = vector.load %[[B]][%c0] : memref<16xf32>, vector<16xf32>
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]],
+// CHECK:           arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK:           vector.store %{{.*}}, %[[SUM]][%c0, %{{.*}}, %{{.*}}, %c0] : memref<1x4x4x16xf32>, vector<16xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         linalg.broadcast ins(%[[B]] : memref<16xf32>) outs(%[[O]] : memref<1x4x4x16xf32>)
+// CHECK-NEXT:    return
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @workspace_views(%x: memref<1x4x4x16xf32>, %w: memref<144xf32>, %b: memref<16xf32>, %r: memref<1x4x4x16xf32>, %ws: memref<4096xi8>) {
+  %c0 = arith.constant 0 : index
+  %o = memref.view %ws[%c0][] : memref<4096xi8> to memref<1x4x4x16xf32>
+  linalg.copy ins(%x : memref<1x4x4x16xf32>) outs(%o : memref<1x4x4x16xf32>)
+  linalg.broadcast ins(%b : memref<16xf32>) outs(%o : memref<1x4x4x16xf32>) dimensions = [0, 1, 2]
+  %wk = memref.expand_shape %w [[0, 1, 2]] output_shape [3, 3, 16] : memref<144xf32> into memref<3x3x16xf32>
+  %c2048 = arith.constant 2048 : index
+  %in = memref.view %ws[%c2048][] : memref<4096xi8> to memref<1x6x6x16xf32>
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %wk : memref<1x6x6x16xf32>, memref<3x3x16xf32>) outs(%o : memref<1x4x4x16xf32>)
+  %c1024 = arith.constant 1024 : index
+  %sum = memref.view %ws[%c1024][] : memref<4096xi8> to memref<1x4x4x16xf32>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%o, %r : memref<1x4x4x16xf32>, memref<1x4x4x16xf32>) outs(%sum : memref<1x4x4x16xf32>) {
+  ^bb0(%a: f32, %c: f32, %out: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  }
+  linalg.broadcast ins(%b : memref<16xf32>) outs(%o : memref<1x4x4x16xf32>) dimensions = [0, 1, 2]
+  return
+}
+
+// -----
+
 // A large input (538 KB a row of images) widened from 48 to 256 channels by
 // a small weight (48 KB): the pixels are the outer loops, the channel tiles
 // the inner one, so that each input row is read once (from L1) by all the

@@ -7,6 +7,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 
@@ -60,14 +61,42 @@ bool mayOverlap(Value a, Value b) {
   return x.begin < y.end && y.begin < x.end;
 }
 
+/// The op before `op` that is not free of memory effects (a view of the
+/// weights, a constant): the last one that may have written its operands.
+Operation *previousEffect(Operation *op) {
+  Operation *previous = op->getPrevNode();
+  while (previous && isMemoryEffectFree(previous))
+    previous = previous->getPrevNode();
+  return previous;
+}
+
+/// The op after `op` that is not free of memory effects (the view that
+/// an epilogue writes, a constant): the first that may read its results.
+Operation *nextEffect(Operation *op) {
+  Operation *next = op->getNextNode();
+  while (next && isMemoryEffectFree(next))
+    next = next->getNextNode();
+  return next;
+}
+
+/// Whether `op` writes every element of `buffer` without reading it: a
+/// fill or a broadcast into it.
+bool overwritesAll(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.getOutputs()[0] == buffer;
+  if (auto broadcast = dyn_cast<linalg::BroadcastOp>(op))
+    return broadcast.getInit() == buffer;
+  return false;
+}
+
 /// The elementwise op right after `op` that reads its output, when the
 /// kernel can apply it before its stores: identity maps over the output's
 /// shape, scalar arith and math in its body. Unless it writes in place,
-/// nothing after it may read the convolution's output (which then never
-/// holds the sums), and its result must not land on what the convolution
-/// still reads.
+/// nothing after it may read the convolution's output before writing all
+/// of it (the output then never holds the sums), and its result must not
+/// land on what the convolution still reads.
 linalg::GenericOp matchEpilogue(linalg::LinalgOp op, const Convolution &conv) {
-  auto generic = dyn_cast_or_null<linalg::GenericOp>(op->getNextNode());
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(nextEffect(op));
   if (!generic || !generic.hasPureBufferSemantics() ||
       generic.getNumDpsInits() != 1 ||
       generic.getNumParallelLoops() != generic.getNumLoops())
@@ -94,16 +123,28 @@ linalg::GenericOp matchEpilogue(linalg::LinalgOp op, const Convolution &conv) {
     return generic;
   if (mayOverlap(result, conv.input) || mayOverlap(result, conv.filter))
     return nullptr;
-  for (Operation *user : conv.output.getUsers())
-    if (user != op && user != generic && !user->isBeforeInBlock(op))
+  // Whatever uses the convolution's output after the epilogue must write
+  // all of it first (the workspace reuses the buffer for a later layer).
+  Operation *nextUse = nullptr;
+  for (Operation *user : conv.output.getUsers()) {
+    if (user == op || user == generic)
+      continue;
+    if (user->getBlock() != op->getBlock())
       return nullptr;
+    if (user->isBeforeInBlock(op))
+      continue;
+    if (!nextUse || user->isBeforeInBlock(nextUse))
+      nextUse = user;
+  }
+  if (nextUse && !overwritesAll(nextUse, conv.output))
+    return nullptr;
   return generic;
 }
 
 /// The broadcast of a bias along the channels into the output right before
-/// `op`.
+/// `op` (views and constants between them aside).
 linalg::BroadcastOp matchBias(linalg::LinalgOp op, const Convolution &conv) {
-  auto broadcast = dyn_cast_or_null<linalg::BroadcastOp>(op->getPrevNode());
+  auto broadcast = dyn_cast_or_null<linalg::BroadcastOp>(previousEffect(op));
   int64_t rank = cast<MemRefType>(conv.output.getType()).getRank();
   SmallVector<int64_t> leading = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
   if (!broadcast || broadcast.getInit() != conv.output ||
@@ -113,9 +154,10 @@ linalg::BroadcastOp matchBias(linalg::LinalgOp op, const Convolution &conv) {
   return broadcast;
 }
 
-/// The fill of the output with a constant right before `op`.
+/// The fill of the output with a constant right before `op` (views and
+/// constants between them aside).
 linalg::FillOp matchFill(linalg::LinalgOp op, const Convolution &conv) {
-  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+  auto fill = dyn_cast_or_null<linalg::FillOp>(previousEffect(op));
   if (!fill || fill.getOutputs()[0] != conv.output ||
       !fill.hasPureBufferSemantics() ||
       !fill.getInputs()[0].getDefiningOp<arith::ConstantOp>())
@@ -242,6 +284,11 @@ std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
     conv.reduced = depthwise ? 1 : w[2];
   }
   conv.epilogue = matchEpilogue(op, conv);
+  // The views and constants between the two (the epilogue's output, say)
+  // move before the convolution, where its kernel will use them.
+  if (conv.epilogue)
+    while (op->getNextNode() != conv.epilogue.getOperation())
+      op->getNextNode()->moveBefore(op);
   conv.bias = matchBias(op, conv);
   if (!conv.bias)
     conv.fill = matchFill(op, conv);

@@ -110,7 +110,8 @@ struct Convolution {
 /// The convolution `op` is, when it is one the kernels take: a
 /// `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc` or
 /// plain `linalg.batch_matmul` on f32 memrefs of static shape. Its bias,
-/// fill and epilogue are matched as well.
+/// fill and epilogue are matched as well (with views and constants between
+/// them and `op` skipped; those after `op` move before it, for the kernel).
 std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
 
 /// Sees a 1x1 unit-stride convolution of an unpadded input (and its
