@@ -103,9 +103,21 @@ func.func @depthwise(%x: memref<1x8x8x32xf32>, %w: memref<3x3x32xf32>, %o: memre
 
 // -----
 
-// 10 output channels are no multiple of a vector: left to the generic path.
+// 10 output channels are no multiple of a vector. With AVX-512 they fit one
+// 16-lane vector: the output and the weights (an argument here: not packed)
+// are read and written through masks of 10 lanes. With AVX2 (8 lanes) they
+// do not: left to the generic path.
 // CHECK-LABEL: func.func @odd_channels
-// CHECK:         linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT:     linalg.conv_2d_nhwc_hwcf
+// CHECK:         %[[OUT:.*]] = memref.collapse_shape %arg2
+// CHECK:         %[[MASK:.*]] = vector.constant_mask [10] : vector<16xi1>
+// CHECK:         vector.maskedload %[[OUT]][%c0, %c0, %c0], %[[MASK]], %{{.*}} : memref<1x16x10xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK:         scf.for
+// CHECK:           vector.maskedload %arg1[%c0, %c0, %{{.*}}, %c0], %{{.*}}, %{{.*}} : memref<1x1x3x10xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK:           vector.fma
+// CHECK:         vector.maskedstore %[[OUT]][%c0, %c0, %c0], %{{.*}}, %{{.*}} : memref<1x16x10xf32>, vector<16xi1>, vector<16xf32>
+// AVX2-LABEL:  func.func @odd_channels
+// AVX2:          linalg.conv_2d_nhwc_hwcf
 func.func @odd_channels(%x: memref<1x4x4x3xf32>, %w: memref<1x1x3x10xf32>, %o: memref<1x4x4x10xf32>) {
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x3xf32>, memref<1x1x3x10xf32>) outs(%o : memref<1x4x4x10xf32>)
   return

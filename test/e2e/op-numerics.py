@@ -177,19 +177,47 @@ def cases_register_tiles():
     # are the outer loops (each input row read once by every channel tile).
     yield conv("tile_pixels_outer", (2, 48, 46, 61), (192, 48, 1, 1),
                pads=(0, 0))
-    # A residual add and a clip (ReLU6) applied in the tile before its store.
-    x = rng.standard_normal((1, 16, 8, 8)).astype(f32)
-    w = rng.standard_normal((16, 16, 3, 3)).astype(f32) * 0.3
-    b = rng.standard_normal(16).astype(f32)
-    t = torch.from_numpy(x)
-    y = torch.clamp(f.conv2d(t, torch.from_numpy(w), torch.from_numpy(b),
-                             padding=1) + t, 0, 6)
-    yield ("tile_residual_clip", [
-        helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
-        helper.make_node("Add", ["c", "x"], ["s"]),
-        helper.make_node("Clip", ["s", "lo", "hi"], ["y"])], x, y.numpy(),
-        [("w", w), ("b", b), ("lo", numpy.array(0, f32)),
-         ("hi", numpy.array(6, f32))])
+    # Fewer channels than a vector's lanes: one masked vector (LeNet's first
+    # convolution, 6 channels; a depthwise one, whose input loads are masked
+    # too).
+    yield conv("tile_masked_lenet", (2, 1, 28, 28), (6, 1, 5, 5),
+               pads=(2, 2))
+    yield conv("tile_masked_depthwise", (1, 6, 9, 10), (6, 1, 3, 3),
+               groups=6)
+
+    # A residual add and a clip (ReLU6) applied in the tile before its store;
+    # with 3 channels, through masked loads and stores.
+    def residual_clip(name, channels, kernel):
+        x = rng.standard_normal((1, channels, 8, 8)).astype(f32)
+        w = rng.standard_normal(
+            (channels, channels, kernel, kernel)).astype(f32) * 0.3
+        b = rng.standard_normal(channels).astype(f32)
+        t = torch.from_numpy(x)
+        pad = kernel // 2
+        y = torch.clamp(f.conv2d(t, torch.from_numpy(w), torch.from_numpy(b),
+                                 padding=pad) + t, 0, 6)
+        return (name, [
+            helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[pad] * 4),
+            helper.make_node("Add", ["c", "x"], ["s"]),
+            helper.make_node("Clip", ["s", "lo", "hi"], ["y"])], x,
+            y.numpy(), [("w", w), ("b", b), ("lo", numpy.array(0, f32)),
+                        ("hi", numpy.array(6, f32))])
+
+    yield residual_clip("tile_residual_clip", 16, 3)
+    yield residual_clip("tile_masked_residual_clip", 3, 1)
+    # A classifier's matrix product as the 1x1 tile over its rows: 120
+    # columns in whole vectors, 10 in a masked one (AVX-512; with AVX2, 10
+    # columns keep the loops).
+    for name, k, n in (("tile_gemm", 400, 120), ("tile_masked_gemm", 84, 10)):
+        x = rng.standard_normal((8, k)).astype(f32)
+        w = rng.standard_normal((n, k)).astype(f32)
+        b = rng.standard_normal(n).astype(f32)
+        y = f.relu(f.linear(torch.from_numpy(x), torch.from_numpy(w),
+                            torch.from_numpy(b)))
+        yield (name, [
+            helper.make_node("Gemm", ["x", "w", "b"], ["g"], transB=1),
+            helper.make_node("Relu", ["g"], ["y"])], x, y.numpy(),
+            [("w", w), ("b", b)])
 
 
 def cases_algorithms():

@@ -171,16 +171,48 @@ int64_t intAttr(Operation *op, StringRef name, unsigned i) {
 
 } // namespace
 
+namespace {
+
+/// The mask of the first `lanes` lanes of `type`.
+Value laneMask(OpBuilder &b, Location loc, VectorType type, int64_t lanes) {
+  auto maskType = VectorType::get(type.getShape(), b.getI1Type());
+  return vector::ConstantMaskOp::create(b, loc, maskType,
+                                        ArrayRef<int64_t>{lanes});
+}
+
+} // namespace
+
+Value Convolution::loadVector(OpBuilder &b, Location loc, VectorType type,
+                              Value memref, ValueRange indices) const {
+  if (!validLanes)
+    return vector::LoadOp::create(b, loc, type, memref, indices);
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(0)));
+  return vector::MaskedLoadOp::create(b, loc, type, memref, indices,
+                                      laneMask(b, loc, type, validLanes),
+                                      zero);
+}
+
+void Convolution::storeVector(OpBuilder &b, Location loc, Value value,
+                              Value memref, ValueRange indices) const {
+  if (!validLanes) {
+    vector::StoreOp::create(b, loc, value, memref, indices);
+    return;
+  }
+  auto type = cast<VectorType>(value.getType());
+  vector::MaskedStoreOp::create(b, loc, memref, indices,
+                                laneMask(b, loc, type, validLanes), value);
+}
+
 Value Convolution::initialValue(OpBuilder &b, Location loc, VectorType type,
                                 Value channel, ValueRange indices) const {
   if (bias)
-    return vector::LoadOp::create(b, loc, type,
-                                  linalg::BroadcastOp(bias).getInput(),
-                                  ValueRange{channel});
+    return loadVector(b, loc, type, linalg::BroadcastOp(bias).getInput(),
+                      ValueRange{channel});
   if (fill)
     return vector::BroadcastOp::create(b, loc, type,
                                        linalg::FillOp(fill).getInputs()[0]);
-  return vector::LoadOp::create(b, loc, type, viewOf(output), indices);
+  return loadVector(b, loc, type, viewOf(output), indices);
 }
 
 void Convolution::store(OpBuilder &b, Location loc, Value value,
@@ -199,9 +231,8 @@ void Convolution::store(OpBuilder &b, Location loc, Value value,
       mapping.map(argument,
                   operand.get() == output && epilogue.isDpsInput(&operand)
                       ? value
-                      : vector::LoadOp::create(b, loc, vectorType,
-                                               viewOf(operand.get()), indices)
-                            .getResult());
+                      : loadVector(b, loc, vectorType,
+                                   viewOf(operand.get()), indices));
     }
     // Scalars from outside the body, as vectors.
     auto vectorOf = [&](Value scalar) {
@@ -229,7 +260,7 @@ void Convolution::store(OpBuilder &b, Location loc, Value value,
     value = mapping.lookup(body.getTerminator()->getOperand(0));
     destination = viewOf(epilogue.getDpsInits()[0]);
   }
-  vector::StoreOp::create(b, loc, value, destination, indices);
+  storeVector(b, loc, value, destination, indices);
 }
 
 std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
@@ -237,7 +268,11 @@ std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
   auto batchMatmul = dyn_cast<linalg::BatchMatmulOp>(op.getOperation());
   if (batchMatmul && batchMatmul.hasUserDefinedMaps())
     return std::nullopt;
-  if (!depthwise && !batchMatmul && !isa<linalg::Conv2DNhwcHwcfOp>(op))
+  auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation());
+  if (matmul && matmul.hasUserDefinedMaps())
+    return std::nullopt;
+  if (!depthwise && !batchMatmul && !matmul &&
+      !isa<linalg::Conv2DNhwcHwcfOp>(op))
     return std::nullopt;
   if (!op.hasPureBufferSemantics())
     return std::nullopt;
@@ -256,7 +291,17 @@ std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
   conv.filter = filter;
   conv.output = output;
   conv.depthwise = depthwise;
-  if (batchMatmul) {
+  if (matmul) {
+    // [M, K] x [K, N]: one image of one row of M pixels, 1x1.
+    conv.matmul = true;
+    conv.batch = conv.height = conv.inputHeight = 1;
+    conv.width = out[0];
+    conv.channels = out[1];
+    conv.inputWidth = in[0];
+    conv.kernelH = conv.kernelW = 1;
+    conv.strideH = conv.strideW = conv.dilationH = conv.dilationW = 1;
+    conv.reduced = in[1];
+  } else if (batchMatmul) {
     // [P, T, C] x [P, C, F]: P images of one row of T pixels, 1x1.
     conv.batchedFilter = true;
     conv.batch = out[0];
@@ -296,6 +341,27 @@ std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
 }
 
 bool flattenPixels(OpBuilder &b, Location loc, Convolution &conv) {
+  if (conv.matmul) {
+    // Its rows are the pixels already: the views add the unit dimensions.
+    SmallVector<Value> activations{conv.input, conv.output};
+    if (linalg::GenericOp epilogue = conv.epilogue)
+      for (Value operand : epilogue->getOperands())
+        if (!llvm::is_contained(activations, operand))
+          activations.push_back(operand);
+    for (Value value : activations) {
+      ArrayRef<int64_t> shape = cast<MemRefType>(value.getType()).getShape();
+      conv.views[value] = memref::ExpandShapeOp::create(
+          b, loc, SmallVector<int64_t>{1, shape[0], shape[1]}, value,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    }
+    ArrayRef<int64_t> weights =
+        cast<MemRefType>(conv.filter.getType()).getShape();
+    conv.filter = memref::ExpandShapeOp::create(
+        b, loc, SmallVector<int64_t>{1, 1, weights[0], weights[1]},
+        conv.filter, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    conv.flatPixels = true;
+    return true;
+  }
   if (conv.batchedFilter || conv.depthwise || conv.kernelH != 1 ||
       conv.kernelW != 1 || conv.strideH != 1 || conv.strideW != 1 ||
       conv.inputHeight != conv.height || conv.inputWidth != conv.width ||

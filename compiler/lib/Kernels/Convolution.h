@@ -58,6 +58,10 @@ struct Convolution {
   int64_t strideH, strideW, dilationH, dilationW;
   bool depthwise;
   bool batchedFilter = false;
+  /// A matrix product (`linalg.matmul`, [M, K] x [K, N] -> [M, N]): the
+  /// 1x1 convolution of one image of one row of M pixels. flattenPixels
+  /// views its operands as [1, M, K], [1, 1, K, N] (`filter`) and [1, M, N].
+  bool matmul = false;
   /// A 1x1 unit-stride convolution of an unpadded input is a matrix
   /// product over the pixels: with `flatPixels` its activations are seen
   /// as [N, H*W, C] (`views`), one row of H*W pixels (see flattenPixels).
@@ -70,6 +74,9 @@ struct Convolution {
   llvm::SmallDenseMap<mlir::Value, mlir::Value, 4> views;
   int64_t reduced; // input channels per output channel (1 for depthwise)
   bool packed = false;
+  /// Output channels fewer than a vector's lanes (a masked tile): vectors
+  /// along the channels load and store only this many lanes. 0: all.
+  int64_t validLanes = 0;
   /// The elementwise op after the convolution (its activation, a residual
   /// add), applied to the results before they are stored; null when there
   /// is none to fuse.
@@ -96,6 +103,15 @@ struct Convolution {
     auto it = views.find(value);
     return it == views.end() ? value : it->second;
   }
+  /// The vector of `type` at `indices` of `memref` (along its channels),
+  /// its lanes beyond `validLanes` zero and not read.
+  mlir::Value loadVector(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::VectorType type, mlir::Value memref,
+                         mlir::ValueRange indices) const;
+  /// Stores `value` at `indices` of `memref`, but the lanes beyond
+  /// `validLanes`.
+  void storeVector(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                   mlir::Value memref, mlir::ValueRange indices) const;
   /// The vector the sums of `channel`'s lanes start from: the bias, the
   /// fill's value, or the output at `indices`.
   mlir::Value initialValue(mlir::OpBuilder &b, mlir::Location loc,
@@ -108,8 +124,9 @@ struct Convolution {
 };
 
 /// The convolution `op` is, when it is one the kernels take: a
-/// `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc` or
-/// plain `linalg.batch_matmul` on f32 memrefs of static shape. Its bias,
+/// `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc`, or
+/// plain `linalg.batch_matmul` or `linalg.matmul`, on f32 memrefs of static
+/// shape. Its bias,
 /// fill and epilogue are matched as well (with views and constants between
 /// them and `op` skipped; those after `op` move before it, for the kernel).
 std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
@@ -118,8 +135,9 @@ std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
 /// epilogue's operands) as one row of all the H*W pixels, so that a 7x7
 /// image gives the register tile 49 pixels, not 7: through [N, H*W, C]
 /// views built at `b` (flatPixels), or where a memref does not collapse,
-/// by splitting each pixel's index (flatPixelRowLength). False for any
-/// other convolution.
+/// by splitting each pixel's index (flatPixelRowLength); a matrix product's
+/// operands as [1, M, K], [1, 1, K, N], [1, M, N]. False for any other
+/// convolution.
 bool flattenPixels(mlir::OpBuilder &b, mlir::Location loc, Convolution &conv);
 
 /// Erases what `describeConvolution` fused in besides `op`: the bias

@@ -65,7 +65,9 @@ double tileEfficiency(int64_t width, int64_t channels, int64_t reduced,
   double enough = registers * 3.0 / 4;
   double rows = static_cast<double>(width) / ceilDiv(width, tile->rows);
   double busy = std::min(1.0, rows * tile->vectors / enough);
-  double lanes = static_cast<double>(tile->lanes) / (vectorBits / 32);
+  // A masked tile computes all its lanes for fewer channels.
+  double lanes = static_cast<double>(std::min(tile->lanes, channels)) /
+                 (vectorBits / 32);
   double work = reduced / (reduced + kLoopSteps);
   return busy * lanes * work;
 }

@@ -22,7 +22,8 @@ namespace cnnc {
 /// least the FMA latency (each accumulator waits for its previous FMA);
 /// `rows` is the average over the row (a remainder tile counts its idle
 /// accumulators). On a tie, fewer loads per FMA, then a tile that divides
-/// the row, then the larger tile.
+/// the row, then the larger tile. Fewer channels than a vector's lanes
+/// that no 4-lane vector divides (3, 6) take one vector, masked.
 int64_t vectorLanes(int64_t channels, unsigned vectorBits) {
   int64_t lanes = vectorBits / 32;
   while (lanes > 1 && channels % lanes != 0)
@@ -33,9 +34,20 @@ int64_t vectorLanes(int64_t channels, unsigned vectorBits) {
 std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
                                                      int64_t channels,
                                                      unsigned vectorBits) {
-  int64_t lanes = vectorLanes(channels, vectorBits);
-  if (lanes < 4 || width < 1)
+  if (width < 1 || channels < 1)
     return std::nullopt;
+  int64_t lanes = vectorLanes(channels, vectorBits);
+  bool masked = false;
+  if (lanes < 4) {
+    if (channels >= static_cast<int64_t>(vectorBits / 32))
+      return std::nullopt;
+    // One vector, its lanes beyond the channels masked off.
+    lanes = 4;
+    while (lanes < channels)
+      lanes *= 2;
+    channels = lanes;
+    masked = true;
+  }
   int64_t registers = vectorBits >= 512 ? 32 : 16;
   constexpr double kIssuePerCycle = 2; // FMAs, and loads
   constexpr double kFmaLatency = 5;    // cycles
@@ -67,7 +79,7 @@ std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
           (tie && sameLoads && divides)) {
         bestScore = score;
         bestLoads = perFma;
-        best = ConvolutionTile{rows, vectors, lanes};
+        best = ConvolutionTile{rows, vectors, lanes, masked};
       }
     }
   }

@@ -62,7 +62,8 @@ void buildTiledLoops(OpBuilder &b, Location loc, const Convolution &conv,
   // L2 (a 1x1 convolution widening few channels to many), the pixels go
   // outermost instead: each input row is read once, from L1, by every
   // channel tile.
-  int64_t channelTiles = conv.channels / channelTile;
+  // (A masked tile's one vector holds more lanes than there are channels.)
+  int64_t channelTiles = (conv.channels + channelTile - 1) / channelTile;
   int64_t weightBytes = conv.kernelH * conv.kernelW * conv.reduced *
                         conv.channels * static_cast<int64_t>(sizeof(float));
   auto inputType = cast<MemRefType>(conv.input.getType());
@@ -185,11 +186,11 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
                 // One channel per output channel: vectors of the input.
                 SmallVector<Value> next(accW);
                 for (int64_t j = 0; j < tile.vectors; ++j) {
-                  Value weight = vector::LoadOp::create(
-                      wb, loc, vectorType, conv.filter,
-                      ValueRange{kh, kw, channelOffsets[j]});
+                  Value weight =
+                      conv.loadVector(wb, loc, vectorType, conv.filter,
+                                      ValueRange{kh, kw, channelOffsets[j]});
                   for (int64_t i = 0; i < rows; ++i) {
-                    Value x = vector::LoadOp::create(
+                    Value x = conv.loadVector(
                         wb, loc, vectorType, conv.viewOf(conv.input),
                         at(i, ih, columns[i], channelOffsets[j]));
                     Value &acc = next[i * tile.vectors + j];
@@ -219,8 +220,14 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
                                                       cx.c(j * tile.lanes)}
                                  : SmallVector<Value>{kh, kw, c,
                                                       channelOffsets[j]};
-                      weights.push_back(vector::LoadOp::create(
-                          cb, loc, vectorType, conv.filter, at));
+                      // Packed weights are padded to whole tiles.
+                      weights.push_back(
+                          conv.packed ? vector::LoadOp::create(
+                                            cb, loc, vectorType, conv.filter,
+                                            at)
+                                            .getResult()
+                                      : conv.loadVector(cb, loc, vectorType,
+                                                        conv.filter, at));
                     }
                     SmallVector<Value> next(accC);
                     for (int64_t i = 0; i < rows; ++i) {
@@ -264,19 +271,21 @@ void packFilter(OpBuilder &b, Location loc, SymbolTable &symbols,
   int64_t f = shape.back();
   int64_t window = static_cast<int64_t>(data->size()) / (batches * f);
   int64_t width = tile.vectors * tile.lanes;
-  std::vector<float> packed(data->size());
+  // A masked tile's channels padded with zeros to the whole vector.
+  int64_t blocks = (f + width - 1) / width;
+  std::vector<float> packed(batches * blocks * window * width, 0.0f);
   for (int64_t p = 0; p < batches; ++p) {
     const float *from = data->data() + p * window * f;
-    float *to = packed.data() + p * window * f;
-    for (int64_t block = 0; block < f / width; ++block)
+    float *to = packed.data() + p * blocks * window * width;
+    for (int64_t block = 0; block < blocks; ++block)
       for (int64_t k = 0; k < window; ++k)
-        for (int64_t t = 0; t < width; ++t)
+        for (int64_t t = 0; t < width && block * width + t < f; ++t)
           to[(block * window + k) * width + t] = from[k * f + block * width + t];
   }
   SmallVector<int64_t> packedShape =
       conv.batchedFilter
-          ? SmallVector<int64_t>{batches, f / width, shape[1], width}
-          : SmallVector<int64_t>{f / width, shape[0], shape[1], shape[2],
+          ? SmallVector<int64_t>{batches, blocks, shape[1], width}
+          : SmallVector<int64_t>{blocks, shape[0], shape[1], shape[2],
                                  width};
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointAfter(get);
@@ -308,6 +317,8 @@ struct RegisterTileConvolutionsPass
       cnnc::kernels::flattenPixels(rewriter, op.getLoc(), *conv);
       std::optional<Tile> tile =
           cnnc::chooseConvolutionTile(conv->width, conv->channels, vectorBits);
+      if (tile->masked)
+        conv->validLanes = conv->channels;
       Value filter = conv->filter;
       memref::GetGlobalOp source = cnnc::kernels::sourceGlobal(filter);
       packFilter(rewriter, op.getLoc(), symbols, *conv, *tile);

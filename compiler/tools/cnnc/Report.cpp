@@ -174,12 +174,33 @@ std::string megabytes(uint64_t bytes) {
   return llvm::formatv("{0:F2} MB", bytes / 1e6).str();
 }
 
+/// A register tile as "pixels x channels / lanes" (a masked tile shows
+/// its channels: "12x6/8", 6 channels in 8 lanes), or the generic loops.
+std::string describeTile(StringRef algorithm, int64_t width,
+                         int64_t channels, unsigned vectorBits) {
+  std::optional<ConvolutionTile> tile =
+      chooseConvolutionTile(width, channels, vectorBits);
+  if (!tile)
+    return "loops";
+  return llvm::formatv("{0} {1}x{2}/{3}", algorithm, tile->rows,
+                       std::min(tile->vectors * tile->lanes, channels),
+                       tile->lanes)
+      .str();
+}
+
 /// How a convolution is computed: the algorithm of the cost model
-/// (cnnc-convolution-algorithms), and the register tile of "pixels x
-/// channels / lanes" it ends in (cnnc-register-tile-convolutions), or the
-/// generic loops.
+/// (cnnc-convolution-algorithms), and the register tile it ends in
+/// (cnnc-register-tile-convolutions), or the generic loops. A matrix
+/// product is the 1x1 direct tile over its rows.
 std::string kernelOf(Operation *op, unsigned vectorBits,
                      std::optional<ConvolutionAlgorithm> forced) {
+  if (auto matmul = dyn_cast<cnn::MatmulOp>(op)) {
+    ArrayRef<int64_t> shape = matmul.getType().getShape();
+    if (vectorBits < 128 || shape.size() < 2)
+      return "loops";
+    return describeTile("direct", shape[shape.size() - 2], shape.back(),
+                        vectorBits);
+  }
   auto conv = dyn_cast<cnn::ConvOp>(op);
   if (!conv)
     return "-";
@@ -216,14 +237,9 @@ std::string kernelOf(Operation *op, unsigned vectorBits,
                                        ? chooseConvolutionAlgorithm(
                                              convolution, vectorBits, forced)
                                        : ConvolutionAlgorithm::Direct;
-  std::optional<ConvolutionTile> tile = chooseConvolutionTile(
-      tileRowPixels(convolution, algorithm), shape[3], vectorBits);
-  if (!tile)
-    return "loops";
-  return llvm::formatv("{0} {1}x{2}/{3}",
-                       stringifyConvolutionAlgorithm(algorithm), tile->rows,
-                       tile->vectors * tile->lanes, tile->lanes)
-      .str();
+  return describeTile(stringifyConvolutionAlgorithm(algorithm),
+                      tileRowPixels(convolution, algorithm), shape[3],
+                      vectorBits);
 }
 
 } // namespace

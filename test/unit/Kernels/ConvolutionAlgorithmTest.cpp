@@ -206,8 +206,34 @@ TEST(ConvolutionTiles, RegisterBudgetWithASpare) {
   ASSERT_TRUE(tile);
   EXPECT_EQ(tile->lanes, 16);
   EXPECT_LE(tile->rows * tile->vectors + tile->vectors + 2, 32);
-  // No vector of 4 lanes divides 10 channels.
-  EXPECT_FALSE(cnnc::chooseConvolutionTile(56, 10, 512));
+}
+
+TEST(ConvolutionTiles, FewOddChannelsTakeOneMaskedVector) {
+  // No vector of 4 lanes divides 6 or 10 channels. 6 fit one 8-lane vector
+  // (AVX2 and AVX-512 alike), 10 a 16-lane one (AVX-512 only), masked.
+  for (unsigned bits : {256u, 512u}) {
+    std::optional<cnnc::ConvolutionTile> tile =
+        cnnc::chooseConvolutionTile(28, 6, bits);
+    ASSERT_TRUE(tile) << bits;
+    EXPECT_TRUE(tile->masked);
+    EXPECT_EQ(tile->lanes, 8);
+    EXPECT_EQ(tile->vectors, 1);
+  }
+  std::optional<cnnc::ConvolutionTile> tile =
+      cnnc::chooseConvolutionTile(56, 10, 512);
+  ASSERT_TRUE(tile);
+  EXPECT_TRUE(tile->masked);
+  EXPECT_EQ(tile->lanes, 16);
+  EXPECT_FALSE(cnnc::chooseConvolutionTile(56, 10, 256));
+  // 3 channels: a 4-lane vector; 12 channels are whole 4-lane vectors.
+  tile = cnnc::chooseConvolutionTile(56, 3, 256);
+  ASSERT_TRUE(tile);
+  EXPECT_EQ(tile->lanes, 4);
+  EXPECT_TRUE(tile->masked);
+  tile = cnnc::chooseConvolutionTile(56, 12, 256);
+  ASSERT_TRUE(tile);
+  EXPECT_FALSE(tile->masked);
+  EXPECT_EQ(tile->lanes, 4);
 }
 
 TEST(ConvolutionTiles, PrefersATileThatDividesTheRow) {

@@ -15,10 +15,13 @@ namespace cnnc {
 
 /// The register tile of a channels-last convolution: `rows` output pixels
 /// along a row, `vectors` SIMD vectors of `lanes` output channels each.
+/// `masked`: fewer channels than one vector's lanes (LeNet's 6), in one
+/// vector whose lanes beyond them are masked off in loads and stores.
 struct ConvolutionTile {
   int64_t rows;
   int64_t vectors;
   int64_t lanes;
+  bool masked = false;
 };
 
 /// The widest vector of up to `vectorBits` bits whose lanes (floats)
@@ -27,8 +30,10 @@ int64_t vectorLanes(int64_t channels, unsigned vectorBits);
 
 /// The tile for an output row of `width` pixels and `channels` output
 /// channels with vectors of up to `vectorBits` bits (512: AVX-512, 256:
-/// AVX2), or nothing when no vector of 4 lanes or more divides the
-/// channels (the convolution keeps the generic loops).
+/// AVX2). Channels that no vector of 4 lanes or more divides take one
+/// masked vector when there are fewer of them than the widest vector's
+/// lanes (the smallest vector of 4 lanes or more that holds them); else
+/// nothing (the convolution keeps the generic loops).
 std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
                                                      int64_t channels,
                                                      unsigned vectorBits);
