@@ -31,6 +31,9 @@ int64_t vectorLanes(int64_t channels, unsigned vectorBits) {
   return lanes;
 }
 
+/// The least share of the FMA units' throughput worth a tile.
+constexpr double kMinShare = 0.25;
+
 std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
                                                      int64_t channels,
                                                      unsigned vectorBits) {
@@ -83,6 +86,12 @@ std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
       }
     }
   }
+  // A tile that keeps the FMA units less than a quarter busy (a row of one
+  // pixel in one vector: each accumulator waits on its previous FMA, as in
+  // a classifier's product at batch 1) loses to the generic loops, whose
+  // innermost loop streams the channels through memory.
+  if (bestScore < kMinShare)
+    return std::nullopt;
   return best;
 }
 

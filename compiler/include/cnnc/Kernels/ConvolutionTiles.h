@@ -32,8 +32,10 @@ int64_t vectorLanes(int64_t channels, unsigned vectorBits);
 /// channels with vectors of up to `vectorBits` bits (512: AVX-512, 256:
 /// AVX2). Channels that no vector of 4 lanes or more divides take one
 /// masked vector when there are fewer of them than the widest vector's
-/// lanes (the smallest vector of 4 lanes or more that holds them); else
-/// nothing (the convolution keeps the generic loops).
+/// lanes (the smallest vector of 4 lanes or more that holds them); else,
+/// or when the best tile would keep the FMA units less than a quarter busy
+/// (a row of one pixel), nothing (the convolution keeps the generic
+/// loops).
 std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
                                                      int64_t channels,
                                                      unsigned vectorBits);
