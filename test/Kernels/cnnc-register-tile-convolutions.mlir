@@ -86,15 +86,30 @@ func.func @packed(%x: memref<1x9x9x2xf32>, %o: memref<1x3x3x64xf32>) {
 
 // -----
 
-// Depthwise: a vector of the input per pixel, times the window's weights.
+// Depthwise: vectors of the input, times the window's weights, as a
+// sliding window along each kernel row: the row's three weight vectors
+// loaded once, each of the 8 input columns the 6 pixels meet loaded once
+// and multiplied into every (pixel, kernel column) that reads it (8 loads
+// for 18 FMAs instead of 18). Per kernel row and channel vector: columns
+// 0 and 7 serve one FMA each, 1 and 6 two, 2 to 5 three.
 // CHECK-LABEL: func.func @depthwise
 // CHECK:         scf.parallel (%[[OH:.*]]) = (%c0) to (%c6) step (%c1)
 // CHECK:           scf.for %[[KH:.*]] = %c0 to %c3
-// CHECK:             scf.for %[[KW:.*]] = %c0 to %c3
-// CHECK:               vector.load %arg1[%[[KH]], %[[KW]], %c0] : memref<3x3x32xf32>, vector<16xf32>
-// CHECK:               vector.load %arg0[%c0, %{{.*}}, %{{.*}}, %c0] : memref<1x8x8x32xf32>, vector<16xf32>
-// CHECK:               vector.fma
-// CHECK:               vector.load %arg1[%[[KH]], %[[KW]], %c16] : memref<3x3x32xf32>, vector<16xf32>
+// CHECK-NOT:         scf.for
+// CHECK:             %[[W0:.*]] = vector.load %arg1[%[[KH]], %c0, %c0] : memref<3x3x32xf32>, vector<16xf32>
+// CHECK:             %[[W1:.*]] = vector.load %arg1[%[[KH]], %c1, %c0] : memref<3x3x32xf32>, vector<16xf32>
+// CHECK:             %[[W2:.*]] = vector.load %arg1[%[[KH]], %c2, %c0] : memref<3x3x32xf32>, vector<16xf32>
+// CHECK:             %[[X0:.*]] = vector.load %arg0[%c0, %{{.*}}, %c0, %c0] : memref<1x8x8x32xf32>, vector<16xf32>
+// CHECK-NEXT:        vector.fma %[[X0]], %[[W0]]
+// CHECK-NEXT:        %[[X1:.*]] = vector.load %arg0[%c0, %{{.*}}, %c1, %c0]
+// CHECK-NEXT:        vector.fma %[[X1]], %[[W1]]
+// CHECK-NEXT:        vector.fma %[[X1]], %[[W0]]
+// CHECK-NEXT:        %[[X2:.*]] = vector.load %arg0[%c0, %{{.*}}, %c2, %c0]
+// CHECK-NEXT:        vector.fma %[[X2]], %[[W2]]
+// CHECK-NEXT:        vector.fma %[[X2]], %[[W1]]
+// CHECK-NEXT:        vector.fma %[[X2]], %[[W0]]
+// CHECK-COUNT-5:     vector.load %arg0[%c0, %{{.*}}, %c{{[3-7]}}, %c0]
+// CHECK:             vector.load %arg1[%[[KH]], %c0, %c16] : memref<3x3x32xf32>, vector<16xf32>
 // CHECK-NOT:     linalg.depthwise_conv_2d_nhwc_hwc
 func.func @depthwise(%x: memref<1x8x8x32xf32>, %w: memref<3x3x32xf32>, %o: memref<1x6x6x32xf32>) {
   linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x8x8x32xf32>, memref<3x3x32xf32>) outs(%o : memref<1x6x6x32xf32>)

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace cnnc {
 
@@ -34,9 +35,23 @@ int64_t vectorLanes(int64_t channels, unsigned vectorBits) {
 /// The least share of the FMA units' throughput worth a tile.
 constexpr double kMinShare = 0.25;
 
-std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
-                                                     int64_t channels,
-                                                     unsigned vectorBits) {
+namespace {
+
+/// What one step of a tile's reduction costs: `fmas` FMAs and `loads`
+/// loads for an average of `rows` pixels and `vectors` vectors, each
+/// accumulator taking `chain` dependent FMAs; and the registers it holds
+/// besides the accumulators.
+struct Step {
+  double fmas, loads, chain;
+  int64_t otherRegisters;
+};
+
+/// The best tile by the throughput model over every vector count (1 to
+/// 4, dividing the channels) and row count that fit, `step(rows,
+/// averageRows, vectors)` costing each; nothing for none worth it.
+template <typename StepFn>
+std::optional<ConvolutionTile> searchTiles(int64_t width, int64_t channels,
+                                           unsigned vectorBits, StepFn step) {
   if (width < 1 || channels < 1)
     return std::nullopt;
   int64_t lanes = vectorLanes(channels, vectorBits);
@@ -59,19 +74,19 @@ std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
   for (int64_t vectors = 1; vectors <= 4; ++vectors) {
     if ((channels / lanes) % vectors != 0)
       continue;
-    int64_t maxRows = (registers - vectors - 2) / vectors;
-    if (maxRows < 1)
-      continue;
-    // Every row count up to the most that fit, from the most down: a
-    // smaller tile that divides the row can beat a remainder tile.
-    for (int64_t rows = std::min(maxRows, width); rows >= 1; --rows) {
+    // Every row count that fits, from the most down: a smaller tile that
+    // divides the row can beat a remainder tile.
+    for (int64_t rows = width; rows >= 1; --rows) {
       int64_t tiles = (width + rows - 1) / rows;
       double averageRows = static_cast<double>(width) / tiles;
-      double fmas = averageRows * vectors, loads = averageRows + vectors;
-      double cycles = std::max(
-          {fmas / kIssuePerCycle, loads / kIssuePerCycle, kFmaLatency});
-      double score = fmas / kIssuePerCycle / cycles;
-      double perFma = loads / fmas;
+      Step cost = step(rows, averageRows, vectors);
+      if (rows * vectors + cost.otherRegisters > registers)
+        continue;
+      double cycles =
+          std::max({cost.fmas / kIssuePerCycle, cost.loads / kIssuePerCycle,
+                    cost.chain * kFmaLatency});
+      double score = cost.fmas / kIssuePerCycle / cycles;
+      double perFma = cost.loads / cost.fmas;
       bool tie = std::abs(score - bestScore) < 1e-9;
       bool sameLoads = std::abs(perFma - bestLoads) < 1e-9;
       // On a tie, a tile that divides the row (no remainder tile: half
@@ -93,6 +108,54 @@ std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
   if (bestScore < kMinShare)
     return std::nullopt;
   return best;
+}
+
+} // namespace
+
+std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
+                                                     int64_t channels,
+                                                     unsigned vectorBits) {
+  // A step: the weights' vectors, one broadcast per pixel; the weights,
+  // the broadcast and a spare register besides the accumulators.
+  return searchTiles(width, channels, vectorBits,
+                     [](int64_t, double rows, int64_t vectors) {
+                       return Step{rows * vectors, rows + vectors, 1,
+                                   vectors + 2};
+                     });
+}
+
+std::optional<ConvolutionTile>
+chooseDepthwiseTile(int64_t width, int64_t channels, int64_t kernelW,
+                    int64_t strideW, int64_t dilationW, unsigned vectorBits) {
+  // A step is a kernel row: each weight vector of the row and each input
+  // column the tile's pixels meet loaded once, every (pixel, kernel
+  // column) an FMA; the row's weights, an input vector and a spare
+  // register besides the accumulators.
+  return searchTiles(
+      width, channels, vectorBits,
+      [&](int64_t rows, double averageRows, int64_t vectors) {
+        double columns =
+            distinctDepthwiseColumns(rows, kernelW, strideW, dilationW) *
+            averageRows / static_cast<double>(rows);
+        return Step{averageRows * kernelW * vectors,
+                    (columns + kernelW) * vectors,
+                    static_cast<double>(kernelW), kernelW * vectors + 2};
+      });
+}
+
+int64_t distinctDepthwiseColumns(int64_t rows, int64_t kernelW,
+                                 int64_t strideW, int64_t dilationW) {
+  std::vector<bool> seen((rows - 1) * strideW + (kernelW - 1) * dilationW + 1);
+  int64_t count = 0;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t kw = 0; kw < kernelW; ++kw) {
+      int64_t column = i * strideW + kw * dilationW;
+      if (!seen[column]) {
+        seen[column] = true;
+        ++count;
+      }
+    }
+  return count;
 }
 
 } // namespace cnnc

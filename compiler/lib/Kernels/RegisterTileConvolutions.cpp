@@ -24,6 +24,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <map>
+
 namespace cnnc {
 #define GEN_PASS_DEF_REGISTERTILECONVOLUTIONS
 #include "cnnc/Kernels/Passes.h.inc"
@@ -106,6 +108,54 @@ void buildTiledLoops(OpBuilder &b, Location loc, const Convolution &conv,
       });
 }
 
+/// The tile for `conv`, or nothing where the generic loops stay.
+std::optional<Tile> chooseTile(const Convolution &conv, unsigned vectorBits) {
+  if (conv.depthwise)
+    return cnnc::chooseDepthwiseTile(conv.width, conv.channels, conv.kernelW,
+                                     conv.strideW, conv.dilationW, vectorBits);
+  return cnnc::chooseConvolutionTile(conv.width, conv.channels, vectorBits);
+}
+
+/// One kernel row `kh` (input row `ih`) of a depthwise tile of `rows`
+/// pixels from `ow0`: per channel vector, the row's weights loaded once,
+/// then each input column the pixels meet loaded once and multiplied into
+/// every (pixel, kernel column) that reads it (a sliding window: with unit
+/// stride `rows + KW - 1` loads instead of `rows * KW`). The accumulators
+/// after the row.
+SmallVector<Value> depthwiseRow(OpBuilder &b, Location loc,
+                                const Convolution &conv, const Tile &tile,
+                                Value n, Value ih, Value kh, Value ow0,
+                                int64_t rows, ArrayRef<Value> channelOffsets,
+                                ValueRange accumulators) {
+  IndexBuilder ix{b, loc};
+  auto vectorType = VectorType::get({tile.lanes}, b.getF32Type());
+  // Input column offsets from ow0 * stride: which (pixel, kernel column)
+  // pairs each one serves, in column order.
+  std::map<int64_t, SmallVector<std::pair<int64_t, int64_t>>> uses;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t kw = 0; kw < conv.kernelW; ++kw)
+      uses[i * conv.strideW + kw * conv.dilationW].emplace_back(i, kw);
+  Value first = ix.mul(ow0, conv.strideW);
+  SmallVector<Value> next(accumulators);
+  for (int64_t j = 0; j < tile.vectors; ++j) {
+    SmallVector<Value> weights;
+    for (int64_t kw = 0; kw < conv.kernelW; ++kw)
+      weights.push_back(conv.loadVector(b, loc, vectorType, conv.filter,
+                                        ValueRange{kh, ix.c(kw),
+                                                   channelOffsets[j]}));
+    for (auto &[offset, pairs] : uses) {
+      Value x = conv.loadVector(
+          b, loc, vectorType, conv.viewOf(conv.input),
+          conv.index(n, ih, ix.add(first, offset), channelOffsets[j]));
+      for (auto [i, kw] : pairs) {
+        Value &acc = next[i * tile.vectors + j];
+        acc = vector::FMAOp::create(b, loc, x, weights[kw], acc);
+      }
+    }
+  }
+  return next;
+}
+
 /// One register tile of `rows` pixels from (n, oh, ow0), the channels of
 /// tile `channelTile`:
 /// accumulators loaded from the output (which holds the bias), the window
@@ -174,6 +224,9 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
       [&](OpBuilder &hb, Location, Value kh, ValueRange accH) {
         IndexBuilder hx{hb, loc};
         Value ih = hx.add(hx.mul(oh, conv.strideH), hx.mul(kh, conv.dilationH));
+        if (conv.depthwise)
+          return depthwiseRow(hb, loc, conv, tile, n, ih, kh, ow0, rows,
+                              channelOffsets, accH);
         return SmallVector<Value>(loop(
             hb, conv.kernelW, accH,
             [&](OpBuilder &wb, Location, Value kw, ValueRange accW) {
@@ -182,23 +235,6 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
               for (int64_t i = 0; i < rows; ++i)
                 columns.push_back(wx.add(wx.mul(pixels[i], conv.strideW),
                                          wx.mul(kw, conv.dilationW)));
-              if (conv.depthwise) {
-                // One channel per output channel: vectors of the input.
-                SmallVector<Value> next(accW);
-                for (int64_t j = 0; j < tile.vectors; ++j) {
-                  Value weight =
-                      conv.loadVector(wb, loc, vectorType, conv.filter,
-                                      ValueRange{kh, kw, channelOffsets[j]});
-                  for (int64_t i = 0; i < rows; ++i) {
-                    Value x = conv.loadVector(
-                        wb, loc, vectorType, conv.viewOf(conv.input),
-                        at(i, ih, columns[i], channelOffsets[j]));
-                    Value &acc = next[i * tile.vectors + j];
-                    acc = vector::FMAOp::create(wb, loc, x, weight, acc);
-                  }
-                }
-                return next;
-              }
               return SmallVector<Value>(loop(
                   wb, conv.reduced, accW,
                   [&](OpBuilder &cb, Location, Value c, ValueRange accC) {
@@ -310,13 +346,14 @@ struct RegisterTileConvolutionsPass
         continue;
       // The lanes must divide the channels; then a 1x1 convolution runs
       // over all the pixels of an image at once, where it can.
-      if (!cnnc::chooseConvolutionTile(conv->width, conv->channels,
-                                       vectorBits))
+      if (!chooseTile(*conv, vectorBits))
         continue;
       rewriter.setInsertionPoint(op);
       cnnc::kernels::flattenPixels(rewriter, op.getLoc(), *conv);
-      std::optional<Tile> tile =
-          cnnc::chooseConvolutionTile(conv->width, conv->channels, vectorBits);
+      // (A longer row only makes tiles better: there still is one.)
+      std::optional<Tile> tile = chooseTile(*conv, vectorBits);
+      if (!tile)
+        continue;
       if (tile->masked)
         conv->validLanes = conv->channels;
       Value filter = conv->filter;

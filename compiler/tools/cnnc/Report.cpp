@@ -176,10 +176,9 @@ std::string megabytes(uint64_t bytes) {
 
 /// A register tile as "pixels x channels / lanes" (a masked tile shows
 /// its channels: "12x6/8", 6 channels in 8 lanes), or the generic loops.
-std::string describeTile(StringRef algorithm, int64_t width,
-                         int64_t channels, unsigned vectorBits) {
-  std::optional<ConvolutionTile> tile =
-      chooseConvolutionTile(width, channels, vectorBits);
+std::string describeTile(StringRef algorithm,
+                         std::optional<ConvolutionTile> tile,
+                         int64_t channels) {
   if (!tile)
     return "loops";
   return llvm::formatv("{0} {1}x{2}/{3}", algorithm, tile->rows,
@@ -198,8 +197,10 @@ std::string kernelOf(Operation *op, unsigned vectorBits,
     ArrayRef<int64_t> shape = matmul.getType().getShape();
     if (vectorBits < 128 || shape.size() < 2)
       return "loops";
-    return describeTile("direct", shape[shape.size() - 2], shape.back(),
-                        vectorBits);
+    return describeTile("direct",
+                        chooseConvolutionTile(shape[shape.size() - 2],
+                                              shape.back(), vectorBits),
+                        shape.back());
   }
   auto conv = dyn_cast<cnn::ConvOp>(op);
   if (!conv)
@@ -237,9 +238,17 @@ std::string kernelOf(Operation *op, unsigned vectorBits,
                                        ? chooseConvolutionAlgorithm(
                                              convolution, vectorBits, forced)
                                        : ConvolutionAlgorithm::Direct;
+  if (depthwise && algorithm == ConvolutionAlgorithm::Direct)
+    return describeTile(
+        "direct",
+        chooseDepthwiseTile(shape[2], shape[3], convolution.kernelW,
+                            convolution.strideW, convolution.dilationW,
+                            vectorBits),
+        shape[3]);
+  int64_t width = tileRowPixels(convolution, algorithm);
   return describeTile(stringifyConvolutionAlgorithm(algorithm),
-                      tileRowPixels(convolution, algorithm), shape[3],
-                      vectorBits);
+                      chooseConvolutionTile(width, shape[3], vectorBits),
+                      shape[3]);
 }
 
 } // namespace

@@ -208,6 +208,37 @@ TEST(ConvolutionTiles, RegisterBudgetWithASpare) {
   EXPECT_LE(tile->rows * tile->vectors + tile->vectors + 2, 32);
 }
 
+TEST(ConvolutionTiles, DepthwiseColumnsAreLoadedOnce) {
+  // 6 pixels through 3 kernel columns: columns 0..7 with unit stride,
+  // 0..12 with stride 2 (every column: the windows overlap), and with
+  // dilation 2 and stride 1 columns 0..9.
+  EXPECT_EQ(cnnc::distinctDepthwiseColumns(6, 3, 1, 1), 8);
+  EXPECT_EQ(cnnc::distinctDepthwiseColumns(6, 3, 2, 1), 13);
+  EXPECT_EQ(cnnc::distinctDepthwiseColumns(6, 3, 1, 2), 10);
+  // Stride 3 with a 1-wide kernel: no column shared.
+  EXPECT_EQ(cnnc::distinctDepthwiseColumns(4, 1, 3, 1), 4);
+}
+
+TEST(ConvolutionTiles, DepthwiseTileKeepsTheRowsWeightsInRegisters) {
+  // AVX2: 16 registers hold the accumulators, a kernel row's 3 weight
+  // vectors per channel vector, an input vector and a spare.
+  for (int64_t width : {7, 14, 28, 56, 112}) {
+    std::optional<cnnc::ConvolutionTile> tile =
+        cnnc::chooseDepthwiseTile(width, 144, 3, 1, 1, 256);
+    ASSERT_TRUE(tile) << width;
+    EXPECT_EQ(tile->lanes, 8);
+    EXPECT_LE(tile->rows * tile->vectors + 3 * tile->vectors + 2, 16)
+        << width;
+    // Enough accumulators to cover the FMA latency on long rows.
+    if (width >= 28)
+      EXPECT_GE(tile->rows * tile->vectors, 8) << width;
+  }
+  std::optional<cnnc::ConvolutionTile> tile =
+      cnnc::chooseDepthwiseTile(56, 96, 3, 2, 1, 512);
+  ASSERT_TRUE(tile);
+  EXPECT_LE(tile->rows * tile->vectors + 3 * tile->vectors + 2, 32);
+}
+
 TEST(ConvolutionTiles, FewOddChannelsTakeOneMaskedVector) {
   // No vector of 4 lanes divides 6 or 10 channels. 6 fit one 8-lane vector
   // (AVX2 and AVX-512 alike), 10 a 16-lane one (AVX-512 only), masked.

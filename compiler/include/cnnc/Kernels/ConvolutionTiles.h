@@ -40,6 +40,21 @@ std::optional<ConvolutionTile> chooseConvolutionTile(int64_t width,
                                                      int64_t channels,
                                                      unsigned vectorBits);
 
+/// The tile of a depthwise convolution with `kernelW` kernel columns and
+/// `strideW` / `dilationW` along the row: a kernel row's step loads each
+/// input column the tile's pixels meet once and uses it for every (pixel,
+/// kernel column) it serves (3 loads for 3 FMAs become about 1 with unit
+/// stride), so the row's weights stay in registers too.
+std::optional<ConvolutionTile>
+chooseDepthwiseTile(int64_t width, int64_t channels, int64_t kernelW,
+                    int64_t strideW, int64_t dilationW, unsigned vectorBits);
+
+/// How many distinct input columns `rows` adjacent output pixels read
+/// through `kernelW` kernel columns: (rows - 1) * stride + kernelW with
+/// unit dilation and stride up to the kernel width.
+int64_t distinctDepthwiseColumns(int64_t rows, int64_t kernelW,
+                                 int64_t strideW, int64_t dilationW);
+
 } // namespace cnnc
 
 #endif // CNNC_KERNELS_CONVOLUTIONTILES_H
