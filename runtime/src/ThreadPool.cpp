@@ -27,9 +27,6 @@
 #include <immintrin.h>
 #endif
 #include <condition_variable>
-#ifdef __linux__
-#include <sched.h>
-#endif
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -41,8 +38,6 @@ thread_local bool insideLoop = false;
 
 /// Spins of a waiting thread before it sleeps: about 100 microseconds.
 constexpr int kSpins = 1 << 12;
-/// Spins between checks for a thread waited for on the same CPU.
-constexpr int kSpinsPerYield = 64;
 
 /// One step of a spin-wait.
 inline void relax() {
@@ -53,31 +48,12 @@ inline void relax() {
 #endif
 }
 
-/// The CPU the calling thread runs on, or -1 where that is not known.
-int currentCpu() {
-#ifdef __linux__
-  return sched_getcpu();
-#else
-  return -1;
-#endif
-}
-
 /// Spins until `ready()` holds or the spins are spent; whether it holds.
-/// Every so often, when `sharesCpu()` says that a thread it waits for runs
-/// on its CPU, the spinner yields it: pausing would keep that thread off
-/// the CPU until the spins are spent (LeNet-5 at batch 8 ran ten times
-/// slower in the processes whose two threads the scheduler had put on one
-/// vCPU). Yielding when the threads are apart costs: a VM may hand the
-/// vCPU away, and the spinner then misses the start of the next loop.
-template <typename Predicate, typename SharesCpu>
-bool spinUntil(Predicate ready, SharesCpu sharesCpu) {
+template <typename Predicate> bool spinUntil(Predicate ready) {
   for (int i = 0; i < kSpins; ++i) {
     if (ready())
       return true;
-    if (i % kSpinsPerYield == kSpinsPerYield - 1 && sharesCpu())
-      std::this_thread::yield();
-    else
-      relax();
+    relax();
   }
   return ready();
 }
@@ -95,12 +71,9 @@ int threadCountFromEnvironment() {
 
 class ThreadPool {
 public:
-  explicit ThreadPool(int threads)
-      : threadCount(threads), workerCpus(threads > 1 ? threads - 1 : 0) {
-    for (std::atomic<int> &cpu : workerCpus)
-      cpu.store(-1, std::memory_order_relaxed);
+  explicit ThreadPool(int threads) : threadCount(threads) {
     for (int i = 1; i < threads; ++i)
-      workers.emplace_back([this, i] { workerLoop(i - 1); });
+      workers.emplace_back([this] { workerLoop(); });
   }
 
   ~ThreadPool() {
@@ -118,7 +91,6 @@ public:
   void run(int64_t count, int64_t grain, cnnc_parallel_body body,
            void *context) {
     std::lock_guard<std::mutex> serialize(loopMutex);
-    callerCpu.store(currentCpu(), std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(mutex);
       loop = Loop{body, context, count, grain};
@@ -132,14 +104,7 @@ public:
     auto finished = [this] {
       return busyWorkers.load(std::memory_order_acquire) == 0;
     };
-    auto sharesCpu = [this] {
-      int cpu = currentCpu();
-      for (const std::atomic<int> &worker : workerCpus)
-        if (cpu >= 0 && worker.load(std::memory_order_relaxed) == cpu)
-          return true;
-      return false;
-    };
-    if (spinUntil(finished, sharesCpu))
+    if (spinUntil(finished))
       return;
     std::unique_lock<std::mutex> lock(mutex);
     done.wait(lock, finished);
@@ -173,24 +138,19 @@ private:
     insideLoop = false;
   }
 
-  void workerLoop(int index) {
+  void workerLoop() {
     uint64_t seen = 0;
     auto started = [&] {
       return stopping.load(std::memory_order_relaxed) ||
              generation.load(std::memory_order_acquire) != seen;
     };
     for (;;) {
-      auto sharesCpu = [this] {
-        int cpu = currentCpu();
-        return cpu >= 0 && callerCpu.load(std::memory_order_relaxed) == cpu;
-      };
-      if (!spinUntil(started, sharesCpu)) {
+      if (!spinUntil(started)) {
         std::unique_lock<std::mutex> lock(mutex);
         wake.wait(lock, started);
       }
       if (stopping.load(std::memory_order_relaxed))
         return;
-      workerCpus[index].store(currentCpu(), std::memory_order_relaxed);
       // The loop's fields were written under the mutex before the
       // generation was released: take them under it too.
       {
@@ -216,10 +176,6 @@ private:
   std::atomic<int> busyWorkers{0};
   std::atomic<uint64_t> generation{0};
   std::atomic<bool> stopping{false};
-  // Where the threads last ran: the caller of the current loop, and each
-  // worker when it took one (spinUntil's test for a shared CPU).
-  std::atomic<int> callerCpu{-1};
-  std::vector<std::atomic<int>> workerCpus;
 };
 
 ThreadPool &pool() {
