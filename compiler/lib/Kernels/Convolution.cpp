@@ -169,15 +169,22 @@ int64_t intAttr(Operation *op, StringRef name, unsigned i) {
   return cast<DenseIntElementsAttr>(op->getAttr(name)).getValues<int64_t>()[i];
 }
 
-} // namespace
-
-namespace {
-
 /// The mask of the first `lanes` lanes of `type`.
 Value laneMask(OpBuilder &b, Location loc, VectorType type, int64_t lanes) {
   auto maskType = VectorType::get(type.getShape(), b.getI1Type());
   return vector::ConstantMaskOp::create(b, loc, maskType,
                                         ArrayRef<int64_t>{lanes});
+}
+
+/// The activations the kernel reads and writes: the input, the output and
+/// the epilogue's operands, each once.
+SmallVector<Value> activationsOf(const Convolution &conv) {
+  SmallVector<Value> activations{conv.input, conv.output};
+  if (linalg::GenericOp epilogue = conv.epilogue)
+    for (Value operand : epilogue->getOperands())
+      if (!llvm::is_contained(activations, operand))
+        activations.push_back(operand);
+  return activations;
 }
 
 } // namespace
@@ -343,12 +350,7 @@ std::optional<Convolution> describeConvolution(linalg::LinalgOp op) {
 bool flattenPixels(OpBuilder &b, Location loc, Convolution &conv) {
   if (conv.matmul) {
     // Its rows are the pixels already: the views add the unit dimensions.
-    SmallVector<Value> activations{conv.input, conv.output};
-    if (linalg::GenericOp epilogue = conv.epilogue)
-      for (Value operand : epilogue->getOperands())
-        if (!llvm::is_contained(activations, operand))
-          activations.push_back(operand);
-    for (Value value : activations) {
+    for (Value value : activationsOf(conv)) {
       ArrayRef<int64_t> shape = cast<MemRefType>(value.getType()).getShape();
       conv.views[value] = memref::ExpandShapeOp::create(
           b, loc, SmallVector<int64_t>{1, shape[0], shape[1]}, value,
@@ -367,11 +369,7 @@ bool flattenPixels(OpBuilder &b, Location loc, Convolution &conv) {
       conv.inputHeight != conv.height || conv.inputWidth != conv.width ||
       conv.height == 1)
     return false;
-  SmallVector<Value> activations{conv.input, conv.output};
-  if (linalg::GenericOp epilogue = conv.epilogue)
-    for (Value operand : epilogue->getOperands())
-      if (!llvm::is_contained(activations, operand))
-        activations.push_back(operand);
+  SmallVector<Value> activations = activationsOf(conv);
   SmallVector<ReassociationIndices> pixels{{0}, {1, 2}, {3}};
   bool collapsible = llvm::all_of(activations, [&](Value value) {
     auto type = cast<MemRefType>(value.getType());
