@@ -3,8 +3,51 @@
 #include "OutputFiles.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 namespace cnnc {
+
+namespace {
+
+/// True when `a` and `b` name one file: the same existing file, or the same
+/// path once made absolute and cleaned.
+bool sameFile(llvm::StringRef a, llvm::StringRef b) {
+  bool equivalent = false;
+  if (!llvm::sys::fs::equivalent(a, b, equivalent) && equivalent)
+    return true;
+  auto normal = [](llvm::StringRef path) {
+    llvm::SmallString<256> text(path);
+    llvm::sys::fs::make_absolute(text);
+    llvm::sys::path::remove_dots(text, /*remove_dot_dot=*/true);
+    return std::string(text);
+  };
+  return normal(a) == normal(b);
+}
+
+} // namespace
+
+mlir::LogicalResult checkOutputPaths(llvm::ArrayRef<std::string> outputs,
+                                     llvm::ArrayRef<std::string> inputs) {
+  for (auto [i, output] : llvm::enumerate(outputs)) {
+    if (output == "-")
+      continue;
+    for (const std::string &input : inputs)
+      if (input != "-" && sameFile(output, input)) {
+        llvm::errs() << "cnnc: error: the output '" << output
+                     << "' is the input '" << input
+                     << "'; choose another output path (cnnc never "
+                        "overwrites its inputs)\n";
+        return mlir::failure();
+      }
+    for (const std::string &other : outputs.drop_front(i + 1))
+      if (other != "-" && sameFile(output, other)) {
+        llvm::errs() << "cnnc: error: two outputs are one file: '" << output
+                     << "' and '" << other << "'\n";
+        return mlir::failure();
+      }
+  }
+  return mlir::success();
+}
 
 mlir::LogicalResult writeFilesAtomically(
     llvm::ArrayRef<std::pair<std::string, std::string>> files) {

@@ -19,6 +19,13 @@ namespace cnnc {
 mlir::LogicalResult
 writeFilesAtomically(llvm::ArrayRef<std::pair<std::string, std::string>> files);
 
+/// Fails, printing "cnnc: error: ..." naming both, when one of `outputs`
+/// is one of `inputs` (the same file, by any path or link: an input is
+/// never overwritten) or when two outputs are one file. "-" is stdout and
+/// never collides.
+mlir::LogicalResult checkOutputPaths(llvm::ArrayRef<std::string> outputs,
+                                     llvm::ArrayRef<std::string> inputs);
+
 } // namespace cnnc
 
 #endif // CNNC_TOOLS_CNNC_OUTPUTFILES_H

@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -177,6 +178,56 @@ TensorDecoder::decode(const proto::TensorProto &from,
   return tensor;
 }
 
+/// The bytes [offset, offset + length) of `file`, which must be a regular
+/// file (not a FIFO, a device or a directory: those would hang or exhaust
+/// memory); `length` -1 reads to the end. Only those bytes are read. The
+/// messages name the file as `kind` 'FILE' ("external data file"), or not
+/// at all when `kind` is empty (the caller names it).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readRegularFile(llvm::StringRef file, int64_t offset, int64_t length,
+                llvm::StringRef kind) {
+  std::string named = kind.empty() ? "" : (kind + " '" + file + "' ").str();
+  auto failure = [&](const llvm::Twine &message) -> llvm::Error {
+    return llvm::make_error<llvm::StringError>(
+        message, std::make_error_code(std::errc::invalid_argument));
+  };
+  auto cannotRead = [&](std::error_code error) {
+    return failure((kind.empty() ? llvm::Twine("cannot read")
+                                 : "cannot read " + kind + " '" + file + "'") +
+                   ": " + error.message());
+  };
+  llvm::sys::fs::file_status status;
+  if (std::error_code error = llvm::sys::fs::status(file, status))
+    return cannotRead(error);
+  if (status.type() != llvm::sys::fs::file_type::regular_file)
+    return failure(named + (kind.empty() ? "not" : "is not") +
+                   " a regular file (a FIFO, a device or a directory)");
+  int64_t size = static_cast<int64_t>(status.getSize());
+  if (length < 0)
+    length = size - std::min(offset, size);
+  if (offset > size || length > size - offset)
+    return failure(llvm::formatv("{0}has {1} bytes, too few for offset {2} "
+                                 "and length {3}",
+                                 named, size, offset, length)
+                       .str());
+  auto buffer = llvm::MemoryBuffer::getFileSlice(file, length, offset);
+  if (!buffer)
+    return cannotRead(buffer.getError());
+  return std::move(*buffer);
+}
+
+/// True when `file` (symbolic links resolved) lies inside `dir` (resolved
+/// too).
+bool staysInside(llvm::StringRef file, llvm::StringRef dir) {
+  llvm::SmallString<256> realFile, realDir;
+  if (llvm::sys::fs::real_path(file, realFile) ||
+      llvm::sys::fs::real_path(dir, realDir))
+    return false;
+  llvm::StringRef inside(realFile);
+  return inside.size() > realDir.size() && inside.starts_with(realDir) &&
+         llvm::sys::path::is_separator(inside[realDir.size()]);
+}
+
 llvm::Error TensorDecoder::readExternal(const proto::TensorProto &from,
                                         const std::string &what,
                                         int64_t byteSize,
@@ -206,26 +257,28 @@ llvm::Error TensorDecoder::readExternal(const proto::TensorProto &from,
                           "directory");
   llvm::SmallString<256> file(baseDir);
   llvm::sys::path::append(file, location);
-  auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  // A symbolic link may not lead out of the model's directory (ONNX's
+  // CVE-2022-25882 class).
+  if (llvm::sys::fs::exists(file) && !staysInside(file, baseDir))
+    return fail(path, what + ": external data location '" + location +
+                          "' leads out of the model's directory (through a "
+                          "symbolic link)");
+  if (length >= 0 && length != byteSize)
+    return fail(path, llvm::formatv("{0}: external data has {1} bytes, but "
+                                    "the tensor's shape and type need {2}",
+                                    what, length, byteSize)
+                          .str());
+  // Only the tensor's bytes are read (mapped, for a large file).
+  auto buffer = readRegularFile(file, offset, length, "external data file");
   if (!buffer)
-    return fail(path, what + ": cannot read external data file '" + file +
-                          "': " + buffer.getError().message());
-  int64_t fileSize = (*buffer)->getBufferSize();
-  if (length < 0)
-    length = fileSize - std::min(offset, fileSize);
+    return fail(path, what + ": " + llvm::toString(buffer.takeError()));
+  length = static_cast<int64_t>((*buffer)->getBufferSize());
   if (length != byteSize)
     return fail(path, llvm::formatv("{0}: external data has {1} bytes, but "
                                     "the tensor's shape and type need {2}",
                                     what, length, byteSize)
                           .str());
-  if (offset > fileSize || length > fileSize - offset)
-    return fail(path, llvm::formatv("{0}: external data file '{1}' has {2} "
-                                    "bytes, too few for offset {3} and "
-                                    "length {4}",
-                                    what, file, fileSize, offset, length)
-                          .str());
-  bytes.assign((*buffer)->getBufferStart() + offset, length);
+  bytes.assign((*buffer)->getBufferStart(), length);
   return llvm::Error::success();
 }
 
@@ -415,18 +468,22 @@ llvm::Expected<Model> parseModel(llvm::StringRef bytes, llvm::StringRef path) {
 }
 
 llvm::Expected<Model> readModelFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
-      path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (path == "-") {
+    auto buffer = llvm::MemoryBuffer::getSTDIN();
+    if (!buffer)
+      return fail(path, "cannot read: " + buffer.getError().message());
+    return parseModel((*buffer)->getBuffer(), path);
+  }
+  auto buffer = readRegularFile(path, 0, -1, "");
   if (!buffer)
-    return fail(path, "cannot read: " + buffer.getError().message());
+    return fail(path, llvm::toString(buffer.takeError()));
   return parseModel((*buffer)->getBuffer(), path);
 }
 
 llvm::Expected<Tensor> readTensorFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  auto buffer = readRegularFile(path, 0, -1, "");
   if (!buffer)
-    return fail(path, "cannot read: " + buffer.getError().message());
+    return fail(path, llvm::toString(buffer.takeError()));
   llvm::StringRef bytes = (*buffer)->getBuffer();
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
     return fail(path, "the file is larger than protobuf can read (2 GiB)");
