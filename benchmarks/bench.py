@@ -109,7 +109,7 @@ def resnet50_convolutions():
 
 def channels_last_conv(cin, cout, k, stride, pad, size, out):
     """One convolution + bias + ReLU in the cnn dialect, channels-last from
-    input to output (as inside a network after cnn-select-layout), with
+    input to output (as inside a network after cnnc-select-layout), with
     random weights: the kernel alone, without the layout changes that a
     one-layer ONNX model would add."""
     rng = numpy.random.default_rng(0)

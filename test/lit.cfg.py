@@ -29,3 +29,14 @@ llvm_config.add_tool_substitutions(["cnnc", "cnnc-opt", "onnx-from-text", "onnx-
                                     "idx-fuzzer", "dsl-fuzzer"],
                                    tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Tests that execute generated code run the AVX-512 variants only where the
+# host has AVX-512 (x86-64-v4: F, BW, DQ, VL); tests that check what the
+# compiler writes pin --mcpu and need no feature.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        host_flags = set(cpuinfo.read().split())
+except OSError:
+    host_flags = set()
+if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= host_flags:
+    config.available_features.add("avx512")

@@ -143,14 +143,14 @@ extern "C" int cnnc_check_cpu_features(const char *model,
                    "cannot check (%s); link the runtime of the cnnc that "
                    "compiled it",
                    model, unknown.c_str());
-    return 1;
+    return CNNC_ERROR_CPU_FEATURES;
   }
   if (!missing.empty()) {
     cnnc_set_error("cnnc: %s was compiled for a CPU with %s, which this CPU "
                    "lacks; recompile it with --mcpu=native on this machine "
                    "or with an older --mcpu (e.g. x86-64-v3 for AVX2)",
                    model, missing.c_str());
-    return 1;
+    return CNNC_ERROR_CPU_FEATURES;
   }
-  return 0;
+  return CNNC_OK;
 }

@@ -30,12 +30,13 @@ bool readAll(gzFile file, void *buffer, size_t size) {
   return true;
 }
 
-int fail(gzFile file, cnnc_idx *out, const char *format, const char *path) {
+int fail(gzFile file, cnnc_idx *out, const char *format, const char *path,
+         int status = CNNC_ERROR_IO) {
   if (file)
     gzclose(file);
   cnnc_idx_free(out);
   cnnc_set_error(format, path);
-  return 1;
+  return status;
 }
 
 } // namespace
@@ -72,14 +73,16 @@ extern "C" int cnnc_idx_read(const char *path, cnnc_idx *out) {
   size_t capacity = size < (size_t(1) << 20) ? size : (size_t(1) << 20);
   out->data = static_cast<uint8_t *>(std::malloc(capacity));
   if (!out->data)
-    return fail(file, out, "cnnc: out of memory reading '%s'", path);
+    return fail(file, out, "cnnc: out of memory reading '%s'", path,
+                  CNNC_ERROR_OUT_OF_MEMORY);
   size_t filled = 0;
   while (filled < size) {
     if (filled == capacity) {
       capacity = capacity * 2 < size ? capacity * 2 : size;
       auto *grown = static_cast<uint8_t *>(std::realloc(out->data, capacity));
       if (!grown)
-        return fail(file, out, "cnnc: out of memory reading '%s'", path);
+        return fail(file, out, "cnnc: out of memory reading '%s'", path,
+                  CNNC_ERROR_OUT_OF_MEMORY);
       out->data = grown;
     }
     if (!readAll(file, out->data + filled, capacity - filled))
@@ -88,7 +91,7 @@ extern "C" int cnnc_idx_read(const char *path, cnnc_idx *out) {
   }
   out->size = size;
   gzclose(file);
-  return 0;
+  return CNNC_OK;
 }
 
 extern "C" void cnnc_idx_free(cnnc_idx *idx) {

@@ -23,3 +23,22 @@ extern "C" void cnnc_set_error(const char *format, ...) {
 }
 
 extern "C" void cnnc_clear_error(void) { lastError[0] = '\0'; }
+
+extern "C" const char *cnnc_status_name(int status) {
+  switch (status) {
+  case CNNC_OK:
+    return "ok";
+  case CNNC_ERROR_INVALID_ARGUMENT:
+    return "invalid argument";
+  case CNNC_ERROR_CPU_FEATURES:
+    return "CPU lacks features";
+  case CNNC_ERROR_OUT_OF_MEMORY:
+    return "out of memory";
+  case CNNC_ERROR_IO:
+    return "I/O error";
+  case CNNC_ERROR_INTERNAL:
+    return "internal error";
+  default:
+    return "unknown status";
+  }
+}

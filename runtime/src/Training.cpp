@@ -17,17 +17,17 @@ int cnnc_idx_batch(const cnnc_idx *images, const cnnc_idx *labels,
                    int32_t *out_labels) {
   if (!images || !labels || !indices || !out_images || !out_labels) {
     cnnc_set_error("cnnc_idx_batch: a NULL argument");
-    return 1;
+    return CNNC_ERROR_INVALID_ARGUMENT;
   }
   if (images->rank != 3 || labels->rank != 1 ||
       images->dims[0] != labels->dims[0]) {
     cnnc_set_error("cnnc_idx_batch: expected images [N, H, W] and labels [N] "
                    "of one N");
-    return 1;
+    return CNNC_ERROR_INVALID_ARGUMENT;
   }
   if (!(std > 0.0f)) {
     cnnc_set_error("cnnc_idx_batch: the standard deviation must be positive");
-    return 1;
+    return CNNC_ERROR_INVALID_ARGUMENT;
   }
   const int64_t height = images->dims[1], width = images->dims[2];
   const int64_t pixels = height * width;
@@ -38,7 +38,7 @@ int cnnc_idx_batch(const cnnc_idx *images, const cnnc_idx *labels,
       cnnc_set_error("cnnc_idx_batch: index %lld is outside the %lld items",
                      static_cast<long long>(index),
                      static_cast<long long>(images->dims[0]));
-      return 1;
+      return CNNC_ERROR_INVALID_ARGUMENT;
     }
     const uint8_t *source = images->data + index * pixels;
     float *target = out_images + i * pixels;
@@ -50,7 +50,7 @@ int cnnc_idx_batch(const cnnc_idx *images, const cnnc_idx *labels,
       }
     out_labels[i] = labels->data[index];
   }
-  return 0;
+  return CNNC_OK;
 }
 
 double cnnc_learning_rate(const cnnc_schedule *schedule, int64_t step) {
@@ -114,7 +114,7 @@ int cnnc_init_weight(float *data, int rank, const int64_t *shape,
                      cnnc_init_kind kind, uint64_t seed) {
   if (!data || !shape || rank < 2) {
     cnnc_set_error("cnnc_init_weight: expected a weight of rank 2 or more");
-    return 1;
+    return CNNC_ERROR_INVALID_ARGUMENT;
   }
   int64_t receptive = 1;
   for (int d = 2; d < rank; ++d)
@@ -127,18 +127,18 @@ int cnnc_init_weight(float *data, int rank, const int64_t *shape,
     std::normal_distribution<double> normal(0.0, std::sqrt(2.0 / fanIn));
     for (int64_t i = 0; i < count; ++i)
       data[i] = static_cast<float>(normal(random));
-    return 0;
+    return CNNC_OK;
   }
   if (kind == CNNC_INIT_XAVIER) {
     double bound = std::sqrt(6.0 / (fanIn + fanOut));
     std::uniform_real_distribution<double> uniform(-bound, bound);
     for (int64_t i = 0; i < count; ++i)
       data[i] = static_cast<float>(uniform(random));
-    return 0;
+    return CNNC_OK;
   }
   cnnc_set_error("cnnc_init_weight: unknown initialization %d",
                  static_cast<int>(kind));
-  return 1;
+  return CNNC_ERROR_INVALID_ARGUMENT;
 }
 
 int cnnc_argmax(const float *logits, int count) {

@@ -4,7 +4,7 @@
 // RUN: cnnc-opt %s --split-input-file --cnnc-convolution-algorithms="vector-bits=512" --canonicalize | FileCheck %s --check-prefix=AUTO
 // RUN: cnnc-opt %s --split-input-file --cnnc-convolution-algorithms="vector-bits=0 algorithm=winograd4" | FileCheck %s --check-prefix=NONE
 // RUN: not cnnc-opt %s --split-input-file --cnnc-convolution-algorithms="algorithm=fft" 2>&1 | FileCheck %s --check-prefix=BAD
-// BAD: cnnc-convolution-algorithms: unknown algorithm 'fft' (auto, direct, im2col, winograd2, winograd4)
+// BAD: for the --algorithm option: Cannot find option named 'fft'!
 
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 memref.global "private" constant @w : memref<3x3x8x16xf32> = dense<0.5>

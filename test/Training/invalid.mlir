@@ -1,16 +1,17 @@
-// RUN: not cnnc-opt %s --split-input-file --cnn-generate-train-step 2>&1 | FileCheck %s --implicit-check-not=error:
-// RUN: not cnnc-opt %s --split-input-file --cnn-generate-train-step="optimizer=rmsprop" 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
-// RUN: not cnnc-opt %s --split-input-file --cnn-generate-train-step="loss=hinge" 2>&1 | FileCheck %s --check-prefix=LOSS
-// RUN: not cnnc-opt %s --split-input-file --cnn-generate-train-step="label-smoothing=1.5" 2>&1 | FileCheck %s --check-prefix=SMOOTHING
-// RUN: not cnnc-opt %s --split-input-file --cnn-differentiate 2>&1 | FileCheck %s --check-prefix=DIFF
+// RUN: not cnnc-opt %s --split-input-file --cnnc-generate-train-step 2>&1 | FileCheck %s --implicit-check-not=error:
+// RUN: not cnnc-opt %s --split-input-file --cnnc-generate-train-step="optimizer=rmsprop" 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
+// RUN: not cnnc-opt %s --split-input-file --cnnc-generate-train-step="loss=hinge" 2>&1 | FileCheck %s --check-prefix=LOSS
+// RUN: not cnnc-opt %s --split-input-file --cnnc-generate-train-step="label-smoothing=1.5" 2>&1 | FileCheck %s --check-prefix=SMOOTHING
+// RUN: not cnnc-opt %s --split-input-file --cnnc-differentiate 2>&1 | FileCheck %s --check-prefix=DIFF
 
-// What cnn-generate-train-step and cnn-differentiate refuse, and where they
-// say so. The options are checked before the module (every piece reports
-// them); the cnn-differentiate cases are private functions, which
-// cnn-generate-train-step does not take for a model.
+// What cnnc-generate-train-step and cnnc-differentiate refuse, and where they
+// say so. The loss and the optimizer are enum options, refused when the
+// pipeline is parsed; the label smoothing is checked before the module
+// (every piece reports it); the cnnc-differentiate cases are private functions, which
+// cnnc-generate-train-step does not take for a model.
 
-// OPTIMIZER: error: unknown optimizer 'rmsprop' (expected sgd, adam or adamw)
-// LOSS: error: unknown loss 'hinge' (expected cross_entropy or mse)
+// OPTIMIZER: for the --optimizer option: Cannot find option named 'rmsprop'!
+// LOSS: for the --loss option: Cannot find option named 'hinge'!
 // SMOOTHING: error: label smoothing must be in [0, 1], got 1.500000e+00
 
 // CHECK: invalid.mlir:[[@LINE+1]]:1: error: the model has no trainable parameters (no constant weight of a conv, matmul or batch norm)
@@ -84,10 +85,10 @@ func.func @second(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
 
 // -----
 
-// cnn-differentiate needs one 0-d float result. (cnn-generate-train-step
+// cnnc-differentiate needs one 0-d float result. (cnnc-generate-train-step
 // finds no model in the pieces that follow.)
 // CHECK-COUNT-5: error: the module has no model function to train
-// DIFF: invalid.mlir:[[@LINE+1]]:1: error: cnn-differentiate expects a function with one result, a 0-d float tensor; got '(tensor<3xf32>) -> tensor<3xf32>'
+// DIFF: invalid.mlir:[[@LINE+1]]:1: error: cnnc-differentiate expects a function with one result, a 0-d float tensor; got '(tensor<3xf32>) -> tensor<3xf32>'
 func.func private @not_scalar(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = cnn.unary exp %x : tensor<3xf32>
   return %0 : tensor<3xf32>
@@ -95,7 +96,7 @@ func.func private @not_scalar(%x: tensor<3xf32>) -> tensor<3xf32> {
 
 // -----
 
-// DIFF: invalid.mlir:[[@LINE+1]]:1: error: cnn-differentiate expects a function with one result, a 0-d float tensor; got '(tensor<3xf32>) -> (tensor<f32>, tensor<f32>)'
+// DIFF: invalid.mlir:[[@LINE+1]]:1: error: cnnc-differentiate expects a function with one result, a 0-d float tensor; got '(tensor<3xf32>) -> (tensor<f32>, tensor<f32>)'
 func.func private @two_results(%x: tensor<3xf32>) -> (tensor<f32>, tensor<f32>) {
   %0 = cnn.reduce sum %x axes [0] : tensor<3xf32> -> tensor<f32>
   return %0, %0 : tensor<f32>, tensor<f32>
@@ -103,7 +104,7 @@ func.func private @two_results(%x: tensor<3xf32>) -> (tensor<f32>, tensor<f32>) 
 
 // -----
 
-// In cnn-differentiate too, an op without a rule is named where it is.
+// In cnnc-differentiate too, an op without a rule is named where it is.
 func.func private @max_reduction(%x: tensor<3xf32>) -> tensor<f32> {
   // DIFF: invalid.mlir:[[@LINE+1]]:8: error: cannot train through 'cnn.reduce': a max reduction has no gradient rule
   %0 = cnn.reduce max %x axes [0] : tensor<3xf32> -> tensor<f32>

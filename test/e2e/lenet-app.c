@@ -80,7 +80,7 @@ int main(int argc, char **argv) {
   if (first_num_inputs != 1 || first_num_outputs != 1 ||
       strcmp(first_inputs[0].name, "image") != 0 ||
       strcmp(first_outputs[0].name, "logits") != 0 ||
-      first_inputs[0].element_type != 1 || first_inputs[0].rank != 4 ||
+      first_inputs[0].element_type != CNNC_ELEMENT_FLOAT || first_inputs[0].rank != 4 ||
       first_inputs[0].shape[0] != 4 || first_inputs[0].shape[3] != 28 ||
       first_inputs[0].bytes != 4 * 28 * 28 * sizeof(float) ||
       first_outputs[0].bytes != 4 * 10 * sizeof(float)) {
@@ -100,8 +100,10 @@ int main(int argc, char **argv) {
   const void *inputs[] = {input};
   void *outputs[] = {logits};
   void *workspace = cnnc_workspace_alloc(first_workspace_size());
-  if (first_run(inputs, outputs, workspace) != 0) {
-    printf("first_run failed: %s\n", cnnc_last_error());
+  int status = first_run(inputs, outputs, workspace);
+  if (status != CNNC_OK) {
+    printf("first_run failed (%s): %s\n", cnnc_status_name(status),
+           cnnc_last_error());
     return 1;
   }
   int ok = matches(logits, "caller's workspace");
@@ -124,8 +126,10 @@ int main(int argc, char **argv) {
   ok &= jobs[0].ok && jobs[1].ok;
 
   const void *missing[] = {NULL};
-  if (first_run(missing, outputs, NULL) == 0) {
-    printf("a NULL input was accepted\n");
+  status = first_run(missing, outputs, NULL);
+  if (status != CNNC_ERROR_INVALID_ARGUMENT) {
+    printf("a NULL input gave status %d, not CNNC_ERROR_INVALID_ARGUMENT\n",
+           status);
     return 1;
   }
   printf("NULL input: %s\n", cnnc_last_error());

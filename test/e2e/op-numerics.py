@@ -41,7 +41,7 @@ def cases_3d():
     yield ("maxpool_3d", helper.make_node(
         "MaxPool", ["x"], ["y"], kernel_shape=[2, 2, 2], strides=[2, 2, 2]),
         x, torch.nn.functional.max_pool3d(t, 2, 2).numpy(), [])
-    # Explicit padding before pooling, which cnn-fuse-padding folds in.
+    # Explicit padding before pooling, which cnnc-fuse-padding folds in.
     x2 = rng.standard_normal((1, 3, 6, 6)).astype(numpy.float32)
     t2 = torch.from_numpy(x2)
     pads = numpy.array([0, 0, 1, 2, 0, 0, 2, 1], dtype=numpy.int64)
@@ -71,7 +71,7 @@ def cases_3d():
 
 def cases_channels_last():
     """2-D convolutions and pooling in every form the channels-last kernels
-    take (at the default -O2, cnn-select-layout makes them NHWC): grouped,
+    take (at the default -O2, cnnc-select-layout makes them NHWC): grouped,
     depthwise with and without a channel multiplier, strided and dilated,
     a residual branch through a concat and a broadcast scale, average
     pooling with ceil_mode and counted pads, global max pooling."""
@@ -282,7 +282,7 @@ def cases_algorithms():
 def split_batch():
     """A batch of 4 256x256 images through two small convolutions, global
     pooling and a linear layer: 4.3 MB of activations an image against 12
-    KB of weights, so cnn-split-batch compiles it for one image and the
+    KB of weights, so cnnc-split-batch compiles it for one image and the
     entry point runs it 4 times (op-numerics.test checks the report)."""
     import torch
     f = torch.nn.functional
@@ -388,7 +388,7 @@ def training_case(outdir):
 
 
 def gemm_batch_norm():
-    """A linear layer then BatchNorm1d, which cnn-fold-batch-norm folds
+    """A linear layer then BatchNorm1d, which cnnc-fold-batch-norm folds
     into the gemm."""
     rng = numpy.random.default_rng(3)
     f32 = numpy.float32
@@ -450,10 +450,19 @@ def main():
     # The register tiles forced direct (the cost model would pick Winograd
     # for some); the other algorithms with their flag; each for AVX-512 and
     # AVX2.
+    # The AVX-512 variants run where the host has AVX-512 (x86-64-v4: F,
+    # BW, DQ, VL), the AVX2 ones everywhere; the output says which ran.
+    with open("/proc/cpuinfo") as f:
+        flags = set(f.read().split())
+    avx512 = {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags
+    print("ISA: %s" % ("AVX-512 and AVX2 variants" if avx512 else
+                       "AVX2 variants only (this host has no AVX-512)"))
     tiles = [case + (["--conv-algorithm=direct"],)
              for case in cases_register_tiles()]
     for case in tiles + list(cases_algorithms()):
-        runs.append((case[:5], case[5]))
+        if avx512:
+            runs.append(((case[0] + "_avx512",) + case[1:5],
+                         case[5] + ["--mcpu=x86-64-v4"]))
         runs.append(((case[0] + "_avx2",) + case[1:5],
                      case[5] + ["--mcpu=x86-64-v3"]))
     for (name, node, x, y, initializers), flags in runs:

@@ -9,7 +9,7 @@
 //                void *workspace);
 //
 // and, for an object compiled with --train, around the train step, the
-// evaluation and the initial state (cnn-generate-train-step's functions):
+// evaluation and the initial state (cnnc-generate-train-step's functions):
 //
 //   size_t NAME_state_size(void);
 //   size_t NAME_train_workspace_size(void);
@@ -31,6 +31,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "EntryPoints.h"
+
+#include "cnnc/runtime.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/IRBuilder.h"
@@ -62,16 +64,14 @@ public:
         model(model), builder(context),
         ptrType(llvm::PointerType::get(context, 0)),
         i32(llvm::Type::getInt32Ty(context)) {
-    failBlock = llvm::BasicBlock::Create(context, "fail", entry);
-    IRBuilder<> failBuilder(failBlock);
-    failBuilder.CreateRet(llvm::ConstantInt::get(i32, 1));
-    auto *start = llvm::BasicBlock::Create(context, "entry", entry, failBlock);
+    auto *start = llvm::BasicBlock::Create(context, "entry", entry);
     builder.SetInsertPoint(start);
   }
 
   IRBuilder<> &irBuilder() { return builder; }
 
-  /// if (!checked) { if (cnnc_check_cpu_features(...)) return 1; checked=1; }
+  /// if (!checked) { if ((s = cnnc_check_cpu_features(...))) return s;
+  /// checked = 1; }
   void checkCPU(const std::string &features) {
     checkedFlag = new llvm::GlobalVariable(
         module, i32, /*isConstant=*/false, llvm::GlobalValue::InternalLinkage,
@@ -92,7 +92,8 @@ public:
         {cString(module, model.name, "__cnnc_" + model.name + "_name"),
          cString(module, features, "__cnnc_" + model.name + "_features")});
     auto *mark = llvm::BasicBlock::Create(context, "mark_cpu_ok", entry);
-    builder.CreateCondBr(builder.CreateIsNull(status), mark, failBlock);
+    builder.CreateCondBr(builder.CreateIsNull(status), mark,
+                         failWith(CNNC_ERROR_CPU_FEATURES));
     builder.SetInsertPoint(mark);
     auto *store = builder.CreateAlignedStore(llvm::ConstantInt::get(i32, 1),
                                              checkedFlag, llvm::Align(4));
@@ -120,7 +121,8 @@ public:
     }
   }
 
-  /// if (!pointer) { cnnc_set_error("%s", message); return 1; }
+  /// if (!pointer) { cnnc_set_error("%s", message);
+  ///                 return CNNC_ERROR_INVALID_ARGUMENT; }
   void failIfNull(llvm::Value *pointer, const std::string &message) {
     auto *report = llvm::BasicBlock::Create(context, "report", entry);
     auto *next = llvm::BasicBlock::Create(context, "next", entry);
@@ -131,7 +133,7 @@ public:
                               llvm::Type::getVoidTy(context), {ptrType}, true));
     builder.CreateCall(setError, {cString(module, "%s", "__cnnc_percent_s"),
                                   cString(module, message, "__cnnc_message")});
-    builder.CreateBr(failBlock);
+    builder.CreateBr(failWith(CNNC_ERROR_INVALID_ARGUMENT));
     builder.SetInsertPoint(next);
   }
 
@@ -151,7 +153,8 @@ public:
         threadWorkspace,
         {checkedFlag, llvm::ConstantInt::get(sizeType, bytes)});
     auto *haveMemory = llvm::BasicBlock::Create(context, "have_memory", entry);
-    builder.CreateCondBr(builder.CreateIsNull(acquired), failBlock, haveMemory);
+    builder.CreateCondBr(builder.CreateIsNull(acquired),
+                         failWith(CNNC_ERROR_OUT_OF_MEMORY), haveMemory);
     builder.SetInsertPoint(haveMemory);
     builder.CreateBr(ready);
 
@@ -167,7 +170,19 @@ public:
     return builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), base, bytes);
   }
 
-  void returnSuccess() { builder.CreateRet(llvm::ConstantInt::get(i32, 0)); }
+  void returnSuccess() {
+    builder.CreateRet(llvm::ConstantInt::get(i32, CNNC_OK));
+  }
+
+  /// The block that returns `status` (one per status, made on first use).
+  llvm::BasicBlock *failWith(cnnc_status status) {
+    llvm::BasicBlock *&block = failBlocks[status];
+    if (!block) {
+      block = llvm::BasicBlock::Create(context, "fail", entry);
+      IRBuilder<>(block).CreateRet(llvm::ConstantInt::get(i32, status));
+    }
+    return block;
+  }
 
 private:
   llvm::Module &module;
@@ -177,7 +192,7 @@ private:
   IRBuilder<> builder;
   llvm::PointerType *ptrType;
   llvm::IntegerType *i32;
-  llvm::BasicBlock *failBlock;
+  llvm::DenseMap<int, llvm::BasicBlock *> failBlocks;
   llvm::GlobalVariable *checkedFlag = nullptr;
 };
 
@@ -336,7 +351,7 @@ uint64_t workspaceBytesOf(const ModelInterface &model) {
   return imageWorkspaceBytes(model) * model.batchSplit;
 }
 
-/// A batch compiled for one image (cnn-split-batch): the images run
+/// A batch compiled for one image (cnnc-split-batch): the images run
 /// concurrently, one per task of the runtime's parallel-for, each with its
 /// own slice of the workspace; the graph's own parallel loops run serially
 /// inside a task (the pool runs a nested loop on the calling thread). No

@@ -3,6 +3,8 @@
 #include "cnnc/CodeGen/CodeGen.h"
 #include "cnnc/Training/TrainStep.h"
 
+#include "cnnc/runtime.h"
+
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -12,31 +14,31 @@ namespace {
 
 const char *cTypeName(int elementType) {
   switch (elementType) {
-  case 1:
+  case CNNC_ELEMENT_FLOAT:
     return "float";
-  case 2:
+  case CNNC_ELEMENT_UINT8:
     return "uint8_t";
-  case 3:
+  case CNNC_ELEMENT_INT8:
     return "int8_t";
-  case 4:
+  case CNNC_ELEMENT_UINT16:
     return "uint16_t";
-  case 5:
+  case CNNC_ELEMENT_INT16:
     return "int16_t";
-  case 6:
+  case CNNC_ELEMENT_INT32:
     return "int32_t";
-  case 7:
+  case CNNC_ELEMENT_INT64:
     return "int64_t";
-  case 9:
+  case CNNC_ELEMENT_BOOL:
     return "bool (1 byte)";
-  case 10:
+  case CNNC_ELEMENT_FLOAT16:
     return "float16 (uint16_t bits)";
-  case 11:
+  case CNNC_ELEMENT_DOUBLE:
     return "double";
-  case 12:
+  case CNNC_ELEMENT_UINT32:
     return "uint32_t";
-  case 13:
+  case CNNC_ELEMENT_UINT64:
     return "uint64_t";
-  case 16:
+  case CNNC_ELEMENT_BFLOAT16:
     return "bfloat16 (uint16_t bits)";
   default:
     return "?";
@@ -186,17 +188,12 @@ void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model) {
   os << " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stddef.h>\n#include <stdint.h>\n\n"
+     << "/* cnnc_tensor_info, cnnc_element_type, cnnc_status, cnnc_last_error:\n"
+     << " * build/include, or where cnnc is installed. */\n"
+     << "#include <cnnc/runtime.h>\n\n"
      << "/* The version of cnnc's generated interface. */\n"
-     << "#define " << llvm::StringRef(n).upper() << "_CNNC_ABI_VERSION 1\n\n"
-     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-     << "#ifndef CNNC_TENSOR_INFO_DEFINED\n#define CNNC_TENSOR_INFO_DEFINED\n"
-     << "/* One input or output: its graph name, element type (ONNX's\n"
-     << " * TensorProto.DataType: 1 float, 7 int64, 9 bool ...), rank, shape\n"
-     << " * and size in bytes (dense, row-major). */\n"
-     << "typedef struct cnnc_tensor_info {\n"
-     << "  const char *name;\n  int element_type;\n  int rank;\n"
-     << "  const int64_t *shape;\n  size_t bytes;\n} cnnc_tensor_info;\n"
-     << "#endif\n\n";
+     << "#define " << llvm::StringRef(n).upper() << "_CNNC_ABI_VERSION 2\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   os << "enum {\n  " << n << "_num_inputs = " << model.inputs.size() << ",\n  "
      << n << "_num_outputs = " << model.outputs.size() << ",\n};\n\n";
   writeTensorTable(os, model, "input", model.inputs);
@@ -209,8 +206,10 @@ void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model) {
      << "_workspace_size()\n"
      << " * bytes aligned to 64 (cnnc_workspace_alloc), or NULL for one the\n"
      << " * runtime allocates and keeps per thread. Calls with distinct\n"
-     << " * workspaces may run concurrently. Returns 0 on success; otherwise\n"
-     << " * cnnc_last_error() (cnnc/runtime.h) says why. */\n"
+     << " * workspaces may run concurrently. Returns CNNC_OK (0); otherwise a\n"
+     << " * cnnc_status (a NULL pointer, a CPU without the features the\n"
+     << " * object was compiled for, no memory for the workspace), and\n"
+     << " * cnnc_last_error() says more. */\n"
      << "int " << n
      << "_run(const void *const *inputs, void *const *outputs, void "
         "*workspace);\n\n";

@@ -1,6 +1,10 @@
 //===- ModelInterface.cpp - What a compiled model exposes -----------------===//
 
 #include "cnnc/CodeGen/CodeGen.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
+#include "cnnc/Dialect/CNN/IR/ElementTypes.h"
+
+#include "cnnc/Training/TrainStep.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringSet.h"
@@ -31,41 +35,11 @@ bool isCKeyword(llvm::StringRef word) {
   return keywords.contains(word);
 }
 
-/// ONNX's TensorProto.DataType of an element type; 0 when ONNX has none.
-int onnxElementType(Type type) {
-  if (type.isF32())
-    return 1;
-  if (type.isF16())
-    return 10;
-  if (type.isBF16())
-    return 16;
-  if (type.isF64())
-    return 11;
-  auto integer = dyn_cast<IntegerType>(type);
-  if (!integer)
-    return 0;
-  bool isUnsigned = integer.isUnsigned();
-  switch (integer.getWidth()) {
-  case 1:
-    return 9;
-  case 8:
-    return isUnsigned ? 2 : 3;
-  case 16:
-    return isUnsigned ? 4 : 5;
-  case 32:
-    return isUnsigned ? 12 : 6;
-  case 64:
-    return isUnsigned ? 13 : 7;
-  default:
-    return 0;
-  }
-}
-
 FailureOr<TensorDescription> describeTensor(Operation *function, Type type,
-                                            DictionaryAttr attrs,
+                                            StringAttr name,
                                             llvm::StringRef kind,
                                             unsigned index) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
+  auto tensor = dyn_cast_if_present<RankedTensorType>(type);
   if (!tensor || !tensor.hasStaticShape())
     return function->emitError()
            << "the " << kind << " " << index << " has type " << type
@@ -77,12 +51,12 @@ FailureOr<TensorDescription> describeTensor(Operation *function, Type type,
            << "the " << kind << " " << index << " has type " << type
            << ", with no elements; cnnc does not compile models with empty "
               "inputs or outputs";
-  if (auto name = attrs ? attrs.getAs<StringAttr>("cnn.name") : StringAttr())
+  if (name)
     description.name = name.str();
   else
     description.name = (kind + "_" + llvm::Twine(index)).str();
-  description.elementType = onnxElementType(tensor.getElementType());
-  if (description.elementType == 0)
+  description.elementType = elementTypeOf(tensor.getElementType());
+  if (description.elementType == CNNC_ELEMENT_UNDEFINED)
     return function->emitError()
            << "the " << kind << " '" << description.name << "' has elements of "
            << tensor.getElementType() << ", which a C interface cannot carry";
@@ -91,6 +65,11 @@ FailureOr<TensorDescription> describeTensor(Operation *function, Type type,
   description.bytes = static_cast<uint64_t>(tensor.getNumElements()) *
                       ((bits + 7) / 8);
   return description;
+}
+
+/// The `cnn.name` in an argument's or result's attributes.
+StringAttr nameOf(DictionaryAttr attrs) {
+  return attrs ? attrs.getAs<StringAttr>("cnn.name") : StringAttr();
 }
 
 } // namespace
@@ -123,7 +102,7 @@ FailureOr<func::FuncOp> findModelFunction(ModuleOp module) {
   for (auto function : module.getOps<func::FuncOp>()) {
     // Training's generated functions come with the model.
     if (function.isExternal() || function.isPrivate() ||
-        function->hasAttr("cnnc.entry"))
+        function->hasAttr(cnnc::attrs::kEntry))
       continue;
     if (found)
       return module.emitError()
@@ -146,7 +125,8 @@ FailureOr<ModelInterface> describeModel(func::FuncOp function,
   FunctionType type = function.getFunctionType();
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
     FailureOr<TensorDescription> input = describeTensor(
-        function, type.getInput(i), function.getArgAttrDict(i), "input", i);
+        function, type.getInput(i), nameOf(function.getArgAttrDict(i)), "input",
+        i);
     if (failed(input))
       return failure();
     model.inputs.push_back(*input);
@@ -154,7 +134,7 @@ FailureOr<ModelInterface> describeModel(func::FuncOp function,
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
     FailureOr<TensorDescription> output =
         describeTensor(function, type.getResult(i),
-                       function.getResultAttrDict(i), "output", i);
+                       nameOf(function.getResultAttrDict(i)), "output", i);
     if (failed(output))
       return failure();
     model.outputs.push_back(*output);
@@ -164,46 +144,45 @@ FailureOr<ModelInterface> describeModel(func::FuncOp function,
   return model;
 }
 
-FailureOr<TrainingInterface> describeTraining(func::FuncOp trainStep) {
+FailureOr<TrainingInterface> describeTraining(Operation *trainStep) {
   TrainingInterface training;
-  auto layout = trainStep->getAttrOfType<ArrayAttr>("cnnc.state");
-  if (!layout)
-    return trainStep.emitError() << "the train step has no cnnc.state layout";
-  FunctionType type = trainStep.getFunctionType();
-  // Arguments: parameters and statistics, the input, slots, labels, hyper,
-  // key.
-  size_t count = layout.size();
-  size_t slots = 0;
-  for (Attribute entry : layout)
-    if (cast<DictionaryAttr>(entry).getAs<StringAttr>("kind").getValue() ==
-        "slot")
-      ++slots;
-  training.modelStateCount = count - slots;
-  if (type.getNumInputs() != count + 4 || type.getNumResults() != count + 2)
-    return trainStep.emitError()
-           << "the train step's signature does not match its state layout";
+  auto layout = trainStep->getAttrOfType<ArrayAttr>(cnnc::attrs::kState);
+  auto labels = trainStep->getAttrOfType<DictionaryAttr>(cnnc::attrs::kLabels);
+  if (!layout || !labels)
+    return trainStep->emitError()
+           << "the train step has no " << cnnc::attrs::kState << " layout or no "
+           << cnnc::attrs::kLabels;
   uint64_t offset = 0;
-  for (size_t i = 0; i < count; ++i) {
-    auto entry = cast<DictionaryAttr>(layout[i]);
-    unsigned argument = i < training.modelStateCount ? i : i + 1;
-    auto tensor = cast<RankedTensorType>(type.getInput(argument));
+  for (auto [i, attr] : llvm::enumerate(layout)) {
+    auto entry = dyn_cast<DictionaryAttr>(attr);
+    auto name = entry ? entry.getAs<StringAttr>("name") : StringAttr();
+    auto kind = entry ? entry.getAs<StringAttr>("kind") : StringAttr();
+    auto type = entry ? entry.getAs<TypeAttr>("type") : TypeAttr();
+    auto tensor =
+        type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
+    if (!name || !kind || !tensor || !tensor.hasStaticShape())
+      return trainStep->emitError()
+             << "state entry " << i << " of the train step is malformed";
     StateTensor state;
-    state.name = entry.getAs<StringAttr>("name").str();
-    state.kind = entry.getAs<StringAttr>("kind").str();
+    state.name = name.str();
+    state.kind = kind.str();
     state.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
     state.bytes = static_cast<uint64_t>(tensor.getNumElements()) *
                   ((tensor.getElementTypeBitWidth() + 7) / 8);
     state.offset = offset;
     offset += (state.bytes + 63) / 64 * 64;
+    if (state.kind != training::kSlotKind)
+      ++training.modelStateCount;
     training.state.push_back(std::move(state));
   }
   training.stateBytes = offset;
-  FailureOr<TensorDescription> labels =
-      describeTensor(trainStep, type.getInput(count + 1),
-                     trainStep.getArgAttrDict(count + 1), "input", count + 1);
-  if (failed(labels))
+  auto labelsType = labels.getAs<TypeAttr>("type");
+  FailureOr<TensorDescription> described = describeTensor(
+      trainStep, labelsType ? labelsType.getValue() : Type(),
+      labels.getAs<StringAttr>("name"), "labels", 0);
+  if (failed(described))
     return failure();
-  training.labels = *labels;
+  training.labels = *described;
   return training;
 }
 

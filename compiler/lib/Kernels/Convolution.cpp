@@ -1,6 +1,7 @@
 //===- Convolution.cpp - A bufferized convolution, as the kernels see it --===//
 
 #include "Convolution.h"
+#include "cnnc/Dialect/CNN/IR/ConstantElements.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -457,9 +458,8 @@ Value createConstantWeights(OpBuilder &b, Location loc, SymbolTable &symbols,
     copy = memref::GlobalOp::create(
         b, loc, (near.getSymName() + suffix).str(),
         b.getStringAttr("private"), flatType,
-        DenseResourceElementsAttr::get(
-            RankedTensorType::get({size}, b.getF32Type()), suffix.drop_front(),
-            HeapAsmResourceBlob::allocateAndCopyInferAlign(data)),
+        cnn::constantElements(RankedTensorType::get({size}, b.getF32Type()),
+                              data, suffix.drop_front()),
         /*constant=*/true, b.getI64IntegerAttr(64));
     symbols.insert(copy);
   }

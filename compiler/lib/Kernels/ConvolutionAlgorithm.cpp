@@ -122,16 +122,6 @@ llvm::StringRef stringifyConvolutionAlgorithm(ConvolutionAlgorithm algorithm) {
   return "direct";
 }
 
-std::optional<ConvolutionAlgorithm>
-parseConvolutionAlgorithm(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<ConvolutionAlgorithm>>(name)
-      .Case("direct", ConvolutionAlgorithm::Direct)
-      .Case("im2col", ConvolutionAlgorithm::Im2col)
-      .Case("winograd2", ConvolutionAlgorithm::Winograd2)
-      .Case("winograd4", ConvolutionAlgorithm::Winograd4)
-      .Default(std::nullopt);
-}
-
 bool isApplicable(ConvolutionAlgorithm algorithm, const ConvolutionShape &s,
                   unsigned vectorBits) {
   if (vectorBits < 128)

@@ -30,16 +30,8 @@ struct ConvolutionAlgorithmsPass
   using Base::Base;
 
   void runOnOperation() override {
-    std::optional<cnnc::ConvolutionAlgorithm> forced;
-    if (algorithm != "auto") {
-      forced = cnnc::parseConvolutionAlgorithm(algorithm);
-      if (!forced) {
-        getOperation().emitError()
-            << "cnnc-convolution-algorithms: unknown algorithm '" << algorithm
-            << "' (auto, direct, im2col, winograd2, winograd4)";
-        return signalPassFailure();
-      }
-    }
+    std::optional<cnnc::ConvolutionAlgorithm> forced =
+        cnnc::forcedAlgorithm(algorithm);
     SmallVector<linalg::Conv2DNhwcHwcfOp> convolutions;
     getOperation().walk(
         [&](linalg::Conv2DNhwcHwcfOp op) { convolutions.push_back(op); });

@@ -137,11 +137,20 @@ void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options) {
+void buildPipeline(OpPassManager &pm, const PipelineOptions &options,
+                   Stage last) {
   addGraphPasses(pm, options);
+  if (last == Stage::CNN)
+    return;
   addKernelPasses(pm, options);
+  if (last == Stage::Linalg)
+    return;
   addBufferizationPasses(pm, options);
   addLLVMLoweringPasses(pm, options);
+}
+
+void buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  buildPipeline(pm, options, Stage::LLVMDialect);
 }
 
 namespace {
@@ -155,11 +164,11 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
       llvm::cl::desc("SIMD register width the convolution kernels are tiled "
                      "for (512, 256; 0: none)"),
       llvm::cl::init(0)};
-  Option<std::string> convolutionAlgorithm{
+  Option<AlgorithmChoice> convolutionAlgorithm{
       *this, "conv-algorithm",
       llvm::cl::desc("auto, or direct, im2col, winograd2, winograd4 for "
                      "every convolution it applies to"),
-      llvm::cl::init("auto")};
+      llvm::cl::init(AlgorithmChoice::Auto), CNNC_ALGORITHM_CHOICE_VALUES};
 
   PipelineOptions get() const {
     PipelineOptions options;

@@ -24,7 +24,7 @@ struct DifferentiatePass : cnnc::impl::DifferentiateBase<DifferentiatePass> {
                     : RankedTensorType();
     if (!loss || loss.getRank() != 0 ||
         !isa<FloatType>(loss.getElementType())) {
-      function.emitError() << "cnn-differentiate expects a function with one "
+      function.emitError() << "cnnc-differentiate expects a function with one "
                               "result, a 0-d float tensor; got "
                            << type;
       return signalPassFailure();

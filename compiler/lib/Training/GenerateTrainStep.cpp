@@ -14,6 +14,7 @@
 #include "Optimizers.h"
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 #include "cnnc/Training/TrainStep.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -27,8 +28,6 @@ using namespace cnnc;
 using namespace cnnc::training;
 
 namespace {
-
-constexpr llvm::StringLiteral kIndexAttr = "cnnc.state_index";
 
 /// A tensor of the state.
 struct StateEntry {
@@ -75,7 +74,6 @@ private:
 
   std::vector<StateEntry> state; // Parameters, then statistics.
   std::vector<StateEntry> slots;
-  Optimizer optimizerKind = Optimizer::SGD;
 };
 
 LogicalResult GenerateTrainStepPass::collectState(func::FuncOp model) {
@@ -116,7 +114,7 @@ LogicalResult GenerateTrainStepPass::collectState(func::FuncOp model) {
     auto constant = cast<cnn::ConstantOp>(op);
     size_t index = state.size();
     constant->setAttr(
-        kIndexAttr,
+        cnnc::attrs::kStateIndex,
         IntegerAttr::get(IntegerType::get(op->getContext(), 64), index));
     state.push_back(
         {constantName(constant, index), kind, constant.getType(), constant});
@@ -132,7 +130,7 @@ LogicalResult GenerateTrainStepPass::collectState(func::FuncOp model) {
   for (const StateEntry &entry : state) {
     if (entry.kind != kParameterKind)
       continue;
-    for (StringRef suffix : slotSuffixes(optimizerKind))
+    for (StringRef suffix : slotSuffixes(optimizer))
       slots.push_back({entry.name + suffix.str(), kSlotKind, entry.type, {}});
   }
   return success();
@@ -160,7 +158,7 @@ func::FuncOp GenerateTrainStepPass::cloneWithState(func::FuncOp model,
   (void)clone.insertArguments(positions, types, attrs, locs);
   SmallVector<Operation *> constants;
   clone.walk([&](cnn::ConstantOp c) {
-    if (auto index = c->getAttrOfType<IntegerAttr>(kIndexAttr)) {
+    if (auto index = c->getAttrOfType<IntegerAttr>(cnnc::attrs::kStateIndex)) {
       c.replaceAllUsesWith(body.getArgument(index.getInt()));
       constants.push_back(c);
     }
@@ -181,13 +179,13 @@ void GenerateTrainStepPass::buildInitialState(func::FuncOp model,
   auto function = func::FuncOp::create(
       b, model.getLoc(), (model.getName() + "_initial_state").str(),
       FunctionType::get(ctx, {}, types));
-  function->setAttr(kEntryAttr, StringAttr::get(ctx, kInitialStateEntry));
+  function->setAttr(cnnc::attrs::kEntry, StringAttr::get(ctx, kInitialStateEntry));
   OpBuilder body = OpBuilder::atBlockBegin(function.addEntryBlock());
   SmallVector<Value> values;
   IRMapping mapping;
   for (const StateEntry &entry : state) {
     Operation *copy = body.clone(*entry.constant, mapping);
-    copy->removeAttr(kIndexAttr);
+    copy->removeAttr(cnnc::attrs::kStateIndex);
     values.push_back(copy->getResult(0));
   }
   for (const StateEntry &slot : slots) {
@@ -206,7 +204,7 @@ void GenerateTrainStepPass::buildEvaluate(func::FuncOp model, OpBuilder &b) {
   func::FuncOp function =
       cloneWithState(model, (model.getName() + "_evaluate").str());
   b.insert(function);
-  function->setAttr(kEntryAttr,
+  function->setAttr(cnnc::attrs::kEntry,
                     StringAttr::get(model.getContext(), kEvaluateEntry));
   // Batch norms of a model imported in training form run on the running
   // statistics.
@@ -231,12 +229,12 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
   func::FuncOp function =
       cloneWithState(model, (model.getName() + "_train_step").str());
   b.insert(function);
-  function->setAttr(kEntryAttr, StringAttr::get(ctx, kTrainStepEntry));
+  function->setAttr(cnnc::attrs::kEntry, StringAttr::get(ctx, kTrainStepEntry));
   Block &body = function.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   Value logits = ret.getOperand(0);
   auto logitsType = cast<RankedTensorType>(logits.getType());
-  bool crossEntropy = loss == "cross_entropy";
+  bool crossEntropy = loss == cnn::LossKind::CrossEntropy;
 
   // Arguments after the state and the input: slots, labels, hyper, key.
   Location loc = model.getLoc();
@@ -330,7 +328,7 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
 
   // The optimizer, and the new state in the order of the old.
   SmallVector<Value> newState, newSlots;
-  size_t slotCount = slotSuffixes(optimizerKind).size();
+  size_t slotCount = slotSuffixes(optimizer).size();
   for (size_t i = 0, p = 0; i < state.size(); ++i) {
     Value old = body.getArgument(i);
     if (state[i].kind != kParameterKind) {
@@ -342,7 +340,7 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
     ValueRange mySlots(
         ArrayRef<Value>(slotArgs).slice(p * slotCount, slotCount));
     SmallVector<Value> updated =
-        applyOptimizer(gb, optimizerKind, hyper, old, (*gradients)[p], mySlots);
+        applyOptimizer(gb, optimizer, hyper, old, (*gradients)[p], mySlots);
     newState.push_back(updated[0]);
     newSlots.append(updated.begin() + 1, updated.end());
     ++p;
@@ -370,33 +368,30 @@ LogicalResult GenerateTrainStepPass::buildTrainStep(func::FuncOp model,
       resultAttrs.push_back(named(entry.name));
   function.setAllResultAttrs(resultAttrs);
 
-  // The layout, for code generation.
+  // The layout and the labels, for code generation: attributes that the
+  // lowering keeps when the signature becomes pointers.
+  auto entryOf = [&](StringRef name, StringRef kind, Type type) {
+    SmallVector<NamedAttribute> fields{
+        NamedAttribute(StringAttr::get(ctx, "name"), StringAttr::get(ctx, name)),
+        NamedAttribute(StringAttr::get(ctx, "type"), TypeAttr::get(type))};
+    if (!kind.empty())
+      fields.push_back(
+          NamedAttribute(StringAttr::get(ctx, "kind"), StringAttr::get(ctx, kind)));
+    return DictionaryAttr::get(ctx, fields);
+  };
   SmallVector<Attribute> layout;
   for (const std::vector<StateEntry> *list : {&state, &slots})
     for (const StateEntry &entry : *list)
-      layout.push_back(DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, "name"),
-                               StringAttr::get(ctx, entry.name)),
-                NamedAttribute(StringAttr::get(ctx, "kind"),
-                               StringAttr::get(ctx, entry.kind))}));
-  function->setAttr(kStateAttr, ArrayAttr::get(ctx, layout));
+      layout.push_back(entryOf(entry.name, entry.kind, entry.type));
+  function->setAttr(cnnc::attrs::kState, ArrayAttr::get(ctx, layout));
+  function->setAttr(cnnc::attrs::kLabels,
+                    entryOf(crossEntropy ? "labels" : "targets", "",
+                            labels.getType()));
   return success();
 }
 
 void GenerateTrainStepPass::runOnOperation() {
   ModuleOp module = getOperation();
-  std::optional<Optimizer> parsed = parseOptimizer(optimizer);
-  if (!parsed) {
-    module.emitError() << "unknown optimizer '" << optimizer
-                       << "' (expected sgd, adam or adamw)";
-    return signalPassFailure();
-  }
-  optimizerKind = *parsed;
-  if (loss != "cross_entropy" && loss != "mse") {
-    module.emitError() << "unknown loss '" << loss
-                       << "' (expected cross_entropy or mse)";
-    return signalPassFailure();
-  }
   if (!(labelSmoothing >= 0.0 && labelSmoothing <= 1.0)) {
     module.emitError() << "label smoothing must be in [0, 1], got "
                        << labelSmoothing;
@@ -405,7 +400,7 @@ void GenerateTrainStepPass::runOnOperation() {
   func::FuncOp model;
   for (auto function : module.getOps<func::FuncOp>()) {
     if (function.isExternal() || function.isPrivate() ||
-        function->hasAttr(kEntryAttr))
+        function->hasAttr(cnnc::attrs::kEntry))
       continue;
     if (model) {
       module.emitError() << "the module has two models, '" << model.getName()
@@ -432,7 +427,7 @@ void GenerateTrainStepPass::runOnOperation() {
   buildEvaluate(model, b);
   if (failed(buildTrainStep(model, b)))
     return signalPassFailure();
-  model.walk([](cnn::ConstantOp c) { c->removeAttr(kIndexAttr); });
+  model.walk([](cnn::ConstantOp c) { c->removeAttr(cnnc::attrs::kStateIndex); });
 }
 
 } // namespace

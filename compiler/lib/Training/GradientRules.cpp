@@ -44,10 +44,10 @@ LogicalResult unsupported(Operation *op, StringRef what) {
 LogicalResult conv(cnn::ConvOp op, Gradients &grads, GraphBuilder &gb) {
   if (op.getResidual() || op.getActivation())
     return unsupported(op, "it has a fused epilogue (differentiate the graph "
-                           "before cnn-fuse-epilogues)");
+                           "before cnnc-fuse-epilogues)");
   if (op.getLayout() != cnn::Layout::NCHW)
     return unsupported(op, "it is channels-last (differentiate the graph "
-                           "before cnn-select-layout)");
+                           "before cnnc-select-layout)");
   RankedTensorType inputType = op.getInput().getType();
   if (inputType.getRank() != 4)
     return unsupported(op, "only 2-D convolutions are differentiated");
@@ -123,7 +123,7 @@ LogicalResult conv(cnn::ConvOp op, Gradients &grads, GraphBuilder &gb) {
 LogicalResult matmul(cnn::MatmulOp op, Gradients &grads, GraphBuilder &gb) {
   if (op.getActivation())
     return unsupported(op, "it has a fused activation (differentiate the "
-                           "graph before cnn-fuse-epilogues)");
+                           "graph before cnnc-fuse-epilogues)");
   Value a = op.getLhs(), bm = op.getRhs();
   if (typeOf(a).getRank() != 2 || typeOf(bm).getRank() != 2)
     return unsupported(op, "only 2-D matrix products are differentiated");

@@ -8,16 +8,6 @@ using namespace mlir;
 
 namespace cnnc::training {
 
-std::optional<Optimizer> parseOptimizer(llvm::StringRef name) {
-  if (name == "sgd")
-    return Optimizer::SGD;
-  if (name == "adam")
-    return Optimizer::Adam;
-  if (name == "adamw")
-    return Optimizer::AdamW;
-  return std::nullopt;
-}
-
 SmallVector<StringRef, 2> slotSuffixes(Optimizer optimizer) {
   if (optimizer == Optimizer::SGD)
     return {".momentum"};

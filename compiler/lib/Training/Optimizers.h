@@ -17,9 +17,7 @@
 
 namespace cnnc::training {
 
-enum class Optimizer { SGD, Adam, AdamW };
-
-std::optional<Optimizer> parseOptimizer(llvm::StringRef name);
+using Optimizer = cnn::OptimizerKind;
 
 /// Slots per parameter: their names' suffixes (".momentum", ...).
 llvm::SmallVector<llvm::StringRef, 2> slotSuffixes(Optimizer optimizer);

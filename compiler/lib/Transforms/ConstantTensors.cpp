@@ -1,6 +1,7 @@
 //===- ConstantTensors.cpp - cnn.constant values on the host --------------===//
 
 #include "ConstantTensors.h"
+#include "cnnc/Dialect/CNN/IR/ConstantElements.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
@@ -35,14 +36,8 @@ std::optional<std::vector<float>> constantFloats(Value value) {
 
 Value createFloatConstant(OpBuilder &builder, Location loc,
                           RankedTensorType type, ArrayRef<float> data) {
-  ElementsAttr value;
-  if (data.size() <= 8)
-    value = DenseElementsAttr::get(type, data);
-  else
-    value = DenseResourceElementsAttr::get(
-        type, "folded",
-        HeapAsmResourceBlob::allocateAndCopyInferAlign(data));
-  return cnn::ConstantOp::create(builder, loc, type, value);
+  return cnn::ConstantOp::create(builder, loc, type,
+                                 cnn::constantElements(type, data, "folded"));
 }
 
 } // namespace cnnc::transforms

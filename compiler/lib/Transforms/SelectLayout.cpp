@@ -5,7 +5,7 @@
 // into NHWC and one back, and those transposes then sink through the ops
 // that do not care where the channels are, until two meet and cancel. What
 // remains stands at the graph's edges; a transposed weight is a constant
-// that cnn-fold-constants folds.
+// that cnnc-fold-constants folds.
 //
 //===----------------------------------------------------------------------===//
 

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Transforms/Passes.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
@@ -74,7 +75,7 @@ struct SplitBatchPass : cnnc::impl::SplitBatchBase<SplitBatchPass> {
 
   void runOnOperation() override {
     func::FuncOp function = getOperation();
-    if (function.isDeclaration() || function->hasAttr("cnnc.entry") ||
+    if (function.isDeclaration() || function->hasAttr(cnnc::attrs::kEntry) ||
         !function.getBody().hasOneBlock())
       return;
     std::optional<int64_t> batch = batchOf(function);
@@ -150,7 +151,7 @@ struct SplitBatchPass : cnnc::impl::SplitBatchBase<SplitBatchPass> {
     function.getBody().takeBody(single.getBody());
     function.setFunctionType(single.getFunctionType());
     single.erase();
-    function->setAttr("cnnc.batch_split",
+    function->setAttr(cnnc::attrs::kBatchSplit,
                       IntegerAttr::get(IntegerType::get(&getContext(), 64),
                                        *batch));
   }

@@ -216,15 +216,29 @@ mlir::OwningOpRef<mlir::ModuleOp> loadDsl(llvm::StringRef path,
 
 } // namespace
 
+ModelFormat detectModelFormat(llvm::StringRef path) {
+  if (path.ends_with(".mlir"))
+    return ModelFormat::MLIR;
+  if (path.ends_with(".onnx") || path == "-")
+    return ModelFormat::ONNX;
+  if (path.ends_with(".cnn"))
+    return ModelFormat::CNN;
+  return ModelFormat::Unknown;
+}
+
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
                                             const ModelBindings &bindings,
                                             mlir::MLIRContext &context) {
-  if (path.ends_with(".mlir"))
+  switch (detectModelFormat(path)) {
+  case ModelFormat::MLIR:
     return loadMlir(path, bindings, context);
-  if (path.ends_with(".onnx") || path == "-")
+  case ModelFormat::ONNX:
     return loadOnnx(path, bindings, context);
-  if (path.ends_with(".cnn"))
+  case ModelFormat::CNN:
     return loadDsl(path, bindings, context);
+  case ModelFormat::Unknown:
+    break;
+  }
   llvm::errs() << "cnnc: error: '" << path
                << "': expected an ONNX model (.onnx), a model in cnnc's "
                   "language (.cnn) or one in the cnn dialect (.mlir)\n";

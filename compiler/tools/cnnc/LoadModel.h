@@ -53,6 +53,11 @@ private:
 /// location without printing the op (its IR is noise to users).
 std::unique_ptr<mlir::MLIRContext> createContext();
 
+/// What a model file is, by its name: ONNX (.onnx, or "-" for stdin), the
+/// cnn dialect (.mlir), cnnc's language (.cnn).
+enum class ModelFormat { ONNX, MLIR, CNN, Unknown };
+ModelFormat detectModelFormat(llvm::StringRef path);
+
 /// Reads `path`; null after printing the errors.
 mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
                                             const ModelBindings &bindings,

@@ -1,6 +1,7 @@
 //===- Report.cpp - cnnc compile --report ---------------------------------===//
 
 #include "Report.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 #include "cnnc/Kernels/ConvolutionAlgorithm.h"
@@ -260,12 +261,12 @@ int64_t countGraphOps(ModuleOp module) {
 }
 
 void describeGraph(ModuleOp module, Report &report, unsigned vectorBits,
-                   llvm::StringRef convolutionAlgorithm) {
+                   AlgorithmChoice convolutionAlgorithm) {
   std::optional<ConvolutionAlgorithm> forced =
-      parseConvolutionAlgorithm(convolutionAlgorithm);
+      forcedAlgorithm(convolutionAlgorithm);
   Layouts layouts;
   module.walk([&](Operation *op) {
-    if (auto split = op->getAttrOfType<IntegerAttr>("cnnc.batch_split"))
+    if (auto split = op->getAttrOfType<IntegerAttr>(cnnc::attrs::kBatchSplit))
       report.batchSplit = split.getInt();
     if (auto constant = dyn_cast<cnn::ConstantOp>(op)) {
       auto type = cast<RankedTensorType>(constant.getType());
@@ -304,7 +305,7 @@ void printReport(llvm::raw_ostream &os, const Report &report) {
   if (report.batchSplit > 1)
     os << "batch: " << report.batchSplit
        << " images, one at a time (the graph above is one image's; "
-          "cnn-split-batch)\n";
+          "cnnc-split-batch)\n";
   os << llvm::format("compute: %.3f GFLOPs\n",
                      flops * report.batchSplit / 1e9);
   os << "weights: " << megabytes(report.weightBytes) << "\n";

@@ -9,6 +9,8 @@
 #ifndef CNNC_TOOLS_CNNC_REPORT_H
 #define CNNC_TOOLS_CNNC_REPORT_H
 
+#include "cnnc/Kernels/ConvolutionAlgorithm.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -28,7 +30,7 @@ struct ReportRow {
 };
 
 struct Report {
-  /// N when cnn-split-batch compiled the graph for one of N images.
+  /// N when cnnc-split-batch compiled the graph for one of N images.
   int64_t batchSplit = 1;
   int64_t opsBefore = 0;
   std::vector<ReportRow> rows;
@@ -42,10 +44,10 @@ int64_t countGraphOps(mlir::ModuleOp module);
 /// The rows and weights of the optimized graph in `module`; the
 /// convolutions' algorithms and kernels as cnnc-convolution-algorithms and
 /// cnnc-register-tile-convolutions choose them for `vectorBits`-bit vectors
-/// (0: none) and the --conv-algorithm `convolutionAlgorithm` ("auto": the
+/// (0: none) and the --conv-algorithm `convolutionAlgorithm` (Auto: the
 /// cost model's choice).
 void describeGraph(mlir::ModuleOp module, Report &report, unsigned vectorBits,
-                   llvm::StringRef convolutionAlgorithm);
+                   AlgorithmChoice convolutionAlgorithm);
 
 void printReport(llvm::raw_ostream &os, const Report &report);
 

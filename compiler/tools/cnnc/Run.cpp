@@ -31,8 +31,6 @@ namespace cnnc {
 
 namespace {
 
-enum ExitCode { Success = 0, Mismatch = 1, UserError = 2, InternalError = 3 };
-
 int userError(const llvm::Twine &message) {
   llvm::errs() << "cnnc: error: " << message << "\n";
   return UserError;
@@ -176,61 +174,14 @@ Comparison compare(const onnx::Tensor &actual, const onnx::Tensor &expected,
   return result;
 }
 
-} // namespace
-
-int runModel(RunOptions options) {
-  if (options.repeat < 0)
-    return userError("--repeat must be at least 0");
-  if (!(options.rtol >= 0) || !(options.atol >= 0))
-    return userError("--rtol and --atol must be non-negative");
-  // The ONNX model is read once: for its inputs here, then imported.
-  llvm::StringRef path = options.model;
-  if (!path.ends_with(".mlir") && !path.ends_with(".cnn")) {
-    llvm::Expected<onnx::Model> model = onnx::readModelFile(options.model);
-    if (!model)
-      return userError(llvm::toString(model.takeError()));
-    options.bindings.model =
-        std::make_shared<const onnx::Model>(std::move(*model));
-  }
-  if (int status = readInputs(options, options.bindings.model.get(),
-                              options.bindings.values))
-    return status;
-
-  std::unique_ptr<mlir::MLIRContext> context = createContext();
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      loadModel(options.model, options.bindings, *context);
-  if (!module)
-    return UserError;
-  DiagnosticPrinter printer(*context);
-  std::string name = modelNameFromPath(options.model);
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      createTargetMachine(options.target);
-  if (!machine)
-    return userError(llvm::toString(machine.takeError()));
-  PipelineOptions pipeline = options.pipeline;
-  pipeline.vectorBits = vectorRegisterBits(**machine);
-  mlir::FailureOr<ModelInterface> model =
-      lowerModel(*module, name, pipeline, Stage::LLVMDialect);
-  if (mlir::failed(model))
-    return UserError;
-  llvm::Expected<std::string> object =
-      generateCode(*module, *model, **machine, options.target.optLevel,
-                   Artifact::Object);
-  if (!object)
-    return userError(llvm::toString(object.takeError()));
-  llvm::Expected<std::unique_ptr<LoadedModel>> loaded =
-      LoadedModel::load(*object, name);
-  if (!loaded) {
-    llvm::errs() << "cnnc: internal error: cannot load the compiled model: "
-                 << llvm::toString(loaded.takeError()) << "\n";
-    return InternalError;
-  }
-
-  // Inputs by name, checked against the compiled interface.
-  std::vector<const void *> inputs;
-  for (const TensorDescription &input : model->inputs) {
-    auto value = options.bindings.values.find(input.name);
-    if (value == options.bindings.values.end())
+/// The compiled model's inputs, in its order, from the values read: each
+/// must be given and of the compiled type and shape.
+int bindInputs(const ModelInterface &model,
+               const std::map<std::string, onnx::Tensor> &values,
+               std::vector<const void *> &inputs) {
+  for (const TensorDescription &input : model.inputs) {
+    auto value = values.find(input.name);
+    if (value == values.end())
       return userError("no value for input '" + input.name +
                        "'; give it with --input " + input.name + "=FILE.pb");
     const onnx::Tensor &tensor = value->second;
@@ -247,29 +198,37 @@ int runModel(RunOptions options) {
                        "]; the model takes another type or shape");
     inputs.push_back(tensor.bytes.data());
   }
-  std::vector<onnx::Tensor> outputs(model->outputs.size());
+  return Success;
+}
+
+/// Runs `loaded` once into `outputs` (tensors of the compiled outputs'
+/// types and shapes), then `repeat` more times, printing the latency.
+int runAndTime(LoadedModel &loaded, const ModelInterface &model,
+               const std::vector<const void *> &inputs, int64_t repeat,
+               std::vector<onnx::Tensor> &outputs) {
+  outputs.assign(model.outputs.size(), onnx::Tensor());
   std::vector<void *> outputPointers;
-  for (auto [tensor, description] : llvm::zip(outputs, model->outputs)) {
+  for (auto [tensor, description] : llvm::zip(outputs, model.outputs)) {
     tensor.name = description.name;
     tensor.type = static_cast<onnx::ElementType>(description.elementType);
     tensor.shape.assign(description.shape.begin(), description.shape.end());
     tensor.bytes.assign(description.bytes, '\0');
     outputPointers.push_back(tensor.bytes.data());
   }
-  void *workspace = cnnc_workspace_alloc((*loaded)->workspaceSize());
+  void *workspace = cnnc_workspace_alloc(loaded.workspaceSize());
   if (!workspace)
     return userError(cnnc_last_error());
   auto runOnce = [&] {
-    return (*loaded)->run(inputs.data(), outputPointers.data(), workspace);
+    return loaded.run(inputs.data(), outputPointers.data(), workspace);
   };
   if (runOnce() != 0) {
     llvm::errs() << "cnnc: error: " << cnnc_last_error() << "\n";
     cnnc_workspace_free(workspace);
     return UserError;
   }
-  if (options.repeat > 0) {
+  if (repeat > 0) {
     std::vector<double> times;
-    for (int64_t i = 0; i < options.repeat; ++i) {
+    for (int64_t i = 0; i < repeat; ++i) {
       auto start = std::chrono::steady_clock::now();
       runOnce();
       times.push_back(std::chrono::duration<double, std::milli>(
@@ -279,62 +238,127 @@ int runModel(RunOptions options) {
     std::sort(times.begin(), times.end());
     llvm::outs() << llvm::format(
         "latency over %lld runs: median %.3f ms, min %.3f ms, max %.3f ms\n",
-        static_cast<long long>(options.repeat), times[times.size() / 2],
+        static_cast<long long>(repeat), times[times.size() / 2],
         times.front(), times.back());
   }
   cnnc_workspace_free(workspace);
+  return Success;
+}
 
-  int status = Success;
-  if (!options.outputDir.empty()) {
-    std::error_code error = llvm::sys::fs::create_directories(options.outputDir);
-    if (error)
-      return userError("cannot create '" + options.outputDir +
-                       "': " + error.message());
-    std::vector<std::pair<std::string, std::string>> files;
-    for (size_t i = 0; i < outputs.size(); ++i)
-      files.emplace_back(
-          (options.outputDir + "/output_" + llvm::Twine(i) + ".pb").str(),
-          onnx::serializeTensor(outputs[i]));
-    if (mlir::failed(writeFilesAtomically(files)))
-      return UserError;
-  }
+/// Writes --output-dir's DIR/output_N.pb, in graph order; never over a
+/// file the run read (the model, an --input, --check's files).
+int writeOutputs(const RunOptions &options,
+                 const std::vector<onnx::Tensor> &outputs) {
+  const std::string &dir = options.outputDir;
+  std::vector<std::string> paths, inputs{options.model};
+  for (size_t i = 0; i < outputs.size(); ++i)
+    paths.push_back((dir + "/output_" + llvm::Twine(i) + ".pb").str());
+  for (llvm::StringRef binding : options.inputs)
+    inputs.push_back(binding.split('=').second.str());
   if (!options.checkDir.empty()) {
-    for (size_t i = 0; i < outputs.size(); ++i) {
-      std::string path =
-          (options.checkDir + "/output_" + llvm::Twine(i) + ".pb").str();
-      llvm::Expected<onnx::Tensor> expected = onnx::readTensorFile(path);
-      if (!expected)
-        return userError(llvm::toString(expected.takeError()));
-      if (!llvm::equal(expected->shape, outputs[i].shape) ||
-          isFloatingPoint(expected->type) !=
-              isFloatingPoint(outputs[i].type)) {
-        llvm::outs() << "output " << i << " '" << outputs[i].name
-                     << "': MISMATCH: expected "
-                     << onnx::elementTypeName(expected->type) << " of "
-                     << expected->numElements()
-                     << " elements in another shape\n";
-        status = Mismatch;
-        continue;
-      }
-      Comparison result =
-          compare(outputs[i], *expected, options.rtol, options.atol);
+    std::error_code error;
+    for (llvm::sys::fs::directory_iterator it(options.checkDir, error), end;
+         !error && it != end; it.increment(error))
+      inputs.push_back(it->path());
+  }
+  if (mlir::failed(checkOutputPaths(paths, inputs)))
+    return UserError;
+  std::error_code error = llvm::sys::fs::create_directories(dir);
+  if (error)
+    return userError("cannot create '" + dir + "': " + error.message());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    files.emplace_back(paths[i], onnx::serializeTensor(outputs[i]));
+  if (mlir::failed(writeFilesAtomically(files)))
+    return UserError;
+  return Success;
+}
+
+/// Compares `outputs` with DIR/output_N.pb, printing the errors of each:
+/// Success when all match, Mismatch otherwise.
+int checkOutputs(const RunOptions &options,
+                 const std::vector<onnx::Tensor> &outputs) {
+  int status = Success;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    std::string path =
+        (options.checkDir + "/output_" + llvm::Twine(i) + ".pb").str();
+    llvm::Expected<onnx::Tensor> expected = onnx::readTensorFile(path);
+    if (!expected)
+      return userError(llvm::toString(expected.takeError()));
+    if (!llvm::equal(expected->shape, outputs[i].shape) ||
+        isFloatingPoint(expected->type) != isFloatingPoint(outputs[i].type)) {
       llvm::outs() << "output " << i << " '" << outputs[i].name
-                   << "': max abs error "
-                   << llvm::format("%.3g", result.maxAbs)
-                   << ", max rel error " << llvm::format("%.3g", result.maxRel)
-                   << ": ";
-      if (result.bad == 0) {
-        llvm::outs() << "ok\n";
-      } else {
-        llvm::outs() << "MISMATCH (" << result.bad << " of "
-                     << outputs[i].numElements() << " elements outside rtol "
-                     << llvm::format("%g", options.rtol) << ", atol "
-                     << llvm::format("%g", options.atol) << ")\n";
-        status = Mismatch;
-      }
+                   << "': MISMATCH: expected "
+                   << onnx::elementTypeName(expected->type) << " of "
+                   << expected->numElements()
+                   << " elements in another shape\n";
+      status = Mismatch;
+      continue;
+    }
+    Comparison result =
+        compare(outputs[i], *expected, options.rtol, options.atol);
+    llvm::outs() << "output " << i << " '" << outputs[i].name
+                 << "': max abs error " << llvm::format("%.3g", result.maxAbs)
+                 << ", max rel error " << llvm::format("%.3g", result.maxRel)
+                 << ": ";
+    if (result.bad == 0) {
+      llvm::outs() << "ok\n";
+    } else {
+      llvm::outs() << "MISMATCH (" << result.bad << " of "
+                   << outputs[i].numElements() << " elements outside rtol "
+                   << llvm::format("%g", options.rtol) << ", atol "
+                   << llvm::format("%g", options.atol) << ")\n";
+      status = Mismatch;
     }
   }
   return status;
+}
+
+} // namespace
+
+int runModel(RunOptions options) {
+  if (options.repeat < 0)
+    return userError("--repeat must be at least 0");
+  if (!(options.rtol >= 0) || !(options.atol >= 0))
+    return userError("--rtol and --atol must be non-negative");
+  // The ONNX model is read once: for its inputs here, then imported.
+  if (detectModelFormat(options.model) == ModelFormat::ONNX) {
+    llvm::Expected<onnx::Model> model = onnx::readModelFile(options.model);
+    if (!model)
+      return userError(llvm::toString(model.takeError()));
+    options.bindings.model =
+        std::make_shared<const onnx::Model>(std::move(*model));
+  }
+  if (int status = readInputs(options, options.bindings.model.get(),
+                              options.bindings.values))
+    return status;
+
+  std::unique_ptr<mlir::MLIRContext> context = createContext();
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      loadModel(options.model, options.bindings, *context);
+  if (!module)
+    return UserError;
+  DiagnosticPrinter printer(*context);
+  PipelineOptions pipeline = options.pipeline;
+  pipeline.modelName = modelNameFromPath(options.model);
+  InProcessModel compiled;
+  if (int status = compileAndLoad(*module, pipeline, options.target, compiled))
+    return status;
+
+  std::vector<const void *> inputs;
+  if (int status =
+          bindInputs(compiled.interface, options.bindings.values, inputs))
+    return status;
+  std::vector<onnx::Tensor> outputs;
+  if (int status = runAndTime(*compiled.loaded, compiled.interface, inputs,
+                              options.repeat, outputs))
+    return status;
+  if (!options.outputDir.empty())
+    if (int status = writeOutputs(options, outputs))
+      return status;
+  if (!options.checkDir.empty())
+    return checkOutputs(options, outputs);
+  return Success;
 }
 
 } // namespace cnnc

@@ -27,10 +27,9 @@ namespace cnnc {
 
 namespace {
 
-enum ExitCode { Success = 0, UserError = 2, InternalError = 3 };
-
 constexpr llvm::StringLiteral kName = "cnnc_trained";
 constexpr int kClasses = 10;
+constexpr int64_t kImageSize = 28;
 
 using Clock = std::chrono::steady_clock;
 
@@ -73,6 +72,7 @@ bool readDataset(llvm::StringRef spec, Dataset &data) {
     const char *name;
     cnnc_idx *into;
     int rank;
+    std::string path = ""; // the file read: NAME, or NAME without .gz
   } files[] = {{"train-images-idx3-ubyte.gz", &data.trainImages, 3},
                {"train-labels-idx1-ubyte.gz", &data.trainLabels, 1},
                {"t10k-images-idx3-ubyte.gz", &data.testImages, 3},
@@ -87,6 +87,7 @@ bool readDataset(llvm::StringRef spec, Dataset &data) {
       if (llvm::sys::fs::exists(plain))
         path = plain;
     }
+    file.path = path.str().str();
     if (cnnc_idx_read(path.c_str(), file.into) != 0) {
       llvm::errs() << "cnnc: error: " << cnnc_last_error()
                    << " (Debian's dataset-fashion-mnist package installs the "
@@ -105,6 +106,25 @@ bool readDataset(llvm::StringRef spec, Dataset &data) {
     llvm::errs() << "cnnc: error: " << dir
                  << ": the image and label files disagree on the count\n";
     return false;
+  }
+  // The batches are 28x28 and the confusion matrix has 10 classes: other
+  // images or labels would write past them.
+  for (File &file : files) {
+    const cnnc_idx &idx = *file.into;
+    if (file.rank == 3 &&
+        (idx.dims[1] != kImageSize || idx.dims[2] != kImageSize)) {
+      llvm::errs() << "cnnc: error: " << file.path << ": images of " << idx.dims[1] << "x" << idx.dims[2]
+                   << " pixels; Fashion-MNIST's are 28x28\n";
+      return false;
+    }
+    if (file.rank == 1)
+      for (size_t i = 0; i < idx.size; ++i)
+        if (idx.data[i] >= kClasses) {
+          llvm::errs() << "cnnc: error: " << file.path << ": label " << static_cast<int>(idx.data[i])
+                       << " of item " << i << " is not a class (0 to "
+                       << kClasses - 1 << ")\n";
+          return false;
+        }
   }
   return true;
 }
@@ -175,6 +195,89 @@ private:
   int64_t lastTenth = -1;
 };
 
+/// The interface a Fashion-MNIST classifier must have: float [N, 1, 28, 28]
+/// in, float [N, 10] out, N the --batch. Success, or UserError (printed).
+int checkClassifier(const TrainOptions &options, const ModelInterface &model) {
+  const TensorDescription &input = model.inputs[0];
+  const TensorDescription &output = model.outputs[0];
+  int64_t batch = input.shape.empty() ? 0 : input.shape[0];
+  if (input.elementType != CNNC_ELEMENT_FLOAT || input.shape.size() != 4 ||
+      input.shape[1] != 1 || input.shape[2] != kImageSize ||
+      input.shape[3] != kImageSize) {
+    llvm::errs() << "cnnc: error: " << options.model
+                 << ": Fashion-MNIST images are float [N, 1, 28, 28]; the "
+                    "model's input '"
+                 << input.name << "' is not\n";
+    return UserError;
+  }
+  if (batch != options.batch) {
+    llvm::errs() << "cnnc: error: " << options.model << ": the model's batch "
+                 << "is fixed to " << batch << "; train it with --batch "
+                 << batch << "\n";
+    return UserError;
+  }
+  if (output.shape.size() != 2 || output.shape[1] != kClasses ||
+      output.elementType != CNNC_ELEMENT_FLOAT) {
+    llvm::errs() << "cnnc: error: " << options.model
+                 << ": Fashion-MNIST has 10 classes; the model's output '"
+                 << output.name << "' is not float [N, 10]\n";
+    return UserError;
+  }
+  return Success;
+}
+
+/// Loads the model, exports it as written when it is not ONNX already (a
+/// .cnn file: the trained weights go into that ONNX model, `exported`),
+/// compiles it with its train step and links it into this process.
+int compileTrainer(const TrainOptions &options, bool onnxModel,
+                   mlir::MLIRContext &context, std::string &exported,
+                   InProcessModel &compiled) {
+  ModelBindings bindings = options.bindings;
+  bindings.batch = options.batch;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      loadModel(options.model, bindings, context);
+  if (!module)
+    return UserError;
+  DiagnosticPrinter printer(context);
+  if (!onnxModel && !options.output.empty()) {
+    mlir::FailureOr<mlir::func::FuncOp> function = findModelFunction(*module);
+    if (mlir::failed(function))
+      return UserError;
+    llvm::Expected<std::string> bytes =
+        onnx::exportModel(*function, onnx::ExportOptions());
+    if (!bytes) {
+      llvm::errs() << "cnnc: error: " << options.model << ": "
+                   << llvm::toString(bytes.takeError()) << "\n";
+      return UserError;
+    }
+    exported = std::move(*bytes);
+  }
+  PipelineOptions pipeline = options.pipeline;
+  pipeline.modelName = kName.str();
+  PipelineOptions::Training training;
+  training.optimizer = options.optimizer;
+  if (options.loss)
+    training.loss = *options.loss;
+  if (options.labelSmoothing >= 0)
+    training.labelSmoothing = options.labelSmoothing;
+  if (mlir::failed(applyModelTrainingDefaults(*module, training,
+                                              options.loss.has_value(),
+                                              options.labelSmoothing >= 0)))
+    return UserError;
+  if (training.loss != cnn::LossKind::CrossEntropy) {
+    llvm::errs() << "cnnc: error: " << options.model
+                 << ": cnnc train classifies Fashion-MNIST, with the "
+                    "cross_entropy loss; the model asks for "
+                 << cnn::stringifyLossKind(training.loss) << "\n";
+    return UserError;
+  }
+  pipeline.training = training;
+  return compileAndLoad(*module, pipeline, options.target, compiled,
+                        [&](const ModelInterface &model) {
+                          return checkClassifier(options, model);
+                        });
+}
+
 } // namespace
 
 int trainModel(const TrainOptions &options) {
@@ -198,7 +301,7 @@ int trainModel(const TrainOptions &options) {
     llvm::errs() << "cnnc: error: --normalize: the std must be positive\n";
     return UserError;
   }
-  bool onnxModel = llvm::sys::path::extension(options.model) == ".onnx";
+  bool onnxModel = detectModelFormat(options.model) == ModelFormat::ONNX;
   Dataset data;
   if (!readDataset(options.data, data))
     return UserError;
@@ -206,107 +309,24 @@ int trainModel(const TrainOptions &options) {
   // Compile the model with its train step, and link it into this process.
   auto compileStart = Clock::now();
   std::unique_ptr<mlir::MLIRContext> context = createContext();
-  ModelBindings bindings = options.bindings;
-  bindings.batch = options.batch;
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      loadModel(options.model, bindings, *context);
-  if (!module)
-    return UserError;
-  DiagnosticPrinter printer(*context);
-  // A model that is not ONNX already (a .cnn file) is exported as written,
-  // before compiling: the trained weights go into that ONNX model.
   std::string exported;
-  if (!onnxModel && !options.output.empty()) {
-    mlir::FailureOr<mlir::func::FuncOp> function = findModelFunction(*module);
-    if (mlir::failed(function))
-      return UserError;
-    llvm::Expected<std::string> bytes =
-        onnx::exportModel(*function, onnx::ExportOptions());
-    if (!bytes) {
-      llvm::errs() << "cnnc: error: " << options.model << ": "
-                   << llvm::toString(bytes.takeError()) << "\n";
-      return UserError;
-    }
-    exported = std::move(*bytes);
-  }
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      createTargetMachine(options.target);
-  if (!machine) {
-    llvm::errs() << "cnnc: error: " << llvm::toString(machine.takeError())
-                 << "\n";
-    return UserError;
-  }
-  PipelineOptions pipeline = options.pipeline;
-  pipeline.vectorBits = vectorRegisterBits(**machine);
-  PipelineOptions::Training training;
-  training.optimizer = options.optimizer;
-  if (!options.loss.empty())
-    training.loss = options.loss;
-  if (options.labelSmoothing >= 0)
-    training.labelSmoothing = options.labelSmoothing;
-  applyModelTrainingDefaults(*module, training, !options.loss.empty(),
-                             options.labelSmoothing >= 0);
-  if (training.loss != "cross_entropy") {
-    llvm::errs() << "cnnc: error: " << options.model
-                 << ": cnnc train classifies Fashion-MNIST, with the "
-                    "cross_entropy loss; the model asks for "
-                 << training.loss << "\n";
-    return UserError;
-  }
-  pipeline.training = training;
-  mlir::FailureOr<ModelInterface> model =
-      lowerModel(*module, kName, pipeline, Stage::LLVMDialect);
-  if (mlir::failed(model))
-    return UserError;
-  const TensorDescription &input = model->inputs[0];
-  const TensorDescription &output = model->outputs[0];
-  int64_t batch = input.shape.empty() ? 0 : input.shape[0];
-  if (input.elementType != 1 || input.shape.size() != 4 ||
-      input.shape[1] != 1 || input.shape[2] != 28 || input.shape[3] != 28) {
-    llvm::errs() << "cnnc: error: " << options.model
-                 << ": Fashion-MNIST images are float [N, 1, 28, 28]; the "
-                    "model's input '"
-                 << input.name << "' is not\n";
-    return UserError;
-  }
-  if (batch != options.batch) {
-    llvm::errs() << "cnnc: error: " << options.model << ": the model's batch "
-                 << "is fixed to " << batch << "; train it with --batch "
-                 << batch << "\n";
-    return UserError;
-  }
-  if (output.shape.size() != 2 || output.shape[1] != kClasses ||
-      output.elementType != 1) {
-    llvm::errs() << "cnnc: error: " << options.model
-                 << ": Fashion-MNIST has 10 classes; the model's output '"
-                 << output.name << "' is not float [N, 10]\n";
-    return UserError;
-  }
-  llvm::Expected<std::string> object = generateCode(
-      *module, *model, **machine, options.target.optLevel, Artifact::Object);
-  if (!object) {
-    llvm::errs() << "cnnc: error: " << llvm::toString(object.takeError())
-                 << "\n";
-    return UserError;
-  }
-  llvm::Expected<std::unique_ptr<LoadedModel>> loaded =
-      LoadedModel::load(*object, kName);
-  if (!loaded) {
-    llvm::errs() << "cnnc: internal error: "
-                 << llvm::toString(loaded.takeError()) << "\n";
-    return InternalError;
-  }
+  InProcessModel compiled;
+  if (int status = compileTrainer(options, onnxModel, *context, exported,
+                                  compiled))
+    return status;
+  const ModelInterface *model = &compiled.interface;
+  int64_t batch = model->inputs[0].shape[0];
   TrainingFunctions f;
-  if (!lookup(**loaded, "_state_size", f.stateSize) ||
-      !lookup(**loaded, "_train_workspace_size", f.workspaceSize) ||
-      !lookup(**loaded, "_init_state", f.initState) ||
-      !lookup(**loaded, "_train_step", f.trainStep) ||
-      !lookup(**loaded, "_evaluate", f.evaluate))
+  if (!lookup(*compiled.loaded, "_state_size", f.stateSize) ||
+      !lookup(*compiled.loaded, "_train_workspace_size", f.workspaceSize) ||
+      !lookup(*compiled.loaded, "_init_state", f.initState) ||
+      !lookup(*compiled.loaded, "_train_step", f.trainStep) ||
+      !lookup(*compiled.loaded, "_evaluate", f.evaluate))
     return InternalError;
   const TrainingInterface &layout = *model->training;
   size_t parameters = 0;
   for (const StateTensor &tensor : layout.state)
-    if (tensor.kind == "parameter") {
+    if (tensor.kind == training::kParameterKind) {
       size_t count = 1;
       for (int64_t d : tensor.shape)
         count *= d;
@@ -338,7 +358,7 @@ int trainModel(const TrainOptions &options) {
         options.init == "kaiming" ? CNNC_INIT_KAIMING : CNNC_INIT_XAVIER;
     uint64_t seed = options.seed;
     for (const StateTensor &tensor : model->training->state) {
-      if (tensor.kind != "parameter" || tensor.shape.size() < 2)
+      if (tensor.kind != training::kParameterKind || tensor.shape.size() < 2)
         continue;
       cnnc_init_weight(reinterpret_cast<float *>(
                            static_cast<char *>(state.get()) + tensor.offset),
@@ -382,7 +402,7 @@ int trainModel(const TrainOptions &options) {
   std::vector<int64_t> order(trainCount);
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 random(options.seed);
-  size_t pixels = 28 * 28;
+  size_t pixels = kImageSize * kImageSize;
   std::vector<float> images(batch * pixels);
   std::vector<int32_t> labels(batch);
   std::vector<float> logits(batch * kClasses);
@@ -488,7 +508,7 @@ int trainModel(const TrainOptions &options) {
     return Success;
   std::vector<onnx::TrainedTensor> trained;
   for (const StateTensor &tensor : layout.state) {
-    if (tensor.kind == "slot")
+    if (tensor.kind == training::kSlotKind)
       continue;
     trained.push_back(
         {tensor.name,

@@ -1,7 +1,7 @@
 //===- Train.h - cnnc train -------------------------------------*- C++ -*-===//
 //
 // Trains an image classifier on Fashion-MNIST with no Python: the model is
-// compiled with its train step (cnn-generate-train-step), linked into this
+// compiled with its train step (cnnc-generate-train-step), linked into this
 // process, and driven batch by batch; each epoch is scored on the test set
 // with the compiled evaluation, and the trained model is written back as an
 // inference ONNX model.
@@ -17,6 +17,7 @@
 #include "cnnc/Pipelines/Pipelines.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace cnnc {
@@ -29,10 +30,10 @@ struct TrainOptions {
   std::string output;
   int64_t epochs = 1;
   int64_t batch = 64;
-  std::string optimizer = "sgd";
-  /// Empty / negative: the model's own (a .cnn file's `loss`), else
+  cnn::OptimizerKind optimizer = cnn::OptimizerKind::SGD;
+  /// Unset / negative: the model's own (a .cnn file's `loss`), else
   /// cross_entropy without smoothing.
-  std::string loss;
+  std::optional<cnn::LossKind> loss;
   double labelSmoothing = -1.0;
   double learningRate = 0.05;
   double momentum = 0.9;

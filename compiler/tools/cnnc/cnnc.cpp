@@ -36,7 +36,8 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum ExitCode { Success = 0, UserError = 2, InternalError = 3 };
+using cnnc::Success;
+using cnnc::UserError;
 
 enum class Emit { Default, CNN, Linalg, LLVM, Asm, Obj };
 
@@ -90,13 +91,13 @@ cl::opt<std::string> mcpu("mcpu",
                                    "AVX2 machine), skylake-avx512, ..."),
                           cl::init("native"), cl::sub(compileCommand),
                           cl::sub(runCommand), cl::sub(trainCommand));
-cl::opt<std::string> convAlgorithm(
+cl::opt<cnnc::AlgorithmChoice> convAlgorithm(
     "conv-algorithm",
     cl::desc("How convolutions are computed: auto (the default: a cost model "
              "picks per layer, as --report shows), or direct, im2col, "
              "winograd2, winograd4 wherever that one applies"),
-    cl::init("auto"), cl::sub(compileCommand), cl::sub(runCommand),
-    cl::sub(trainCommand));
+    cl::init(cnnc::AlgorithmChoice::Auto), CNNC_ALGORITHM_CHOICE_VALUES,
+    cl::sub(compileCommand), cl::sub(runCommand), cl::sub(trainCommand));
 cl::opt<std::string> targetTriple("target-triple",
                                   cl::desc("Target triple (default: the "
                                            "host's)"),
@@ -129,14 +130,23 @@ cl::opt<bool> trainObject(
     cl::desc("Also compile training: NAME_train_step (forward, loss, "
              "backward, optimizer), NAME_evaluate and NAME_init_state"),
     cl::sub(compileCommand));
-cl::opt<std::string> optimizerName(
-    "optimizer", cl::desc("The optimizer: sgd (with momentum), adam, adamw"),
-    cl::init("sgd"), cl::sub(compileCommand),
-    cl::sub(trainCommand));
-cl::opt<std::string> lossName(
-    "loss", cl::desc("The loss on the model's output: cross_entropy, mse"),
-    cl::init("cross_entropy"), cl::sub(compileCommand),
-    cl::sub(trainCommand));
+cl::opt<cnnc::cnn::OptimizerKind> optimizerName(
+    "optimizer", cl::desc("The optimizer"),
+    cl::init(cnnc::cnn::OptimizerKind::SGD),
+    cl::values(clEnumValN(cnnc::cnn::OptimizerKind::SGD, "sgd",
+                          "SGD with momentum"),
+               clEnumValN(cnnc::cnn::OptimizerKind::Adam, "adam", "Adam"),
+               clEnumValN(cnnc::cnn::OptimizerKind::AdamW, "adamw",
+                          "Adam with decoupled weight decay")),
+    cl::sub(compileCommand), cl::sub(trainCommand));
+cl::opt<cnnc::cnn::LossKind> lossName(
+    "loss", cl::desc("The loss on the model's output"),
+    cl::init(cnnc::cnn::LossKind::CrossEntropy),
+    cl::values(clEnumValN(cnnc::cnn::LossKind::CrossEntropy, "cross_entropy",
+                          "softmax cross-entropy against class labels"),
+               clEnumValN(cnnc::cnn::LossKind::MSE, "mse",
+                          "mean squared error against a target")),
+    cl::sub(compileCommand), cl::sub(trainCommand));
 cl::opt<double> labelSmoothing(
     "label-smoothing", cl::desc("Label smoothing of the cross-entropy"),
     cl::init(0.0), cl::sub(compileCommand),
@@ -258,6 +268,24 @@ Emit defaultEmit(llvm::StringRef path) {
   return Emit::CNN;
 }
 
+/// The files a command reads: the model and every --const and --input
+/// file (NAME=FILE).
+std::vector<std::string> inputPaths() {
+  std::vector<std::string> paths{inputFile};
+  for (llvm::StringRef binding : constBindings)
+    paths.push_back(binding.split('=').second.str());
+  for (llvm::StringRef binding : runInputs)
+    paths.push_back(binding.split('=').second.str());
+  return paths;
+}
+
+/// The header written beside object `path`.
+std::string headerPath(llvm::StringRef path) {
+  llvm::SmallString<256> header(path);
+  llvm::sys::path::replace_extension(header, ".h");
+  return header.str().str();
+}
+
 int runCompile() {
   Emit emit = emitKind == Emit::Default ? defaultEmit(outputFile) : emitKind;
   bool generatesCode = emit == Emit::LLVM || emit == Emit::Asm ||
@@ -267,6 +295,11 @@ int runCompile() {
                     "is written beside it)\n";
     return UserError;
   }
+  std::vector<std::string> outputs{outputFile};
+  if (emit == Emit::Obj)
+    outputs.push_back(headerPath(outputFile));
+  if (mlir::failed(cnnc::checkOutputPaths(outputs, inputPaths())))
+    return UserError;
   std::string name = modelName.getNumOccurrences()
                          ? modelName.getValue()
                          : cnnc::modelNameFromPath(
@@ -291,9 +324,10 @@ int runCompile() {
     training.optimizer = optimizerName;
     training.loss = lossName;
     training.labelSmoothing = labelSmoothing;
-    cnnc::applyModelTrainingDefaults(*module, training,
-                                     lossName.getNumOccurrences() > 0,
-                                     labelSmoothing.getNumOccurrences() > 0);
+    if (mlir::failed(cnnc::applyModelTrainingDefaults(
+            *module, training, lossName.getNumOccurrences() > 0,
+            labelSmoothing.getNumOccurrences() > 0)))
+      return UserError;
     pipeline.training = training;
   }
   // The target: the code's, and the vector width the kernels are tiled for
@@ -310,21 +344,32 @@ int runCompile() {
     machine = std::move(*created);
     pipeline.vectorBits = cnnc::vectorRegisterBits(*machine);
   }
+  pipeline.modelName = name;
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
                      : emit == Emit::Linalg ? cnnc::Stage::Linalg
                                             : cnnc::Stage::CNN;
   cnnc::Report graphReport;
-  if (report)
+  if (report) {
     graphReport.opsBefore = cnnc::countGraphOps(*module);
-  mlir::FailureOr<cnnc::ModelInterface> model = cnnc::lowerModel(
-      *module, name, pipeline, last, [&](mlir::ModuleOp optimized) {
-        if (report)
-          cnnc::describeGraph(optimized, graphReport, pipeline.vectorBits,
-                              pipeline.convolutionAlgorithm);
-      });
+    // The report describes the optimized graph: where the compile goes on
+    // past it, the graph stage alone on a copy.
+    if (last != cnnc::Stage::CNN) {
+      mlir::OwningOpRef<mlir::ModuleOp> graph = module->clone();
+      if (mlir::failed(
+              cnnc::compileModel(*graph, pipeline, cnnc::Stage::CNN)))
+        return UserError;
+      cnnc::describeGraph(*graph, graphReport, pipeline.vectorBits,
+                          pipeline.convolutionAlgorithm);
+    }
+  }
+  mlir::FailureOr<cnnc::ModelInterface> model =
+      cnnc::compileModel(*module, pipeline, last);
   // A lowering that cannot handle an op reports it: a user error.
   if (mlir::failed(model))
     return UserError;
+  if (report && last == cnnc::Stage::CNN)
+    cnnc::describeGraph(*module, graphReport, pipeline.vectorBits,
+                        pipeline.convolutionAlgorithm);
 
   std::vector<std::pair<std::string, std::string>> files;
   if (!generatesCode) {
@@ -345,12 +390,10 @@ int runCompile() {
     }
     files.emplace_back(outputFile, std::move(*code));
     if (emit == Emit::Obj) {
-      llvm::SmallString<256> header(outputFile);
-      llvm::sys::path::replace_extension(header, ".h");
       std::string text;
       llvm::raw_string_ostream os(text);
       cnnc::writeCHeader(os, *model);
-      files.emplace_back(header.str().str(), std::move(text));
+      files.emplace_back(headerPath(outputFile), std::move(text));
     }
   }
   if (mlir::failed(cnnc::writeFilesAtomically(files)))
@@ -385,6 +428,8 @@ int runExport() {
     llvm::errs() << "cnnc: error: export needs -o FILE.onnx\n";
     return UserError;
   }
+  if (mlir::failed(cnnc::checkOutputPaths({outputFile}, inputPaths())))
+    return UserError;
   cnnc::ExportCommandOptions options;
   options.model = inputFile;
   options.output = outputFile;
@@ -395,6 +440,8 @@ int runExport() {
 }
 
 int runTrain() {
+  if (mlir::failed(cnnc::checkOutputPaths({outputFile}, inputPaths())))
+    return UserError;
   cnnc::TrainOptions options;
   options.model = inputFile;
   options.data = dataSet;
@@ -402,7 +449,8 @@ int runTrain() {
   options.epochs = epochs;
   options.batch = batchSize ? batchSize.getValue() : 64;
   options.optimizer = optimizerName;
-  options.loss = lossName.getNumOccurrences() ? lossName.getValue() : "";
+  if (lossName.getNumOccurrences())
+    options.loss = lossName.getValue();
   options.labelSmoothing =
       labelSmoothing.getNumOccurrences() ? labelSmoothing.getValue() : -1.0;
   options.learningRate = learningRate;
@@ -451,13 +499,6 @@ int main(int argc, char **argv) {
                                    "networks\n",
                                    &llvm::errs()))
     return UserError;
-  if (convAlgorithm != "auto" &&
-      !cnnc::parseConvolutionAlgorithm(convAlgorithm)) {
-    llvm::errs() << "cnnc: error: --conv-algorithm=" << convAlgorithm
-                 << ": expected auto, direct, im2col, winograd2 or "
-                    "winograd4\n";
-    return UserError;
-  }
   if (compileCommand)
     return runCompile();
   if (runCommand)

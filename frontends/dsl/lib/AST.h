@@ -9,6 +9,8 @@
 #ifndef CNNC_FRONTEND_DSL_AST_H
 #define CNNC_FRONTEND_DSL_AST_H
 
+#include "cnnc/Dialect/CNN/IR/CNNDialect.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/SMLoc.h"
 
@@ -74,7 +76,7 @@ struct ModelSource {
   std::string inputName = "input";
   std::vector<int64_t> inputShape;
   llvm::SMRange inputRange;
-  std::string loss = "cross_entropy";
+  cnn::LossKind loss = cnn::LossKind::CrossEntropy;
   double labelSmoothing = 0.0;
   std::string init = "default";
   llvm::SMRange initRange;

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Frontend/DSL/DSL.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "Elaborator.h"
 #include "Parser.h"
@@ -407,8 +408,8 @@ mlir::OwningOpRef<mlir::ModuleOp> Elaborator::run() {
   function.setFunctionType(
       builder.getFunctionType({tensorOf(inputShape)}, {current.getType()}));
   function.setResultAttr(0, "cnn.name", builder.getStringAttr("logits"));
-  (*module)->setAttr("cnnc.loss", builder.getStringAttr(model.loss));
-  (*module)->setAttr("cnnc.label_smoothing",
+  (*module)->setAttr(cnnc::attrs::kLoss, builder.getStringAttr(cnn::stringifyLossKind(model.loss)));
+  (*module)->setAttr(cnnc::attrs::kLabelSmoothing,
                      builder.getF64FloatAttr(model.labelSmoothing));
   if (mlir::failed(mlir::verify(*module)))
     return nullptr;

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Elaborator.h"
+#include "cnnc/Dialect/CNN/IR/ConstantElements.h"
 
 #include "cnnc/Dialect/CNN/IR/ShapeArithmetic.h"
 
@@ -56,21 +57,7 @@ Value Elaborator::parameter(mlir::Location loc, const std::string &name,
                             llvm::ArrayRef<int64_t> dims,
                             llvm::ArrayRef<float> values) {
   auto type = tensorOf(dims);
-  mlir::ElementsAttr value;
-  if (values.size() <= 16) {
-    value = mlir::DenseElementsAttr::get(type, values);
-  } else {
-    mlir::AsmResourceBlob blob =
-        mlir::HeapAsmResourceBlob::allocateAndCopyWithAlign(
-            llvm::ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                                 values.size() * sizeof(float)),
-            alignof(float));
-    std::string key = name;
-    for (char &c : key)
-      if (!llvm::isAlnum(c) && c != '_' && c != '.')
-        c = '_';
-    value = mlir::DenseResourceElementsAttr::get(type, key, std::move(blob));
-  }
+  mlir::ElementsAttr value = cnn::constantElements(type, values, name);
   mlir::Location at =
       mlir::NameLoc::get(builder.getStringAttr(name),
                          mlir::cast<mlir::NameLoc>(loc).getChildLoc());

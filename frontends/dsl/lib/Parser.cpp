@@ -201,12 +201,14 @@ bool Parser::parseItem(ModelSource &model) {
     advance();
     if (!once())
       return false;
-    if (!current.is(Tok::Identifier) ||
-        !llvm::is_contained({"cross_entropy", "mse"}, current.text))
+    std::optional<cnn::LossKind> loss =
+        current.is(Tok::Identifier) ? cnn::symbolizeLossKind(current.text)
+                                    : std::nullopt;
+    if (!loss)
       return error(current.range(), "expected cross_entropy or mse after "
                                     "'loss', found " +
                                         describe(current));
-    model.loss = current.text.str();
+    model.loss = *loss;
     advance();
     if (current.is(Tok::LParen)) {
       std::vector<Argument> arguments;

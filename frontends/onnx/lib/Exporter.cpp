@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ExportGraph.h"
+#include "cnnc/Dialect/CNN/IR/ElementTypes.h"
 
 namespace cnnc::onnx {
 namespace exporter {
@@ -109,36 +110,13 @@ llvm::Error unsupported(Operation *op, const llvm::Twine &reason) {
 // Types and tensors
 //===----------------------------------------------------------------------===//
 
+/// ONNX's TensorProto.DataType of `type` (the numbering is cnnc's own:
+/// cnnc_element_type), if it has one.
 std::optional<int> onnxElementType(Type type) {
-  if (type.isF32())
-    return proto::TensorProto::FLOAT;
-  if (type.isF64())
-    return proto::TensorProto::DOUBLE;
-  if (type.isF16())
-    return proto::TensorProto::FLOAT16;
-  if (type.isBF16())
-    return proto::TensorProto::BFLOAT16;
-  if (auto integer = llvm::dyn_cast<mlir::IntegerType>(type)) {
-    bool isUnsigned = integer.isUnsigned();
-    switch (integer.getWidth()) {
-    case 1:
-      return proto::TensorProto::BOOL;
-    case 8:
-      return isUnsigned ? proto::TensorProto::UINT8 : proto::TensorProto::INT8;
-    case 16:
-      return isUnsigned ? proto::TensorProto::UINT16
-                        : proto::TensorProto::INT16;
-    case 32:
-      return isUnsigned ? proto::TensorProto::UINT32
-                        : proto::TensorProto::INT32;
-    case 64:
-      return isUnsigned ? proto::TensorProto::UINT64
-                        : proto::TensorProto::INT64;
-    default:
-      break;
-    }
-  }
-  return std::nullopt;
+  cnnc_element_type element = elementTypeOf(type);
+  if (element == CNNC_ELEMENT_UNDEFINED)
+    return std::nullopt;
+  return element;
 }
 
 std::string typeName(Type type) {

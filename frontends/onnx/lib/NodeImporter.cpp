@@ -3,6 +3,8 @@
 #include "NodeImporter.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Dialect/CNN/IR/ConstantElements.h"
+#include "cnnc/Dialect/CNN/IR/ElementTypes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -23,37 +25,8 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape) {
 }
 
 Type convertElementType(MLIRContext *context, ElementType type) {
-  Builder b(context);
-  switch (type) {
-  case ElementType::Float:
-    return b.getF32Type();
-  case ElementType::Double:
-    return b.getF64Type();
-  case ElementType::Float16:
-    return b.getF16Type();
-  case ElementType::BFloat16:
-    return b.getBF16Type();
-  case ElementType::Bool:
-    return b.getI1Type();
-  case ElementType::Int8:
-  case ElementType::UInt8:
-    return b.getI8Type();
-  case ElementType::Int16:
-  case ElementType::UInt16:
-    return b.getI16Type();
-  case ElementType::Int32:
-  case ElementType::UInt32:
-    return b.getI32Type();
-  case ElementType::Int64:
-  case ElementType::UInt64:
-    return b.getI64Type();
-  default:
-    return {};
-  }
+  return mlirTypeOf(static_cast<cnnc_element_type>(type), context);
 }
-
-/// Tensors of at most this many elements are printed as dense literals.
-constexpr int64_t kMaxLiteralElements = 8;
 
 FailureOr<Value> createConstant(OpBuilder &builder, Location loc,
                                 const Tensor &tensor) {
@@ -65,32 +38,17 @@ FailureOr<Value> createConstant(OpBuilder &builder, Location loc,
                           << ", which cnnc does not support",
            failure();
   auto type = RankedTensorType::get(tensor.shape, element);
-  int64_t count = tensor.numElements();
-  int64_t size = elementByteSize(tensor.type);
-  bool splat = count > 0;
-  for (int64_t i = 1; i < count && splat; ++i)
-    splat = std::memcmp(tensor.bytes.data(), tensor.bytes.data() + i * size,
-                        size) == 0;
-
   ElementsAttr value;
   if (tensor.type == ElementType::Bool) {
+    // i1 literals are bit-packed: built from the bytes' truth values.
     llvm::SmallVector<bool> bits;
-    for (int64_t i = 0; i < count; ++i)
+    for (int64_t i = 0, count = tensor.numElements(); i < count; ++i)
       bits.push_back(tensor.intAt(i) != 0);
     value = DenseElementsAttr::get(type, bits);
-  } else if (splat || count <= kMaxLiteralElements) {
-    llvm::ArrayRef<char> raw(tensor.bytes.data(), splat ? size : count * size);
-    value = DenseElementsAttr::getFromRawBuffer(type, raw);
   } else {
-    std::string name = tensor.name.empty() ? "constant" : tensor.name;
-    // Resource names are identifiers in the printed IR.
-    for (char &c : name)
-      if (!llvm::isAlnum(c) && c != '_' && c != '.')
-        c = '_';
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        llvm::ArrayRef<char>(tensor.bytes.data(), tensor.bytes.size()),
-        alignof(uint64_t));
-    value = DenseResourceElementsAttr::get(type, name, std::move(blob));
+    value = cnn::constantElements(
+        type, llvm::ArrayRef<char>(tensor.bytes.data(), tensor.bytes.size()),
+        tensor.name);
   }
   return cnn::ConstantOp::create(builder, loc, value).getResult();
 }
@@ -387,25 +345,10 @@ void NodeImporter::setOutput(size_t i, Value value) {
   out.shape.assign(type.getShape().begin(), type.getShape().end());
   // The element type follows the input's ONNX type where the IR type does
   // not say it (signed and unsigned integers are both signless).
-  Type element = type.getElementType();
-  if (element.isF32())
-    out.type = ElementType::Float;
-  else if (element.isF64())
-    out.type = ElementType::Double;
-  else if (element.isF16())
-    out.type = ElementType::Float16;
-  else if (element.isBF16())
-    out.type = ElementType::BFloat16;
-  else if (element.isInteger(1))
-    out.type = ElementType::Bool;
-  else if (element.isInteger(64))
-    out.type = ElementType::Int64;
-  else if (element.isInteger(32))
-    out.type = ElementType::Int32;
-  else if (element.isInteger(16))
-    out.type = ElementType::Int16;
-  else
-    out.type = ElementType::Int8;
+  cnnc_element_type element = elementTypeOf(type.getElementType());
+  out.type = element == CNNC_ELEMENT_UNDEFINED
+                 ? ElementType::Int8
+                 : static_cast<ElementType>(element);
 }
 
 void NodeImporter::setConstantOutput(size_t i, Tensor tensor) {

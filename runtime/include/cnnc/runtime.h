@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define CNNC_RUNTIME_VERSION_MAJOR 0
-#define CNNC_RUNTIME_VERSION_MINOR 3
+#define CNNC_RUNTIME_VERSION_MINOR 4
 
 /* Alignment of every workspace, in bytes (one cache line, one AVX-512 vector).
  */
@@ -29,6 +29,69 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*===-- Status codes
+ * -------------------------------------------------------===*/
+
+/* What every int-returning function of the runtime and of a compiled model
+ * returns: CNNC_OK, or the kind of failure, with cnnc_last_error() saying
+ * more. A caller can tell "this CPU lacks AVX-512" from "out of memory"
+ * without reading the message. */
+typedef enum cnnc_status {
+  CNNC_OK = 0,
+  /* A NULL or misaligned pointer, a value out of range, mismatched data. */
+  CNNC_ERROR_INVALID_ARGUMENT = 1,
+  /* The code was compiled for CPU features this CPU lacks (or that
+   * CNNC_DISABLE_CPU_FEATURES turns off). */
+  CNNC_ERROR_CPU_FEATURES = 2,
+  /* A workspace or a buffer could not be allocated. */
+  CNNC_ERROR_OUT_OF_MEMORY = 3,
+  /* A file could not be opened or read, or is not in the expected format. */
+  CNNC_ERROR_IO = 4,
+  /* A bug in cnnc. */
+  CNNC_ERROR_INTERNAL = 5
+} cnnc_status;
+
+/* A constant name for `status` ("ok", "out of memory", ...). */
+const char *cnnc_status_name(int status);
+
+/*===-- Tensors
+ * ------------------------------------------------------------===*/
+
+/* The element type of a tensor: ONNX's TensorProto.DataType numbering, the
+ * one numbering cnnc uses everywhere (the generated headers, the ONNX
+ * reader and exporter, cnnc train). Types marked "ONNX only" are never the
+ * type of a compiled model's input or output. */
+typedef enum cnnc_element_type {
+  CNNC_ELEMENT_UNDEFINED = 0,
+  CNNC_ELEMENT_FLOAT = 1, /* float */
+  CNNC_ELEMENT_UINT8 = 2,
+  CNNC_ELEMENT_INT8 = 3,
+  CNNC_ELEMENT_UINT16 = 4,
+  CNNC_ELEMENT_INT16 = 5,
+  CNNC_ELEMENT_INT32 = 6,
+  CNNC_ELEMENT_INT64 = 7,
+  CNNC_ELEMENT_STRING = 8, /* ONNX only */
+  CNNC_ELEMENT_BOOL = 9,   /* one byte, 0 or 1 */
+  CNNC_ELEMENT_FLOAT16 = 10,
+  CNNC_ELEMENT_DOUBLE = 11,
+  CNNC_ELEMENT_UINT32 = 12,
+  CNNC_ELEMENT_UINT64 = 13,
+  CNNC_ELEMENT_COMPLEX64 = 14,  /* ONNX only */
+  CNNC_ELEMENT_COMPLEX128 = 15, /* ONNX only */
+  CNNC_ELEMENT_BFLOAT16 = 16
+} cnnc_element_type;
+
+/* One input or output of a compiled model (the generated header's
+ * NAME_inputs[] and NAME_outputs[]): its graph name, element type
+ * (cnnc_element_type), rank, shape and size in bytes (dense, row-major). */
+typedef struct cnnc_tensor_info {
+  const char *name;
+  int element_type;
+  int rank;
+  const int64_t *shape;
+  size_t bytes;
+} cnnc_tensor_info;
 
 /*===-- Errors
  * -------------------------------------------------------------===*/
@@ -90,7 +153,8 @@ void cnnc_parallel_for(int64_t count, int64_t grain, cnnc_parallel_body body,
 int cnnc_cpu_has_feature(const char *feature);
 
 /* 0 when the CPU has every feature of the comma-separated list `features`;
- * else non-zero, with cnnc_last_error naming `model` and what is missing.
+ * else CNNC_ERROR_CPU_FEATURES, with cnnc_last_error naming `model` and what
+ * is missing.
  * Compiled models call it once before their first run. */
 int cnnc_check_cpu_features(const char *model, const char *features);
 
@@ -105,8 +169,9 @@ typedef struct cnnc_idx {
   size_t size;      /* bytes of data */
 } cnnc_idx;
 
-/* Reads the IDX file `path`, gzip-compressed or not, into `out`. Returns 0
- * on success; otherwise non-zero with cnnc_last_error set and `out` empty.
+/* Reads the IDX file `path`, gzip-compressed or not, into `out`. Returns
+ * CNNC_OK; otherwise CNNC_ERROR_IO (a missing, malformed or truncated file)
+ * or CNNC_ERROR_OUT_OF_MEMORY, with cnnc_last_error set and `out` empty.
  * Free with cnnc_idx_free. Programs that call it also link with -lz. */
 int cnnc_idx_read(const char *path, cnnc_idx *out);
 
@@ -121,7 +186,8 @@ void cnnc_idx_free(cnnc_idx *idx);
  * `count` indices, the image scaled to [0, 1], then (x - mean) / std,
  * written as float [count, 1, H, W] to `images`, mirrored left-right when
  * `flip_mask` has that image's bit set (bit i: image i of the batch; NULL:
- * none), and its label to `labels` as int32. Returns 0, or non-zero with
+ * none), and its label to `labels` as int32. Returns CNNC_OK, or
+ * CNNC_ERROR_INVALID_ARGUMENT with
  * cnnc_last_error set (an index out of range, mismatched files). */
 int cnnc_idx_batch(const cnnc_idx *images, const cnnc_idx *labels,
                    const int64_t *indices, int64_t count, float mean,
@@ -172,8 +238,9 @@ typedef enum cnnc_init_kind {
 
 /* Fills a weight of `rank` >= 2 dimensions [out, in, kernel...] (a
  * convolution's or a linear layer's, PyTorch's layout: fan_in = in * the
- * kernel's size, fan_out = out * the kernel's size) from `seed`. Returns 0,
- * or non-zero with cnnc_last_error set (a rank below 2). A training
+ * kernel's size, fan_out = out * the kernel's size) from `seed`. Returns
+ * CNNC_OK, or CNNC_ERROR_INVALID_ARGUMENT with cnnc_last_error set (a rank
+ * below 2). A training
  * program re-initializes the state's parameters of rank >= 2 with it after
  * NAME_init_state; biases and batch-norm parameters keep their values. */
 int cnnc_init_weight(float *data, int rank, const int64_t *shape,

@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
 // A channels-last convolution pads H and W, broadcasts its bias along the
 // last dimension and is linalg's NHWC/HWCF convolution.

@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
 // Activations: one linalg.generic whose body is the scalar function.
 // CHECK-LABEL: func.func @relu

@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file --mlir-print-local-scope | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file --mlir-print-local-scope | FileCheck %s
 
 // The gradient ops of the train step (Gradients.cpp) and the grouped
 // transposed convolution that is a convolution's input gradient.

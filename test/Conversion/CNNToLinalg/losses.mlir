@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
 // Cross-entropy: the row max, the sum of shifted exponentials and the row
 // sum, then per row lse - (1 - s) x[label] - (s / C) sum; the mean last.

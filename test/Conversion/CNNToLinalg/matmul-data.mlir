@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
 // A Gemm: the transposed operand, the product, then alpha and the bias.
 // CHECK-LABEL: func.func @gemm

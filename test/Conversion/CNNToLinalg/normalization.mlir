@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
 // Instance norm: the spatial mean, the centered values, their mean square,
 // then the normalization with the [C] parameters reshaped to [C, 1, 1].

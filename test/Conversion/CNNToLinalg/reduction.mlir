@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --convert-cnn-to-linalg --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
 // Mean over the spatial axes, dimensions kept: a reduction into size-1
 // dimensions, then a division by the count (7 * 7 = 49).

@@ -10,6 +10,7 @@
 
 namespace {
 
+using cnnc::AlgorithmChoice;
 using cnnc::ConvolutionAlgorithm;
 using cnnc::ConvolutionShape;
 
@@ -99,15 +100,26 @@ ConvolutionShape conv(int64_t channels, int64_t size, int64_t kernel,
   return shape;
 }
 
-TEST(ConvolutionAlgorithm, NamesRoundTrip) {
-  for (ConvolutionAlgorithm a :
-       {ConvolutionAlgorithm::Direct, ConvolutionAlgorithm::Im2col,
-        ConvolutionAlgorithm::Winograd2, ConvolutionAlgorithm::Winograd4})
-    EXPECT_EQ(cnnc::parseConvolutionAlgorithm(
-                  cnnc::stringifyConvolutionAlgorithm(a)),
-              a);
-  EXPECT_FALSE(cnnc::parseConvolutionAlgorithm("fft"));
-  EXPECT_FALSE(cnnc::parseConvolutionAlgorithm("auto"));
+// The spellings of --conv-algorithm and the algorithm names the report
+// prints are one set: every forced choice is spelled as its algorithm.
+TEST(ConvolutionAlgorithm, ChoicesSpellTheirAlgorithms) {
+  llvm::cl::opt<AlgorithmChoice> option("conv-algorithm-under-test",
+                                        CNNC_ALGORITHM_CHOICE_VALUES,
+                                        llvm::cl::ReallyHidden);
+  auto &parser = option.getParser();
+  ASSERT_EQ(parser.getNumOptions(), 5u);
+  for (unsigned i = 0; i < parser.getNumOptions(); ++i) {
+    AlgorithmChoice choice =
+        static_cast<const llvm::cl::OptionValue<AlgorithmChoice> &>(
+            parser.getOptionValue(i))
+            .getValue();
+    std::optional<ConvolutionAlgorithm> forced = cnnc::forcedAlgorithm(choice);
+    if (!forced) {
+      EXPECT_EQ(parser.getOption(i), llvm::StringRef("auto"));
+      continue;
+    }
+    EXPECT_EQ(parser.getOption(i), cnnc::stringifyConvolutionAlgorithm(*forced));
+  }
 }
 
 TEST(ConvolutionAlgorithm, WinogradOnlyForUnitStride3x3WithKnownWeights) {

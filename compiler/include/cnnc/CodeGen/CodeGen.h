@@ -54,7 +54,7 @@ struct StateTensor {
   uint64_t offset = 0;
 };
 
-/// What a training object adds (cnn-generate-train-step's functions).
+/// What a training object adds (cnnc-generate-train-step's functions).
 struct TrainingInterface {
   /// Parameters, statistics, then slots.
   std::vector<StateTensor> state;
@@ -77,7 +77,7 @@ struct ModelInterface {
   /// Present for objects compiled with --train.
   std::optional<TrainingInterface> training;
   /// N when the graph was compiled for one image of the interface's batch
-  /// of N (cnn-split-batch): NAME_run runs it once per image, the images
+  /// of N (cnnc-split-batch): NAME_run runs it once per image, the images
   /// concurrently on the runtime's threads, each with its own slice of an
   /// N-image workspace. 1 otherwise.
   int64_t batchSplit = 1;
@@ -104,10 +104,10 @@ mlir::FailureOr<mlir::func::FuncOp> findModelFunction(mlir::ModuleOp module);
 mlir::FailureOr<ModelInterface> describeModel(mlir::func::FuncOp function,
                                               llvm::StringRef name);
 
-/// The training interface read off the train step `trainStep` (on tensors,
-/// before bufferization): the state's layout and the labels.
-mlir::FailureOr<TrainingInterface>
-describeTraining(mlir::func::FuncOp trainStep);
+/// The training interface read off the train step `trainStep` (a func.func
+/// or, after lowering, an llvm.func): the state's layout and the labels,
+/// from its cnnc.state and cnnc.labels attributes.
+mlir::FailureOr<TrainingInterface> describeTraining(mlir::Operation *trainStep);
 
 /// The C header for `model`: self-contained C, extern "C" under C++.
 void writeCHeader(llvm::raw_ostream &os, const ModelInterface &model);

@@ -5,7 +5,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertCNNToLinalg : Pass<"convert-cnn-to-linalg", "mlir::func::FuncOp"> {
+def ConvertCNNToLinalg : Pass<"cnnc-convert-cnn-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower cnn ops to linalg, tensor, arith and math on tensors";
   let description = [{
     Every lowered cnn op becomes upstream ops on tensors: convolutions and

@@ -11,6 +11,7 @@
 #define CNNC_KERNELS_CONVOLUTIONALGORITHM_H
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
 
 #include <array>
 #include <cstdint>
@@ -33,9 +34,40 @@ enum class ConvolutionAlgorithm {
 
 /// "direct", "im2col", "winograd2", "winograd4".
 llvm::StringRef stringifyConvolutionAlgorithm(ConvolutionAlgorithm algorithm);
-/// The algorithm named `name` (as stringify writes it); nothing for others.
-std::optional<ConvolutionAlgorithm>
-parseConvolutionAlgorithm(llvm::StringRef name);
+
+/// What `--conv-algorithm` (and cnnc-convolution-algorithms' `algorithm`
+/// option) asks for: the cost model's choice per layer, or one algorithm
+/// wherever it applies.
+enum class AlgorithmChoice {
+  Auto = -1,
+  Direct = static_cast<int>(ConvolutionAlgorithm::Direct),
+  Im2col = static_cast<int>(ConvolutionAlgorithm::Im2col),
+  Winograd2 = static_cast<int>(ConvolutionAlgorithm::Winograd2),
+  Winograd4 = static_cast<int>(ConvolutionAlgorithm::Winograd4),
+};
+
+/// The algorithm `choice` forces; nothing for Auto.
+inline std::optional<ConvolutionAlgorithm>
+forcedAlgorithm(AlgorithmChoice choice) {
+  if (choice == AlgorithmChoice::Auto)
+    return std::nullopt;
+  return static_cast<ConvolutionAlgorithm>(choice);
+}
+
+/// The spellings of AlgorithmChoice, for llvm::cl (the pass option and the
+/// command line share them).
+#define CNNC_ALGORITHM_CHOICE_VALUES                                           \
+  ::llvm::cl::values(                                                          \
+      clEnumValN(::cnnc::AlgorithmChoice::Auto, "auto",                        \
+                 "the cost model's choice, per layer"),                        \
+      clEnumValN(::cnnc::AlgorithmChoice::Direct, "direct",                    \
+                 "the register-tiled direct convolution"),                     \
+      clEnumValN(::cnnc::AlgorithmChoice::Im2col, "im2col",                    \
+                 "windows as rows, then a 1x1 convolution"),                   \
+      clEnumValN(::cnnc::AlgorithmChoice::Winograd2, "winograd2",              \
+                 "Winograd F(2x2, 3x3)"),                                      \
+      clEnumValN(::cnnc::AlgorithmChoice::Winograd4, "winograd4",              \
+                 "Winograd F(4x4, 3x3)"))
 
 /// A channels-last 2-D convolution, as the cost model sees it.
 struct ConvolutionShape {

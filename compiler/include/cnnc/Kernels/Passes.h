@@ -3,6 +3,8 @@
 #ifndef CNNC_KERNELS_PASSES_H
 #define CNNC_KERNELS_PASSES_H
 
+#include "cnnc/Kernels/ConvolutionAlgorithm.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Pass/Pass.h"

@@ -49,9 +49,11 @@ def ConvolutionAlgorithms : Pass<"cnnc-convolution-algorithms",
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
            "width of the target's SIMD registers in bits (512: AVX-512, "
            "256: AVX2); below 128 every convolution stays direct">,
-    Option<"algorithm", "algorithm", "std::string", /*default=*/"\"auto\"",
+    Option<"algorithm", "algorithm", "cnnc::AlgorithmChoice",
+           /*default=*/"cnnc::AlgorithmChoice::Auto",
            "auto (the cost model), or direct, im2col, winograd2, "
-           "winograd4 for every convolution it applies to">
+           "winograd4 for every convolution it applies to",
+           "CNNC_ALGORITHM_CHOICE_VALUES">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",

@@ -9,6 +9,9 @@
 #ifndef CNNC_PIPELINES_PIPELINES_H
 #define CNNC_PIPELINES_PIPELINES_H
 
+#include "cnnc/Dialect/CNN/IR/CNNDialect.h"
+#include "cnnc/Kernels/ConvolutionAlgorithm.h"
+
 #include "mlir/Pass/PassManager.h"
 
 #include <optional>
@@ -16,23 +19,30 @@
 
 namespace cnnc {
 
+/// Where a compile stops: after the graph passes (the cnn dialect), after
+/// the kernels (linalg on tensors), or at the LLVM dialect.
+enum class Stage { CNN, Linalg, LLVMDialect };
+
 struct PipelineOptions {
+  /// The C identifier that names the compiled model (compileModel names its
+  /// functions after it).
+  std::string modelName = "model";
   /// -O0 .. -O3: 0 runs no graph optimization.
   unsigned optLevel = 2;
   /// The target's SIMD register width in bits (512, 256), which the
   /// convolution kernels are tiled for; 0 leaves them to LLVM's vectorizer.
   unsigned vectorBits = 0;
-  /// How convolutions are computed: "auto" (the cost model of
-  /// cnnc/Kernels/ConvolutionAlgorithm.h, per layer), or "direct",
-  /// "im2col", "winograd2", "winograd4" wherever that applies.
-  std::string convolutionAlgorithm = "auto";
+  /// How convolutions are computed: Auto for the cost model of
+  /// cnnc/Kernels/ConvolutionAlgorithm.h (per layer), or one algorithm
+  /// wherever it applies.
+  AlgorithmChoice convolutionAlgorithm = AlgorithmChoice::Auto;
   /// Set for a training object: the first graph pass generates the train
-  /// step, evaluation and initial state (cnn-generate-train-step) with
+  /// step, evaluation and initial state (cnnc-generate-train-step) with
   /// these options.
   struct Training {
-    std::string loss = "cross_entropy";
+    cnn::LossKind loss = cnn::LossKind::CrossEntropy;
     double labelSmoothing = 0.0;
-    std::string optimizer = "sgd";
+    cnn::OptimizerKind optimizer = cnn::OptimizerKind::SGD;
   };
   std::optional<Training> training;
 };
@@ -57,6 +67,10 @@ void addLLVMLoweringPasses(mlir::OpPassManager &pm,
 
 /// All four stages: a cnn module to an LLVM dialect module.
 void buildCPUPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// The stages up to and including `last`: what compileModel runs.
+void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options,
+                   Stage last);
 
 /// Registers "cnnc-cpu-pipeline" (and each stage) for cnnc-opt.
 void registerPipelines();

@@ -5,7 +5,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def GenerateTrainStep : Pass<"cnn-generate-train-step", "mlir::ModuleOp"> {
+def GenerateTrainStep : Pass<"cnnc-generate-train-step", "mlir::ModuleOp"> {
   let summary = "Generate the train step, evaluation and initial state of a "
                 "model";
   let description = [{
@@ -41,17 +41,29 @@ def GenerateTrainStep : Pass<"cnn-generate-train-step", "mlir::ModuleOp"> {
     inference with the model's own weights.
   }];
   let options = [
-    Option<"loss", "loss", "std::string", "\"cross_entropy\"",
-           "The loss on the logits: cross_entropy or mse">,
+    Option<"loss", "loss", "cnnc::cnn::LossKind",
+           "cnnc::cnn::LossKind::CrossEntropy", "The loss on the logits",
+           [{::llvm::cl::values(
+             clEnumValN(cnnc::cnn::LossKind::CrossEntropy, "cross_entropy",
+                        "softmax cross-entropy against int32 class labels"),
+             clEnumValN(cnnc::cnn::LossKind::MSE, "mse",
+                        "mean squared error against a target"))}]>,
     Option<"labelSmoothing", "label-smoothing", "double", "0.0",
            "Label smoothing of the cross-entropy, in [0, 1]">,
-    Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
-           "The update: sgd (with momentum), adam or adamw">,
+    Option<"optimizer", "optimizer", "cnnc::cnn::OptimizerKind",
+           "cnnc::cnn::OptimizerKind::SGD", "The parameter update",
+           [{::llvm::cl::values(
+             clEnumValN(cnnc::cnn::OptimizerKind::SGD, "sgd",
+                        "SGD with momentum"),
+             clEnumValN(cnnc::cnn::OptimizerKind::Adam, "adam",
+                        "Adam, L2 weight decay in the gradient"),
+             clEnumValN(cnnc::cnn::OptimizerKind::AdamW, "adamw",
+                        "Adam with decoupled weight decay"))}]>,
   ];
   let dependentDialects = ["cnnc::cnn::CNNDialect", "mlir::func::FuncDialect"];
 }
 
-def Differentiate : Pass<"cnn-differentiate", "mlir::func::FuncOp"> {
+def Differentiate : Pass<"cnnc-differentiate", "mlir::func::FuncOp"> {
   let summary = "Return the gradients of a scalar function with its value";
   let description = [{
     A function whose only result is a 0-d float tensor (a loss) gets, after

@@ -1,6 +1,6 @@
 //===- TrainStep.h - The interface of generated train steps -----*- C++ -*-===//
 //
-// What cnn-generate-train-step writes and code generation reads: the roles
+// What cnnc-generate-train-step writes and code generation reads: the roles
 // of the generated functions, the layout of the state, the hyper-parameter
 // vector (the generated header repeats its indices as NAME_hyper_*).
 //
@@ -13,14 +13,13 @@
 
 namespace cnnc::training {
 
-/// The function attribute naming a generated function's role, and the roles.
-inline constexpr llvm::StringLiteral kEntryAttr = "cnnc.entry";
+/// The roles of the generated functions (their cnnc.entry attribute,
+/// cnnc/Dialect/CNN/IR/CompilerAttributes.h).
 inline constexpr llvm::StringLiteral kTrainStepEntry = "train_step";
 inline constexpr llvm::StringLiteral kEvaluateEntry = "evaluate";
 inline constexpr llvm::StringLiteral kInitialStateEntry = "initial_state";
 
-/// The train step's attribute listing the state: {name, kind} per tensor.
-inline constexpr llvm::StringLiteral kStateAttr = "cnnc.state";
+/// The kinds of the state's tensors (the train step's cnnc.state).
 inline constexpr llvm::StringLiteral kParameterKind = "parameter";
 inline constexpr llvm::StringLiteral kStatisticKind = "statistic";
 inline constexpr llvm::StringLiteral kSlotKind = "slot";

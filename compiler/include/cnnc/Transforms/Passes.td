@@ -5,7 +5,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def FoldConstants : Pass<"cnn-fold-constants", "mlir::func::FuncOp"> {
+def FoldConstants : Pass<"cnnc-fold-constants", "mlir::func::FuncOp"> {
   let summary = "Evaluate weight-only subgraphs at compile time";
   let description = [{
     A cnn.binary, cnn.unary, cnn.transpose or cnn.reshape whose operands are
@@ -19,7 +19,7 @@ def FoldConstants : Pass<"cnn-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["cnnc::cnn::CNNDialect"];
 }
 
-def RemoveInferenceIdentities : Pass<"cnn-remove-inference-identities",
+def RemoveInferenceIdentities : Pass<"cnnc-remove-inference-identities",
                                      "mlir::func::FuncOp"> {
   let summary = "Drop what is the identity in inference: dropout";
   let description = [{
@@ -29,7 +29,7 @@ def RemoveInferenceIdentities : Pass<"cnn-remove-inference-identities",
   }];
 }
 
-def FoldBatchNorm : Pass<"cnn-fold-batch-norm", "mlir::func::FuncOp"> {
+def FoldBatchNorm : Pass<"cnnc-fold-batch-norm", "mlir::func::FuncOp"> {
   let summary = "Fold inference batch norm into the conv or gemm before it";
   let description = [{
     `batch_norm(conv(x, W, b))` with constant W, b and batch-norm parameters,
@@ -45,7 +45,7 @@ def FoldBatchNorm : Pass<"cnn-fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["cnnc::cnn::CNNDialect"];
 }
 
-def FuseEpilogues : Pass<"cnn-fuse-epilogues", "mlir::func::FuncOp"> {
+def FuseEpilogues : Pass<"cnnc-fuse-epilogues", "mlir::func::FuncOp"> {
   let summary = "Fuse a residual add and an activation into conv and matmul";
   let description = [{
     `activation(conv(...))` and `activation(matmul(...))` become the
@@ -58,7 +58,7 @@ def FuseEpilogues : Pass<"cnn-fuse-epilogues", "mlir::func::FuncOp"> {
   }];
 }
 
-def FusePadding : Pass<"cnn-fuse-padding", "mlir::func::FuncOp"> {
+def FusePadding : Pass<"cnnc-fuse-padding", "mlir::func::FuncOp"> {
   let summary = "Fold padding of the spatial dimensions into conv and pool";
   let description = [{
     A constant-mode `cnn.pad` that pads only the spatial dimensions, and
@@ -69,7 +69,7 @@ def FusePadding : Pass<"cnn-fuse-padding", "mlir::func::FuncOp"> {
   }];
 }
 
-def SplitBatch : Pass<"cnn-split-batch", "mlir::func::FuncOp"> {
+def SplitBatch : Pass<"cnnc-split-batch", "mlir::func::FuncOp"> {
   let summary = "A batch of images as one image at a time, where that "
                 "keeps the activations in the caches";
   let description = [{
@@ -98,7 +98,7 @@ def SplitBatch : Pass<"cnn-split-batch", "mlir::func::FuncOp"> {
   ];
 }
 
-def SelectLayout : Pass<"cnn-select-layout", "mlir::func::FuncOp"> {
+def SelectLayout : Pass<"cnnc-select-layout", "mlir::func::FuncOp"> {
   let summary = "Channels-last (NHWC) 2-D convolutions and pooling, "
                 "transposes pushed to the edges";
   let description = [{
@@ -111,7 +111,7 @@ def SelectLayout : Pass<"cnn-select-layout", "mlir::func::FuncOp"> {
     concatenations, and two in a row compose (and vanish when they undo
     each other), so that a network keeps NHWC from its first convolution to
     its classifier: what remains is one transpose at the input and the
-    weights', which cnn-fold-constants folds. A transpose back to NCHW before
+    weights', which cnnc-fold-constants folds. A transpose back to NCHW before
     a flatten into a linear layer with a constant weight moves into that
     weight: its rows are reordered (reshape, transpose, reshape of the
     constant, which fold) and the flatten reads the NHWC data.

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Conversion/Passes.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/STLExtras.h"
@@ -148,7 +149,7 @@ LogicalResult planFunction(func::FuncOp function, int64_t alignment) {
           function.getLoc())))
     return failure();
   Value workspace = function.getArgument(index);
-  function->setAttr("cnnc.workspace_size",
+  function->setAttr(cnnc::attrs::kWorkspaceSize,
                     IntegerAttr::get(IntegerType::get(context, 64), size));
 
   OpBuilder builder(context);

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Conversion/Passes.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 namespace cnnc {
 #define GEN_PASS_DEF_LOWERPARALLELCALLS
@@ -26,7 +27,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr llvm::StringLiteral kBodyAttr = "cnnc.parallel_body";
 
 LLVM::LLVMFuncOp runtimeParallelFor(ModuleOp module, OpBuilder &builder) {
   if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>("cnnc_parallel_for"))
@@ -84,7 +84,7 @@ struct LowerParallelCallsPass
       if (!callee)
         return;
       auto body = module.lookupSymbol<LLVM::LLVMFuncOp>(*callee);
-      if (body && body->hasAttr(kBodyAttr))
+      if (body && body->hasAttr(cnnc::attrs::kParallelBody))
         calls.push_back(call);
     });
     auto i64 = IntegerType::get(context, 64);
@@ -120,7 +120,7 @@ struct LowerParallelCallsPass
       call.erase();
     }
     module.walk([](LLVM::LLVMFuncOp function) {
-      function->removeAttr(kBodyAttr);
+      function->removeAttr(cnnc::attrs::kParallelBody);
     });
   }
 };

@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Conversion/Passes.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -124,7 +125,7 @@ bool outline(scf::ParallelOp loop, func::FuncOp parent, llvm::StringRef name,
   auto function = func::FuncOp::create(
       builder, loc, name, FunctionType::get(context, argumentTypes, {}));
   function.setPrivate();
-  function->setAttr("cnnc.parallel_body", UnitAttr::get(context));
+  function->setAttr(cnnc::attrs::kParallelBody, UnitAttr::get(context));
   Block *entry = function.addEntryBlock();
 
   builder.setInsertionPointToStart(entry);
@@ -204,7 +205,7 @@ struct OutlineParallelLoopsPass
     SymbolTable symbols(module);
     llvm::SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
     for (func::FuncOp function : functions) {
-      if (function.isExternal() || function->hasAttr("cnnc.parallel_body"))
+      if (function.isExternal() || function->hasAttr(cnnc::attrs::kParallelBody))
         continue;
       llvm::SmallVector<scf::ParallelOp> loops;
       for (Block &block : function.getBody())

@@ -274,24 +274,6 @@ LogicalResult convertMeanOp(NodeImporter &node) {
   return success();
 }
 
-double floatUnary(cnn::UnaryKind kind, double x) {
-  switch (kind) {
-  case cnn::UnaryKind::Exp:
-    return std::exp(x);
-  case cnn::UnaryKind::Log:
-    return std::log(x);
-  case cnn::UnaryKind::Sqrt:
-    return std::sqrt(x);
-  case cnn::UnaryKind::Neg:
-    return -x;
-  case cnn::UnaryKind::Abs:
-    return std::fabs(x);
-  case cnn::UnaryKind::Reciprocal:
-    return 1.0 / x;
-  }
-  return x;
-}
-
 LogicalResult convertUnary(NodeImporter &node, cnn::UnaryKind kind) {
   if (failed(node.expectInputs(1, 1)))
     return failure();
@@ -311,7 +293,7 @@ LogicalResult convertUnary(NodeImporter &node, cnn::UnaryKind kind) {
     if (isFloatingPoint(type)) {
       node.setConstantOutput(0, host::mapFloats({&x}, x.shape, type,
                                                 [&](llvm::ArrayRef<double> v) {
-                                                  return floatUnary(kind, v[0]);
+                                                  return cnn::evaluateUnary(kind, v[0]);
                                                 }));
       return success();
     }

@@ -180,6 +180,24 @@ def CNN_LossReduction : I32EnumAttr<"LossReduction",
 }
 def CNN_LossReductionAttr : CNN_EnumAttr<CNN_LossReduction, "loss_reduction">;
 
+// The training choices a model, a pass option and the command line share
+// (cnnc-generate-train-step's `loss` and `optimizer`, `cnnc train --loss`,
+// a .cnn file's `loss` statement): plain enums with their spellings.
+def CNN_LossKind : I32EnumAttr<"LossKind", "the loss a model is trained on", [
+      I32EnumAttrCase<"CrossEntropy", 0, "cross_entropy">,
+      I32EnumAttrCase<"MSE", 1, "mse">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::cnnc::cnn";
+}
+def CNN_OptimizerKind : I32EnumAttr<"OptimizerKind",
+    "how a train step updates the parameters", [
+      I32EnumAttrCase<"SGD", 0, "sgd">,
+      I32EnumAttrCase<"Adam", 1, "adam">,
+      I32EnumAttrCase<"AdamW", 2, "adamw">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::cnnc::cnn";
+}
+
 def CNN_Layout : I32EnumAttr<"Layout",
     "where a 2-D convolution or pooling keeps the channels", [
       I32EnumAttrCase<"NCHW", 0, "nchw">,

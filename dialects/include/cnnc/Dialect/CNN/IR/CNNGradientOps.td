@@ -1,6 +1,6 @@
 //===- CNNGradientOps.td - The backward ops of the cnn dialect -*- tablegen -*-===//
 //
-// Part of CNNOps.td (which includes it): the ops that cnn-generate-train-step
+// Part of CNNOps.td (which includes it): the ops that cnnc-generate-train-step
 // writes for the backward pass. Their verifiers are in CNNOps.cpp.
 //
 //===----------------------------------------------------------------------===//
@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 // Gradients
 //
-// What `cnn-generate-train-step` writes for the backward pass where the
+// What `cnnc-generate-train-step` writes for the backward pass where the
 // forward ops cannot say it themselves. Gradients that are forward ops in
 // another form (a convolution's input gradient is a cnn.conv_transpose, a
 // matmul's are matmuls, a batch norm's are broadcasting binary ops and

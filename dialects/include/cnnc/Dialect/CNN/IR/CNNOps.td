@@ -70,7 +70,7 @@ def CNN_ConvOp : CNN_InferringOp<"conv", [AttrSizedOperandSegments]> {
     `activation_alpha` / `activation_beta`, as `cnn.activation` takes them)
     is applied: `act(conv(x, w) + bias + residual)`.
 
-    With `layout nhwc` (2-D only, chosen by `cnn-select-layout` for the CPU
+    With `layout nhwc` (2-D only, chosen by `cnnc-select-layout` for the CPU
     kernels) the channels come last: `input` [N, H, W, C_in], `weight`
     [KH, KW, C_in / groups, C_out] and the result [N, H', W', C_out].
 

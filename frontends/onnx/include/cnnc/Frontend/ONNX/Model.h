@@ -13,6 +13,8 @@
 #ifndef CNNC_FRONTEND_ONNX_MODEL_H
 #define CNNC_FRONTEND_ONNX_MODEL_H
 
+#include "cnnc/runtime.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -27,23 +29,23 @@ namespace cnnc::onnx {
 
 /// ONNX's TensorProto.DataType, with its numbering.
 enum class ElementType : int32_t {
-  Undefined = 0,
-  Float = 1,
-  UInt8 = 2,
-  Int8 = 3,
-  UInt16 = 4,
-  Int16 = 5,
-  Int32 = 6,
-  Int64 = 7,
-  String = 8,
-  Bool = 9,
-  Float16 = 10,
-  Double = 11,
-  UInt32 = 12,
-  UInt64 = 13,
-  Complex64 = 14,
-  Complex128 = 15,
-  BFloat16 = 16,
+  Undefined = CNNC_ELEMENT_UNDEFINED,
+  Float = CNNC_ELEMENT_FLOAT,
+  UInt8 = CNNC_ELEMENT_UINT8,
+  Int8 = CNNC_ELEMENT_INT8,
+  UInt16 = CNNC_ELEMENT_UINT16,
+  Int16 = CNNC_ELEMENT_INT16,
+  Int32 = CNNC_ELEMENT_INT32,
+  Int64 = CNNC_ELEMENT_INT64,
+  String = CNNC_ELEMENT_STRING,
+  Bool = CNNC_ELEMENT_BOOL,
+  Float16 = CNNC_ELEMENT_FLOAT16,
+  Double = CNNC_ELEMENT_DOUBLE,
+  UInt32 = CNNC_ELEMENT_UINT32,
+  UInt64 = CNNC_ELEMENT_UINT64,
+  Complex64 = CNNC_ELEMENT_COMPLEX64,
+  Complex128 = CNNC_ELEMENT_COMPLEX128,
+  BFloat16 = CNNC_ELEMENT_BFLOAT16,
 };
 
 /// ONNX's name of an element type ("float", "int64", ...), or "type N" for a

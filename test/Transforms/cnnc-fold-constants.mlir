@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --cnn-fold-constants --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-fold-constants --split-input-file | FileCheck %s
 
 // A transposed and rescaled weight is computed at compile time.
 // CHECK-LABEL: func.func @weights

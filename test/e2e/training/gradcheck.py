@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the gradient rules of cnn-differentiate against central finite
+"""Checks the gradient rules of cnnc-differentiate against central finite
 differences, in float64.
 
 Each case is a small cnn-dialect function `loss = sum(op(inputs...) * r)`
@@ -7,7 +7,7 @@ with `r` a random float64 argument of the op's result type (so that every
 element of the op's result reaches the loss with its own weight), or
 `loss = op(inputs...) * r` when the op's result is already a 0-d loss. For
 each case the forward function (`cnnc compile f.mlir`) and its gradient
-function (`cnnc-opt --cnn-differentiate`, then `cnnc compile`) are compiled;
+function (`cnnc-opt --cnnc-differentiate`, then `cnnc compile`) are compiled;
 all cases are linked into one shared library with libcnnc_runtime.a and
 called through ctypes. The inputs are random from a fixed seed, sampled away
 from the points where the op is not differentiable (relu and the other
@@ -409,7 +409,7 @@ def compile_case(case, cnnc, cnnc_opt, outdir):
     with open(base + ".mlir", "w") as f:
         f.write(case.mlir())
     steps = [
-        [cnnc_opt, base + ".mlir", "--cnn-differentiate", "-o",
+        [cnnc_opt, base + ".mlir", "--cnnc-differentiate", "-o",
          base + "-grad.mlir"],
         [cnnc, "compile", base + ".mlir", "-o", base + "-fwd.o", "--name",
          "fwd_" + case.name],

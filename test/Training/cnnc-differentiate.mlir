@@ -1,6 +1,6 @@
-// RUN: cnnc-opt %s --cnn-differentiate | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-differentiate | FileCheck %s
 
-// cnn-differentiate: a function whose result is a 0-d float tensor returns,
+// cnnc-differentiate: a function whose result is a 0-d float tensor returns,
 // after it, its gradient with respect to each float argument, computed by
 // the gradient rules after the forward ops.
 

@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --cnn-fold-batch-norm --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-fold-batch-norm --split-input-file | FileCheck %s
 
 // conv -> batch_norm: the weights scaled per output channel by
 // s = gamma / sqrt(var + eps), the bias b * s + beta - mean * s.

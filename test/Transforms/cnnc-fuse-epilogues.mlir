@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --cnn-fuse-epilogues --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-fuse-epilogues --split-input-file | FileCheck %s
 
 // relu(conv(x) + r): one conv with the residual and the activation; its
 // location fuses the three nodes'.

@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --cnn-remove-inference-identities | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-remove-inference-identities | FileCheck %s
 
 // CHECK-LABEL: func.func @dropout
 // CHECK-NOT:     cnn.dropout

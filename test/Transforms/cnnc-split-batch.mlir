@@ -1,5 +1,5 @@
-// RUN: cnnc-opt %s --cnn-split-batch="min-batch-bytes=0" --split-input-file | FileCheck %s
-// RUN: cnnc-opt %s --cnn-split-batch --split-input-file | FileCheck %s --check-prefix=SMALL
+// RUN: cnnc-opt %s --cnnc-split-batch="min-batch-bytes=0" --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-split-batch --split-input-file | FileCheck %s --check-prefix=SMALL
 
 // Every op treats the images on their own, and an image's activations
 // (5 x 128 KB) outweigh the weights (2.6 KB): the function takes one

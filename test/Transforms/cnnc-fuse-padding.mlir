@@ -1,4 +1,4 @@
-// RUN: cnnc-opt %s --cnn-fuse-padding --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-fuse-padding --split-input-file | FileCheck %s
 
 // Zero padding of H and W becomes the conv's padding, added to its own.
 // CHECK-LABEL: func.func @into_conv

@@ -1,5 +1,5 @@
-// RUN: cnnc-opt %s --cnn-select-layout --split-input-file | FileCheck %s
-// RUN: cnnc-opt %s --cnn-select-layout --cnn-fold-constants --canonicalize --split-input-file | FileCheck %s --check-prefix=FOLDED
+// RUN: cnnc-opt %s --cnnc-select-layout --split-input-file | FileCheck %s
+// RUN: cnnc-opt %s --cnnc-select-layout --cnnc-fold-constants --canonicalize --split-input-file | FileCheck %s --check-prefix=FOLDED
 
 // A conv, a pool and a global pool in NCHW take their NHWC forms: the input
 // is transposed once, the result's transpose back (of [N, 1, 1, C]) moves
