@@ -59,10 +59,10 @@ func.func @remainder(%x: memref<1x1x37x4xf32>, %w: memref<1x1x4x16xf32>, %o: mem
 
 // Constant weights are packed per channel tile into a new global
 // [F / 64, KH, KW, C, 64], which replaces the old one; strides and
-// dilations index the input. A row of 3 pixels takes 4 vectors of
+// dilations index the input (a splat stays a literal). A row of 3 pixels takes 4 vectors of
 // channels: 12 accumulators, where 2 vectors would use 6.
 // CHECK-NOT:   memref.global "private" constant @w :
-// CHECK:       memref.global "private" constant @w_packed : memref<1152xf32> = dense_resource<packed> {alignment = 64 : i64}
+// CHECK:       memref.global "private" constant @w_packed : memref<1152xf32> = dense<5.000000e-01> {alignment = 64 : i64}
 // CHECK-NOT:   memref.global "private" constant @w :
 // CHECK-LABEL: func.func @packed
 // CHECK:         %[[FLAT:.*]] = memref.get_global @w_packed : memref<1152xf32>

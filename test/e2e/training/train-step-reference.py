@@ -19,7 +19,7 @@ import warnings
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "models"))
+                                "..", "..", "models"))
 from reference_models import LeNet5  # noqa: E402
 
 
