@@ -4,6 +4,7 @@
 
 #include "cnnc/Conversion/Passes.h"
 #include "cnnc/Dialect/CNN/IR/CNNDialect.h"
+#include "cnnc/Dialect/Kernel/IR/KernelDialect.h"
 #include "cnnc/Kernels/Passes.h"
 #include "cnnc/Pipelines/Pipelines.h"
 #include "cnnc/Training/Passes.h"
@@ -29,7 +30,7 @@
 #include "mlir/Transforms/Passes.h"
 
 void cnnc::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<cnn::CNNDialect>();
+  registry.insert<cnn::CNNDialect, cnnk::KernelDialect>();
   // The dialects the pipeline lowers through.
   registry.insert<mlir::arith::ArithDialect,
                   mlir::bufferization::BufferizationDialect,

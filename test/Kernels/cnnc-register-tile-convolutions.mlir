@@ -4,12 +4,13 @@
 
 // 32 output channels are two AVX-512 vectors; the row of 8 pixels fits in
 // one tile (16 accumulators): a parallel loop over the output rows, the
-// window reduced in registers (kh, kw, c), one store per accumulator.
+// sums started from zero (the init is never read), the window reduced in
+// registers (kh, kw, c), one store per accumulator.
 // With AVX2 (8 lanes, 12 accumulators) the tile is 4 pixels of 2 vectors:
 // two channel tiles, two pixel tiles per row.
 // CHECK-LABEL: func.func @conv
 // CHECK:         scf.parallel (%[[OH:.*]]) = (%c0) to (%c8) step (%c1)
-// CHECK-COUNT-16:  vector.load %arg2{{.*}} vector<16xf32>
+// CHECK-NOT:       vector.load %arg2
 // CHECK:           scf.for %[[KH:.*]] = %c0 to %c3
 // CHECK:             scf.for %[[KW:.*]] = %c0 to %c3
 // CHECK:               scf.for %[[C:.*]] = %c0 to %c8
@@ -19,18 +20,18 @@
 // CHECK-NOT:             memref.load
 // CHECK:                 scf.yield
 // CHECK-COUNT-16:  vector.store {{.*}}, %arg2{{.*}} vector<16xf32>
-// CHECK-NOT:     linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT:     cnnk.conv2d
 // AVX2-LABEL: func.func @conv
 // AVX2:         scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = (%c0, %c0, %c0) to (%c2, %c8, %c2) step (%c1, %c1, %c1)
-// AVX2-COUNT-8:   vector.load %arg2{{.*}} vector<8xf32>
+// AVX2-NOT:       vector.load %arg2
 // AVX2:           scf.for
 // AVX2-COUNT-4:          memref.load %arg0
 // AVX2-NOT:              memref.load
 // AVX2:                  scf.yield
 // NONE-LABEL: func.func @conv
-// NONE:         linalg.conv_2d_nhwc_hwcf
+// NONE:         cnnk.conv2d
 func.func @conv(%x: memref<1x10x10x8xf32>, %w: memref<3x3x8x32xf32>, %o: memref<1x8x8x32xf32>) {
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x10x10x8xf32>, memref<3x3x8x32xf32>) outs(%o : memref<1x8x8x32xf32>)
+  cnnk.conv2d ins(%x, %w : memref<1x10x10x8xf32>, memref<3x3x8x32xf32>) outs(%o : memref<1x8x8x32xf32>) strides [1, 1] dilations [1, 1]
   return
 }
 
@@ -51,7 +52,7 @@ func.func @conv(%x: memref<1x10x10x8xf32>, %w: memref<3x3x8x32xf32>, %o: memref<
 // CHECK-NOT:         vector.fma
 // CHECK:           }
 func.func @remainder(%x: memref<1x1x37x4xf32>, %w: memref<1x1x4x16xf32>, %o: memref<1x1x37x16xf32>) {
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x1x37x4xf32>, memref<1x1x4x16xf32>) outs(%o : memref<1x1x37x16xf32>)
+  cnnk.conv2d ins(%x, %w : memref<1x1x37x4xf32>, memref<1x1x4x16xf32>) outs(%o : memref<1x1x37x16xf32>) strides [1, 1] dilations [1, 1]
   return
 }
 
@@ -80,7 +81,7 @@ func.func @remainder(%x: memref<1x1x37x4xf32>, %w: memref<1x1x4x16xf32>, %o: mem
 memref.global "private" constant @w : memref<3x3x2x64xf32> = dense<0.5> {alignment = 64 : i64}
 func.func @packed(%x: memref<1x9x9x2xf32>, %o: memref<1x3x3x64xf32>) {
   %w = memref.get_global @w : memref<3x3x2x64xf32>
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : memref<1x9x9x2xf32>, memref<3x3x2x64xf32>) outs(%o : memref<1x3x3x64xf32>)
+  cnnk.conv2d ins(%x, %w : memref<1x9x9x2xf32>, memref<3x3x2x64xf32>) outs(%o : memref<1x3x3x64xf32>) strides [2, 2] dilations [2, 2]
   return
 }
 
@@ -110,45 +111,41 @@ func.func @packed(%x: memref<1x9x9x2xf32>, %o: memref<1x3x3x64xf32>) {
 // CHECK-NEXT:        vector.fma %[[X2]], %[[W0]]
 // CHECK-COUNT-5:     vector.load %arg0[%c0, %{{.*}}, %c{{[3-7]}}, %c0]
 // CHECK:             vector.load %arg1[%[[KH]], %c0, %c16] : memref<3x3x32xf32>, vector<16xf32>
-// CHECK-NOT:     linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK-NOT:     cnnk.conv2d
 func.func @depthwise(%x: memref<1x8x8x32xf32>, %w: memref<3x3x32xf32>, %o: memref<1x6x6x32xf32>) {
-  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x8x8x32xf32>, memref<3x3x32xf32>) outs(%o : memref<1x6x6x32xf32>)
+  cnnk.conv2d ins(%x, %w : memref<1x8x8x32xf32>, memref<3x3x32xf32>) outs(%o : memref<1x6x6x32xf32>) strides [1, 1] dilations [1, 1]
   return
 }
 
 // -----
 
 // 10 output channels are no multiple of a vector. With AVX-512 they fit one
-// 16-lane vector: the output and the weights (an argument here: not packed)
-// are read and written through masks of 10 lanes. With AVX2 (8 lanes) they
-// do not: left to the generic path.
+// 16-lane vector: the weights (an argument here: not packed) are read and
+// the output written through masks of 10 lanes. With AVX2 (8 lanes) they
+// do not: left to cnnc-lower-kernel-ops.
 // CHECK-LABEL: func.func @odd_channels
-// CHECK-NOT:     linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT:     cnnk.conv2d
 // CHECK:         %[[OUT:.*]] = memref.collapse_shape %arg2
-// CHECK:         %[[MASK:.*]] = vector.constant_mask [10] : vector<16xi1>
-// CHECK:         vector.maskedload %[[OUT]][%c0, %c0, %c0], %[[MASK]], %{{.*}} : memref<1x16x10xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
 // CHECK:         scf.for
 // CHECK:           vector.maskedload %arg1[%c0, %c0, %{{.*}}, %c0], %{{.*}}, %{{.*}} : memref<1x1x3x10xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
 // CHECK:           vector.fma
 // CHECK:         vector.maskedstore %[[OUT]][%c0, %c0, %c0], %{{.*}}, %{{.*}} : memref<1x16x10xf32>, vector<16xi1>, vector<16xf32>
 // AVX2-LABEL:  func.func @odd_channels
-// AVX2:          linalg.conv_2d_nhwc_hwcf
+// AVX2:          cnnk.conv2d
 func.func @odd_channels(%x: memref<1x4x4x3xf32>, %w: memref<1x1x3x10xf32>, %o: memref<1x4x4x10xf32>) {
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x3xf32>, memref<1x1x3x10xf32>) outs(%o : memref<1x4x4x10xf32>)
+  cnnk.conv2d ins(%x, %w : memref<1x4x4x3xf32>, memref<1x1x3x10xf32>) outs(%o : memref<1x4x4x10xf32>) strides [1, 1] dilations [1, 1]
   return
 }
 
 // -----
 
-// The bias broadcast before the convolution and the elementwise op after it
-// (a residual add and a ReLU, in place) happen in the tile: accumulators
-// start from the bias vector, the epilogue runs on them before the store.
-// A 1x1 convolution of an unpadded input sees its activations, the
-// residual's too, as [N, H*W, C]: the 16 pixels of the 4x4 image are one
-// row, one tile of 16 accumulators.
+// The op's bias, residual and activation happen in the tile: accumulators
+// start from the bias vector, the residual is added and the ReLU applied
+// to them before the store. A 1x1 convolution of an unpadded input sees
+// its activations, the residual's too, as [N, H*W, C]: the 16 pixels of
+// the 4x4 image are one row, one tile of 16 accumulators.
 // CHECK-LABEL: func.func @epilogue
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x16xf32>, %[[W:.*]]: memref<1x1x16x16xf32>, %[[B:.*]]: memref<16xf32>, %[[R:.*]]: memref<1x4x4x16xf32>, %[[O:.*]]: memref<1x4x4x16xf32>)
-// CHECK-NOT:     linalg.broadcast
 // CHECK-DAG:     %[[XF:.*]] = memref.collapse_shape %[[X]] {{\[}}[0], [1, 2], [3]] : memref<1x4x4x16xf32> into memref<1x16x16xf32>
 // CHECK-DAG:     %[[OF:.*]] = memref.collapse_shape %[[O]] {{\[}}[0], [1, 2], [3]] : memref<1x4x4x16xf32> into memref<1x16x16xf32>
 // CHECK-DAG:     %[[RF:.*]] = memref.collapse_shape %[[R]] {{\[}}[0], [1, 2], [3]] : memref<1x4x4x16xf32> into memref<1x16x16xf32>
@@ -159,80 +156,52 @@ func.func @odd_channels(%x: memref<1x4x4x3xf32>, %w: memref<1x1x3x10xf32>, %o: m
 // CHECK:         %[[ADD:.*]] = arith.addf %[[SUMS]]#0, %[[RES]] : vector<16xf32>
 // CHECK:         %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<16xf32>
 // CHECK:         vector.store %[[RELU]], %[[OF]][%c0, %c0, %c0] : memref<1x16x16xf32>, vector<16xf32>
-// CHECK-NOT:     linalg.generic
-#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-NOT:     cnnk.conv2d
 func.func @epilogue(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>, %b: memref<16xf32>, %r: memref<1x4x4x16xf32>, %o: memref<1x4x4x16xf32>) {
-  %zero = arith.constant 0.0 : f32
-  linalg.broadcast ins(%b : memref<16xf32>) outs(%o : memref<1x4x4x16xf32>) dimensions = [0, 1, 2]
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x16xf32>, memref<1x1x16x16xf32>) outs(%o : memref<1x4x4x16xf32>)
-  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%o, %r : memref<1x4x4x16xf32>, memref<1x4x4x16xf32>) outs(%o : memref<1x4x4x16xf32>) {
-  ^bb0(%a: f32, %c: f32, %out: f32):
-    %s = arith.addf %a, %c : f32
-    %m = arith.maximumf %s, %zero : f32
-    linalg.yield %m : f32
-  }
+  cnnk.conv2d ins(%x, %w : memref<1x4x4x16xf32>, memref<1x1x16x16xf32>) bias(%b : memref<16xf32>) residual(%r : memref<1x4x4x16xf32>) outs(%o : memref<1x4x4x16xf32>) strides [1, 1] dilations [1, 1] activation relu
   return
 }
 
 // -----
 
-// An elementwise op into another buffer, when the convolution's output is
-// read after it, stays: the output must hold the sums.
-// CHECK-LABEL: func.func @output_read_later
-// CHECK:         scf.for
-// CHECK:         vector.store
-// CHECK:         linalg.generic
-// CHECK:         linalg.copy
-#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-func.func @output_read_later(%x: memref<1x4x4x16xf32>, %w: memref<1x1x16x16xf32>, %o: memref<1x4x4x16xf32>, %o2: memref<1x4x4x16xf32>, %o3: memref<1x4x4x16xf32>) {
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x4x16xf32>, memref<1x1x16x16xf32>) outs(%o : memref<1x4x4x16xf32>)
-  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%o : memref<1x4x4x16xf32>) outs(%o2 : memref<1x4x4x16xf32>) {
-  ^bb0(%a: f32, %out: f32):
-    %e = math.exp %a : f32
-    linalg.yield %e : f32
-  }
-  linalg.copy ins(%o : memref<1x4x4x16xf32>) outs(%o3 : memref<1x4x4x16xf32>)
+// A tile recorded on the op (by cnnc-select-kernels, for the flattened
+// row of 64 pixels) is the one built, whatever the vector width: 4 pixels
+// of one 16-lane vector, 16 pixel tiles.
+// CHECK-LABEL: func.func @recorded_tile
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%c16) step (%c1)
+// CHECK-COUNT-4:   vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT:       vector.fma
+// CHECK-COUNT-4:   vector.store {{.*}} : memref<1x64x16xf32>, vector<16xf32>
+// AVX2-LABEL:  func.func @recorded_tile
+// AVX2:          scf.parallel (%{{.*}}) = (%c0) to (%c16) step (%c1)
+// AVX2-COUNT-4:   vector.fma {{.*}} : vector<16xf32>
+func.func @recorded_tile(%x: memref<1x8x8x4xf32>, %w: memref<1x1x4x16xf32>, %o: memref<1x8x8x16xf32>) {
+  cnnk.conv2d ins(%x, %w : memref<1x8x8x4xf32>, memref<1x1x4x16xf32>) outs(%o : memref<1x8x8x16xf32>) strides [1, 1] dilations [1, 1] tile [4, 1, 16]
   return
 }
 
 // -----
 
-// As the workspace plan leaves them: the residual add writes a view made
-// after the convolution, and the convolution's buffer is reused by a later
-// layer (a broadcast into it, which writes all of it first). The epilogue
-// still happens in the tile, storing into that view (which moves before
-// the kernel); the depthwise convolution's bias broadcast, with the view
-// of its weights in between, starts its accumulators.
+// As the workspace plan leaves them: the operands are views of the
+// workspace and the weights a reshape of a flat argument; the depthwise
+// convolution's bias starts its accumulators and its residual is added
+// before the stores into the output's view.
 // CHECK-LABEL: func.func @workspace_views
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x16xf32>, %[[W:.*]]: memref<144xf32>, %[[B:.*]]: memref<16xf32>, %[[R:.*]]: memref<1x4x4x16xf32>, %[[WS:.*]]: memref<4096xi8>)
 // CHECK-DAG:     %[[O:.*]] = memref.view %[[WS]][%c0][] : memref<4096xi8> to memref<1x4x4x16xf32>
-// CHECK-DAG:     %[[SUM:.*]] = memref.view %[[WS]][%c1024][] : memref<4096xi8> to memref<1x4x4x16xf32>
-// CHECK-NOT:     linalg.broadcast
 // CHECK:         %[[BIAS:.*]] = vector.load %[[B]][%c0] : memref<16xf32>, vector<16xf32>
 // CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]],
-// CHECK:           arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
-// CHECK:           vector.store %{{.*}}, %[[SUM]][%c0, %{{.*}}, %{{.*}}, %c0] : memref<1x4x4x16xf32>, vector<16xf32>
-// CHECK-NOT:     linalg.generic
-// CHECK:         linalg.broadcast ins(%[[B]] : memref<16xf32>) outs(%[[O]] : memref<1x4x4x16xf32>)
-// CHECK-NEXT:    return
-#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK:         vector.load %[[R]]
+// CHECK:         arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK:         vector.store %{{.*}}, %[[O]][%c0, %{{.*}}, %{{.*}}, %c0] : memref<1x4x4x16xf32>, vector<16xf32>
+// CHECK-NOT:     cnnk.conv2d
 func.func @workspace_views(%x: memref<1x4x4x16xf32>, %w: memref<144xf32>, %b: memref<16xf32>, %r: memref<1x4x4x16xf32>, %ws: memref<4096xi8>) {
   %c0 = arith.constant 0 : index
   %o = memref.view %ws[%c0][] : memref<4096xi8> to memref<1x4x4x16xf32>
-  linalg.copy ins(%x : memref<1x4x4x16xf32>) outs(%o : memref<1x4x4x16xf32>)
-  linalg.broadcast ins(%b : memref<16xf32>) outs(%o : memref<1x4x4x16xf32>) dimensions = [0, 1, 2]
   %wk = memref.expand_shape %w [[0, 1, 2]] output_shape [3, 3, 16] : memref<144xf32> into memref<3x3x16xf32>
   %c2048 = arith.constant 2048 : index
   %in = memref.view %ws[%c2048][] : memref<4096xi8> to memref<1x6x6x16xf32>
-  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %wk : memref<1x6x6x16xf32>, memref<3x3x16xf32>) outs(%o : memref<1x4x4x16xf32>)
-  %c1024 = arith.constant 1024 : index
-  %sum = memref.view %ws[%c1024][] : memref<4096xi8> to memref<1x4x4x16xf32>
-  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%o, %r : memref<1x4x4x16xf32>, memref<1x4x4x16xf32>) outs(%sum : memref<1x4x4x16xf32>) {
-  ^bb0(%a: f32, %c: f32, %out: f32):
-    %s = arith.addf %a, %c : f32
-    linalg.yield %s : f32
-  }
-  linalg.broadcast ins(%b : memref<16xf32>) outs(%o : memref<1x4x4x16xf32>) dimensions = [0, 1, 2]
+  cnnk.conv2d ins(%in, %wk : memref<1x6x6x16xf32>, memref<3x3x16xf32>) bias(%b : memref<16xf32>) residual(%r : memref<1x4x4x16xf32>) outs(%o : memref<1x4x4x16xf32>) strides [1, 1] dilations [1, 1]
   return
 }
 
@@ -250,19 +219,18 @@ func.func @workspace_views(%x: memref<1x4x4x16xf32>, %w: memref<144xf32>, %b: me
 // AVX2-LABEL: func.func @pixels_outer
 // AVX2:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c468, %c16) step (%c1, %c1)
 // NONE-LABEL: func.func @pixels_outer
-// NONE:         linalg.conv_2d_nhwc_hwcf
+// NONE:         cnnk.conv2d
 func.func @pixels_outer(%x: memref<1x46x61x48xf32>, %w: memref<1x1x48x256xf32>, %o: memref<1x46x61x256xf32>) {
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x46x61x48xf32>, memref<1x1x48x256xf32>) outs(%o : memref<1x46x61x256xf32>)
+  cnnk.conv2d ins(%x, %w : memref<1x46x61x48xf32>, memref<1x1x48x256xf32>) outs(%o : memref<1x46x61x256xf32>) strides [1, 1] dilations [1, 1]
   return
 }
 
 // -----
 
 // A batch of 4 matrix products [10 x 8] x [8 x 32] (Winograd's, one per
-// tile position) from a zero fill: 4 images of one row of 10 pixels, 1x1,
-// each with its own weights, packed per channel tile as [4, 1, 8, 32]. The
-// sums start at zero (the fill is gone, %m is not read), the weights
-// indexed by the batch.
+// tile position): 4 images of one row of 10 pixels, 1x1, each with its own
+// weights, packed per channel tile as [4, 1, 8, 32]. The sums start at
+// zero (%m is not read), the weights indexed by the batch.
 // CHECK-LABEL: memref.global "private" constant @u_packed : memref<1024xf32>
 // CHECK-LABEL: func.func @batched
 // CHECK:         %[[U:.*]] = memref.expand_shape %{{.*}} output_shape [4, 1, 8, 32]
@@ -274,19 +242,16 @@ func.func @pixels_outer(%x: memref<1x46x61x48xf32>, %w: memref<1x1x48x256xf32>, 
 // CHECK-COUNT-10:    memref.load %arg0[%[[P]], %{{.*}}, %[[C]]] : memref<4x10x8xf32>
 // CHECK:           scf.yield
 // CHECK-COUNT-20:  vector.store %{{.*}}, %arg1[%[[P]], %{{.*}}, %{{.*}}] : memref<4x10x32xf32>, vector<16xf32>
-// CHECK-NOT:     linalg.fill
-// CHECK-NOT:     linalg.batch_matmul
+// CHECK-NOT:     cnnk.matmul
 // AVX2-LABEL: func.func @batched
 // AVX2:         scf.parallel
 // NONE-LABEL: func.func @batched
-// NONE:         linalg.batch_matmul
+// NONE:         cnnk.matmul
 memref.global "private" constant @u : memref<4x8x32xf32> = dense<0.5>
 
 func.func @batched(%v: memref<4x10x8xf32>, %m: memref<4x10x32xf32>) {
   %u = memref.get_global @u : memref<4x8x32xf32>
-  %zero = arith.constant 0.0 : f32
-  linalg.fill ins(%zero : f32) outs(%m : memref<4x10x32xf32>)
-  linalg.batch_matmul ins(%v, %u : memref<4x10x8xf32>, memref<4x8x32xf32>) outs(%m : memref<4x10x32xf32>)
+  cnnk.matmul ins(%v, %u : memref<4x10x8xf32>, memref<4x8x32xf32>) outs(%m : memref<4x10x32xf32>)
   return
 }
 
@@ -302,6 +267,27 @@ func.func @batched(%v: memref<4x10x8xf32>, %m: memref<4x10x32xf32>) {
 // CHECK:         vector.store %{{.*}}, %{{.*}} : memref<1x7x7x32xf32, strided<[2592, 288, 32, 1], offset: 320>>, vector<16xf32>
 func.func @flat_strided(%x: memref<1x7x7x16xf32>, %w: memref<1x1x16x32xf32>, %p: memref<1x9x9x32xf32>) {
   %o = memref.subview %p[0, 1, 1, 0] [1, 7, 7, 32] [1, 1, 1, 1] : memref<1x9x9x32xf32> to memref<1x7x7x32xf32, strided<[2592, 288, 32, 1], offset: 320>>
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x7x7x16xf32>, memref<1x1x16x32xf32>) outs(%o : memref<1x7x7x32xf32, strided<[2592, 288, 32, 1], offset: 320>>)
+  cnnk.conv2d ins(%x, %w : memref<1x7x7x16xf32>, memref<1x1x16x32xf32>) outs(%o : memref<1x7x7x32xf32, strided<[2592, 288, 32, 1], offset: 320>>) strides [1, 1] dilations [1, 1]
+  return
+}
+
+// -----
+
+// A matrix product with a bias and an activation: one image of one row of
+// 10 pixels ([1, 10, 8] and [1, 10, 32] views), 1x1, the bias the sums'
+// start, the sigmoid applied before the stores.
+// CHECK-LABEL: func.func @matmul
+// CHECK-DAG:     %[[A:.*]] = memref.expand_shape %arg0 {{\[}}[0, 1], [2]] output_shape [1, 10, 8]
+// CHECK-DAG:     %[[O:.*]] = memref.expand_shape %arg3 {{\[}}[0, 1], [2]] output_shape [1, 10, 32]
+// CHECK:         vector.load %arg2[%c0] : memref<32xf32>, vector<16xf32>
+// CHECK:         scf.for
+// CHECK:           memref.load %[[A]]
+// CHECK:         math.exp {{.*}} : vector<16xf32>
+// CHECK:         vector.store {{.*}}, %[[O]]
+// CHECK-NOT:     cnnk.matmul
+// NONE-LABEL: func.func @matmul
+// NONE:         cnnk.matmul
+func.func @matmul(%a: memref<10x8xf32>, %b: memref<8x32xf32>, %bias: memref<32xf32>, %o: memref<10x32xf32>) {
+  cnnk.matmul ins(%a, %b : memref<10x8xf32>, memref<8x32xf32>) bias(%bias : memref<32xf32>) outs(%o : memref<10x32xf32>) activation sigmoid
   return
 }

@@ -13,8 +13,10 @@
 // CHECK:       llvm.func @conv_relu(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr
 // CHECK:         llvm.call @cnnc_parallel_for
 
+// The convolution with its fused relu is one kernel op; the sigmoid after
+// it a generic.
 // KERNELS-LABEL: func.func @conv_relu
-// KERNELS:         linalg.conv_2d_nhwc_hwcf
+// KERNELS:         cnnk.conv2d ins({{.*}} : tensor<1x16x16x3xf32>, tensor<3x3x3x8xf32>) outs({{.*}} : tensor<1x14x14x8xf32>) strides [1, 1] dilations [1, 1] activation relu
 // KERNELS:         linalg.generic
 
 // MEMORY-LABEL: func.func @conv_relu
@@ -24,7 +26,7 @@
 // MEMORY-SAME:    memref<{{[0-9]+}}xi8> {cnn.name = "workspace"}
 // MEMORY-SAME:    cnnc.workspace_size
 // MEMORY-NOT:     memref.alloc
-// MEMORY:         linalg.conv_2d_nhwc_hwcf
+// MEMORY:         cnnk.conv2d ins({{.*}} : memref<1x16x16x3xf32>, memref<3x3x3x8xf32>) outs({{.*}} : memref<1x14x14x8xf32>) strides [1, 1] dilations [1, 1] activation relu{{$}}
 func.func @conv_relu(%x: tensor<1x3x16x16xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<1x8x14x14xf32> {
   %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : (tensor<1x3x16x16xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x14x14xf32>
   %1 = cnn.activation relu %0 : tensor<1x8x14x14xf32>

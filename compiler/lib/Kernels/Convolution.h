@@ -1,24 +1,24 @@
 //===- Convolution.h - A bufferized convolution, as the kernels see it ----===//
 //
 // What the kernel passes (cnnc-convolution-algorithms,
-// cnnc-register-tile-convolutions) read off a channels-last convolution on
-// memrefs: its shape, its constant weights, the bias or fill that
-// initializes its output right before it and the elementwise op right
-// after it that they apply before their stores.
+// cnnc-register-tile-convolutions) read off a bufferized cnnk.conv2d or
+// cnnk.matmul: its shape, its operands (the bias its sums start from, the
+// residual its epilogue adds) and its activation, which they apply to the
+// accumulators before their stores.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef CNNC_LIB_KERNELS_CONVOLUTION_H
 #define CNNC_LIB_KERNELS_CONVOLUTION_H
 
+#include "ConstantWeights.h"
+#include "cnnc/Dialect/Kernel/IR/KernelOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/SymbolTable.h"
 
 #include <optional>
-#include <vector>
 
 namespace cnnc::kernels {
 
@@ -42,23 +42,31 @@ struct IndexBuilder {
   }
 };
 
-/// A channels-last 2-D convolution: input [N, IH, IW, C], `filter` [KH,
-/// KW, C, F] ([KH, KW, C] depthwise), output [N, OH, OW, F]. A batch of
-/// matrix products (`linalg.batch_matmul`, [P, T, C] x [P, C, F] -> [P, T,
-/// F]) is the 1x1 convolution of P images of one row of T pixels, each
+/// A channels-last 2-D convolution (cnnk.conv2d): input [N, IH, IW, C],
+/// `filter` [KH, KW, C, F] ([KH, KW, C] depthwise), output [N, OH, OW, F].
+/// A batch of matrix products (a 3-D cnnk.matmul, [P, T, C] x [P, C, F] ->
+/// [P, T, F]) is the 1x1 convolution of P images of one row of T pixels, each
 /// with its own weights: `batchedFilter`, and its memrefs keep their 3-D
 /// shapes (`index` drops the row). With `packed` the filter is laid out
 /// per channel tile, [F / tile, KH, KW, C, tile] ([P, F / tile, C, tile]
 /// batched): the weights one tile reads, in the order it reads them.
 struct Convolution {
+  /// The op described.
+  mlir::Operation *kernel = nullptr;
   mlir::Value input, filter, output;
+  /// The bias ([F]) the sums start from, the residual (the output's shape)
+  /// added to them; null when absent.
+  mlir::Value bias, residual;
+  /// The activation applied last, when there is one.
+  std::optional<cnn::ActivationKind> activation;
+  mlir::FloatAttr activationAlpha, activationBeta;
   int64_t batch, height, width, channels; // of the output
   int64_t inputHeight, inputWidth;
   int64_t kernelH, kernelW;
   int64_t strideH, strideW, dilationH, dilationW;
   bool depthwise;
   bool batchedFilter = false;
-  /// A matrix product (`linalg.matmul`, [M, K] x [K, N] -> [M, N]): the
+  /// A matrix product (a 2-D cnnk.matmul, [M, K] x [K, N] -> [M, N]): the
   /// 1x1 convolution of one image of one row of M pixels. flattenPixels
   /// views its operands as [1, M, K], [1, 1, K, N] (`filter`) and [1, M, N].
   bool matmul = false;
@@ -77,17 +85,6 @@ struct Convolution {
   /// Output channels fewer than a vector's lanes (a masked tile): vectors
   /// along the channels load and store only this many lanes. 0: all.
   int64_t validLanes = 0;
-  /// The elementwise op after the convolution (its activation, a residual
-  /// add), applied to the results before they are stored; null when there
-  /// is none to fuse.
-  mlir::linalg::GenericOp epilogue;
-  /// The op that initializes the output right before the convolution: a
-  /// broadcast of the bias along the channels, or a fill with a constant;
-  /// the sums start from it instead of from the output. Null both: the
-  /// output is read.
-  mlir::linalg::BroadcastOp bias;
-  mlir::linalg::FillOp fill;
-
   /// Indices of an activation element (input or output): (n, row, column,
   /// channel), without the row for a batch of matrix products or flat
   /// pixels.
@@ -112,24 +109,19 @@ struct Convolution {
   /// `validLanes`.
   void storeVector(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
                    mlir::Value memref, mlir::ValueRange indices) const;
-  /// The vector the sums of `channel`'s lanes start from: the bias, the
-  /// fill's value, or the output at `indices`.
+  /// The vector the sums of `channel`'s lanes start from: the bias, or
+  /// zeros.
   mlir::Value initialValue(mlir::OpBuilder &b, mlir::Location loc,
-                           mlir::VectorType type, mlir::Value channel,
-                           mlir::ValueRange indices) const;
-  /// `value` (the sums at `indices`) through the epilogue, stored where
-  /// the convolution's result goes.
+                           mlir::VectorType type, mlir::Value channel) const;
+  /// `value` (the sums at `indices`) through the epilogue (the residual at
+  /// `indices` added, then the activation), stored into the output.
   void store(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
              mlir::ValueRange indices) const;
 };
 
 /// The convolution `op` is, when it is one the kernels take: a
-/// `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc`, or
-/// plain `linalg.batch_matmul` or `linalg.matmul`, on f32 memrefs of static
-/// shape. Its bias,
-/// fill and epilogue are matched as well (with views and constants between
-/// them and `op` skipped; those after `op` move before it, for the kernel).
-std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
+/// cnnk.conv2d or cnnk.matmul on memrefs.
+std::optional<Convolution> describeConvolution(mlir::Operation *op);
 
 /// Sees a 1x1 unit-stride convolution of an unpadded input (and its
 /// epilogue's operands) as one row of all the H*W pixels, so that a 7x7
@@ -139,33 +131,6 @@ std::optional<Convolution> describeConvolution(mlir::linalg::LinalgOp op);
 /// operands as [1, M, K], [1, 1, K, N], [1, M, N]. False for any other
 /// convolution.
 bool flattenPixels(mlir::OpBuilder &b, mlir::Location loc, Convolution &conv);
-
-/// Erases what `describeConvolution` fused in besides `op`: the bias
-/// broadcast or fill before it, the epilogue after it.
-void eraseFused(mlir::RewriterBase &rewriter, const Convolution &conv);
-
-/// The global `filter` reads, through reshapes of its memref.
-mlir::memref::GetGlobalOp sourceGlobal(mlir::Value filter);
-
-/// The float32 elements of a constant global.
-std::optional<std::vector<float>> globalFloats(mlir::memref::GlobalOp global);
-
-/// The float32 elements `filter` reads, when it reads a constant global.
-std::optional<std::vector<float>>
-constantFloats(mlir::SymbolTable &symbols, mlir::Value filter);
-
-/// A new private constant global holding `data` (1-D, 64-byte aligned),
-/// named after `near`, which it is inserted before; and the memref of
-/// `shape` that reads it, built at `b`'s insertion point.
-mlir::Value createConstantWeights(mlir::OpBuilder &b, mlir::Location loc,
-                                  mlir::SymbolTable &symbols,
-                                  mlir::memref::GlobalOp near,
-                                  llvm::StringRef suffix,
-                                  llvm::ArrayRef<float> data,
-                                  llvm::ArrayRef<int64_t> shape);
-
-/// Erases the reshapes and get_global that only fed `value`.
-void eraseDeadChain(mlir::Value value);
 
 } // namespace cnnc::kernels
 

@@ -108,20 +108,6 @@ int64_t tileRowPixels(const ConvolutionShape &s,
   return s.width;
 }
 
-llvm::StringRef stringifyConvolutionAlgorithm(ConvolutionAlgorithm algorithm) {
-  switch (algorithm) {
-  case ConvolutionAlgorithm::Direct:
-    return "direct";
-  case ConvolutionAlgorithm::Im2col:
-    return "im2col";
-  case ConvolutionAlgorithm::Winograd2:
-    return "winograd2";
-  case ConvolutionAlgorithm::Winograd4:
-    return "winograd4";
-  }
-  return "direct";
-}
-
 bool isApplicable(ConvolutionAlgorithm algorithm, const ConvolutionShape &s,
                   unsigned vectorBits) {
   if (vectorBits < 128)

@@ -32,13 +32,15 @@ struct ConvolutionAlgorithmsPass
   void runOnOperation() override {
     std::optional<cnnc::ConvolutionAlgorithm> forced =
         cnnc::forcedAlgorithm(algorithm);
-    SmallVector<linalg::Conv2DNhwcHwcfOp> convolutions;
-    getOperation().walk(
-        [&](linalg::Conv2DNhwcHwcfOp op) { convolutions.push_back(op); });
+    SmallVector<cnnc::cnnk::Conv2DOp> convolutions;
+    getOperation().walk([&](cnnc::cnnk::Conv2DOp op) {
+      if (!op.isDepthwise())
+        convolutions.push_back(op);
+    });
     SymbolTable symbols(getOperation());
     SmallVector<memref::GlobalOp> replaced;
     IRRewriter rewriter(&getContext());
-    for (linalg::Conv2DNhwcHwcfOp op : convolutions) {
+    for (cnnc::cnnk::Conv2DOp op : convolutions) {
       std::optional<Convolution> conv = describeConvolution(op);
       if (!conv)
         continue;
@@ -49,8 +51,13 @@ struct ConvolutionAlgorithmsPass
           conv->channels, conv->kernelH, conv->kernelW,   conv->strideH,
           conv->strideW, conv->dilationH, conv->dilationW, /*grouped=*/false,
           /*constantWeights=*/weights.has_value()};
+      // The choice cnnc-select-kernels recorded; else the model's now.
       cnnc::ConvolutionAlgorithm choice =
-          cnnc::chooseConvolutionAlgorithm(shape, vectorBits, forced);
+          op.getAlgorithm() ? *op.getAlgorithm()
+                            : cnnc::chooseConvolutionAlgorithm(shape, vectorBits,
+                                                               forced);
+      if (!cnnc::isApplicable(choice, shape, vectorBits))
+        choice = cnnc::ConvolutionAlgorithm::Direct;
       switch (choice) {
       case cnnc::ConvolutionAlgorithm::Direct:
         break;

@@ -15,18 +15,19 @@
 namespace cnnc::kernels {
 
 /// Replaces `op` (described by `conv`) with a gather of each output
-/// pixel's window into a row of KH*KW*C values, then a 1x1 convolution of
-/// those rows with the same weights, between the same bias and epilogue.
-void rewriteAsIm2col(mlir::RewriterBase &rewriter, mlir::linalg::LinalgOp op,
+/// pixel's window into a row of KH*KW*C values, then a 1x1 cnnk.conv2d of
+/// those rows with the same weights, bias, residual and activation.
+void rewriteAsIm2col(mlir::RewriterBase &rewriter, cnnk::Conv2DOp op,
                      const Convolution &conv);
 
 /// Replaces the 3x3 unit-stride convolution `op` (described by `conv`,
 /// weights constant: `filter` [3, 3, C, F]) with Winograd F(m x m, 3 x 3):
 /// the input transform into [alpha^2, tiles, C], a batch of alpha^2
-/// matrix products with the weights transformed at compile time, and the
-/// output transform, which adds the bias and applies the epilogue. Vectors
+/// matrix products (a batched cnnk.matmul) with the weights transformed at
+/// compile time, and the output transform, which adds the bias and applies
+/// the epilogue. Vectors
 /// of up to `vectorBits`.
-void rewriteAsWinograd(mlir::RewriterBase &rewriter, mlir::linalg::LinalgOp op,
+void rewriteAsWinograd(mlir::RewriterBase &rewriter, cnnk::Conv2DOp op,
                        const Convolution &conv,
                        const std::vector<float> &filter, int64_t m,
                        unsigned vectorBits, mlir::SymbolTable &symbols);

@@ -5,7 +5,7 @@
 // much loop as work. Gathered into rows of KH*KW*C values, the same
 // weights ([KH, KW, C, F] is [KH*KW*C, F] in memory) take one reduction
 // of KH*KW*C steps: a 1x1 convolution, which the register tile takes with
-// the bias and epilogue the original had.
+// the bias, residual and activation the original had.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,21 +18,14 @@ using namespace mlir;
 
 namespace cnnc::kernels {
 
-void rewriteAsIm2col(RewriterBase &rewriter, linalg::LinalgOp op,
+void rewriteAsIm2col(RewriterBase &rewriter, cnnk::Conv2DOp op,
                      const Convolution &conv) {
   Location loc = op.getLoc();
   int64_t kh = conv.kernelH, kw = conv.kernelW, c = conv.reduced;
   int64_t rowLength = kh * kw * c;
   auto f32 = rewriter.getF32Type();
   OpBuilder::InsertionGuard guard(rewriter);
-  // The gather goes before the bias or fill, which must stay right before
-  // the convolution for the register tile to take them in.
-  Operation *before = op;
-  if (conv.bias)
-    before = conv.bias;
-  else if (conv.fill)
-    before = conv.fill;
-  rewriter.setInsertionPoint(before);
+  rewriter.setInsertionPoint(op);
   IndexBuilder ix{rewriter, loc};
   Value rows = memref::AllocOp::create(
       rewriter, loc,
@@ -82,10 +75,12 @@ void rewriteAsIm2col(RewriterBase &rewriter, linalg::LinalgOp op,
   Value filter = memref::ExpandShapeOp::create(
       rewriter, loc, MemRefType::get({1, 1, rowLength, f}, f32), flat,
       SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-  auto ones = rewriter.getI64TensorAttr({1, 1});
-  linalg::Conv2DNhwcHwcfOp::create(rewriter, loc, TypeRange{},
-                                   ValueRange{rows, filter},
-                                   ValueRange{conv.output}, ones, ones);
+  SmallVector<int64_t> ones{1, 1};
+  cnnk::Conv2DOp::create(rewriter, loc, /*result=*/Type(), rows, filter,
+                         conv.bias, conv.residual, conv.output, ones, ones,
+                         op.getActivationAttr(), op.getActivationAlphaAttr(),
+                         op.getActivationBetaAttr(),
+                         /*algorithm=*/nullptr, /*tile=*/nullptr);
   rewriter.eraseOp(op);
 }
 

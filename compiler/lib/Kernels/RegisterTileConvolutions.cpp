@@ -116,6 +116,22 @@ std::optional<Tile> chooseTile(const Convolution &conv, unsigned vectorBits) {
   return cnnc::chooseConvolutionTile(conv.width, conv.channels, vectorBits);
 }
 
+/// The tile cnnc-select-kernels recorded on the op, when it did.
+std::optional<Tile> recordedTile(Operation *op) {
+  std::optional<ArrayRef<int64_t>> tile;
+  if (auto conv = dyn_cast<cnnc::cnnk::Conv2DOp>(op))
+    tile = conv.getTile();
+  else if (auto product = dyn_cast<cnnc::cnnk::MatmulOp>(op))
+    tile = product.getTile();
+  if (!tile)
+    return std::nullopt;
+  Tile recorded;
+  recorded.rows = (*tile)[0];
+  recorded.vectors = (*tile)[1];
+  recorded.lanes = (*tile)[2];
+  return recorded;
+}
+
 /// One kernel row `kh` (input row `ih`) of a depthwise tile of `rows`
 /// pixels from `ow0`: per channel vector, the row's weights loaded once,
 /// then each input column the pixels meet loaded once and multiplied into
@@ -157,9 +173,8 @@ SmallVector<Value> depthwiseRow(OpBuilder &b, Location loc,
 }
 
 /// One register tile of `rows` pixels from (n, oh, ow0), the channels of
-/// tile `channelTile`:
-/// accumulators loaded from the output (which holds the bias), the window
-/// reduced into them, stored back.
+/// tile `channelTile`: accumulators started from the bias, the window
+/// reduced into them, the epilogue applied and stored.
 void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
                const Tile &tile, Value n, Value channelTile, Value oh,
                Value ow0, int64_t rows) {
@@ -189,22 +204,14 @@ void buildTile(OpBuilder &b, Location loc, const Convolution &conv,
     return conv.index(n, row, column, channel);
   };
 
-  // The sums start from the bias or fill (one vector per channel vector)
-  // or from the output.
+  // The sums start from the bias or from zero (one vector per channel
+  // vector).
   SmallVector<Value> accumulators;
   SmallVector<Value> starts;
-  if (conv.bias || conv.fill)
-    for (int64_t j = 0; j < tile.vectors; ++j)
-      starts.push_back(conv.initialValue(b, loc, vectorType, channelOffsets[j],
-                                         {}));
+  for (int64_t j = 0; j < tile.vectors; ++j)
+    starts.push_back(conv.initialValue(b, loc, vectorType, channelOffsets[j]));
   for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < tile.vectors; ++j)
-      accumulators.push_back(
-          starts.empty()
-              ? conv.initialValue(b, loc, vectorType, channelOffsets[j],
-                                  at(i, oh, pixels[i],
-                                             channelOffsets[j]))
-              : starts[j]);
+    llvm::append_range(accumulators, starts);
 
   auto loop = [&](OpBuilder &lb, int64_t extent, ValueRange init,
                   function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
@@ -335,39 +342,45 @@ struct RegisterTileConvolutionsPass
     : cnnc::impl::RegisterTileConvolutionsBase<RegisterTileConvolutionsPass> {
   using Base::Base;
   void runOnOperation() override {
-    SmallVector<linalg::LinalgOp> ops;
-    getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<cnnc::cnnk::Conv2DOp, cnnc::cnnk::MatmulOp>(op))
+        ops.push_back(op);
+    });
     SymbolTable symbols(getOperation());
     SmallVector<memref::GlobalOp> unpacked;
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops) {
+    for (Operation *op : ops) {
       std::optional<Convolution> conv = cnnc::kernels::describeConvolution(op);
       if (!conv)
         continue;
-      // The lanes must divide the channels; then a 1x1 convolution runs
-      // over all the pixels of an image at once, where it can.
-      if (!chooseTile(*conv, vectorBits))
+      // The recorded tile; else the lanes must divide the channels, and a
+      // 1x1 convolution runs over all the pixels of an image at once, where
+      // it can.
+      std::optional<Tile> tile = recordedTile(op);
+      if (!tile && !chooseTile(*conv, vectorBits))
         continue;
       rewriter.setInsertionPoint(op);
-      cnnc::kernels::flattenPixels(rewriter, op.getLoc(), *conv);
+      cnnc::kernels::flattenPixels(rewriter, op->getLoc(), *conv);
       // (A longer row only makes tiles better: there still is one.)
-      std::optional<Tile> tile = chooseTile(*conv, vectorBits);
+      if (!tile)
+        tile = chooseTile(*conv, vectorBits);
       if (!tile)
         continue;
+      tile->masked = tile->lanes > conv->channels;
       if (tile->masked)
         conv->validLanes = conv->channels;
       Value filter = conv->filter;
       memref::GetGlobalOp source = cnnc::kernels::sourceGlobal(filter);
-      packFilter(rewriter, op.getLoc(), symbols, *conv, *tile);
+      packFilter(rewriter, op->getLoc(), symbols, *conv, *tile);
       rewriter.setInsertionPoint(op);
-      buildTiledLoops(rewriter, op.getLoc(), *conv, *tile,
+      buildTiledLoops(rewriter, op->getLoc(), *conv, *tile,
                       [&](OpBuilder &b, Location loc, Value n, Value channels,
                           Value oh, Value ow0, int64_t rows) {
                         buildTile(b, loc, *conv, *tile, n, channels, oh, ow0,
                                   rows);
                       });
       rewriter.eraseOp(op);
-      cnnc::kernels::eraseFused(rewriter, *conv);
       if (conv->packed) {
         unpacked.push_back(symbols.lookup<memref::GlobalOp>(source.getName()));
         cnnc::kernels::eraseDeadChain(filter);

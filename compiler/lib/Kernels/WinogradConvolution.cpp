@@ -116,7 +116,7 @@ void buildTileLoops(OpBuilder &b, Location loc, int64_t batch, int64_t tilesH,
 
 } // namespace
 
-void rewriteAsWinograd(RewriterBase &rewriter, linalg::LinalgOp op,
+void rewriteAsWinograd(RewriterBase &rewriter, cnnk::Conv2DOp op,
                        const Convolution &conv,
                        const std::vector<float> &filter, int64_t m,
                        unsigned vectorBits, SymbolTable &symbols) {
@@ -193,11 +193,11 @@ void rewriteAsWinograd(RewriterBase &rewriter, linalg::LinalgOp op,
 
   // The products, from zero: the register tile's batch of 1x1
   // convolutions.
-  Value zero = arith::ConstantOp::create(rewriter, loc, f32,
-                                         rewriter.getF32FloatAttr(0));
-  linalg::FillOp::create(rewriter, loc, ValueRange{zero}, ValueRange{products});
-  linalg::BatchMatmulOp::create(rewriter, loc, ValueRange{transformed, weights},
-                                ValueRange{products});
+  cnnk::MatmulOp::create(rewriter, loc, /*result=*/Type(), transformed,
+                         weights, /*bias=*/Value(), /*residual=*/Value(),
+                         products, /*activation=*/nullptr,
+                         /*activation_alpha=*/nullptr,
+                         /*activation_beta=*/nullptr, /*tile=*/nullptr);
 
   // The output transform, then the bias and the epilogue, stored where
   // the tile is inside the output.
@@ -214,9 +214,7 @@ void rewriteAsWinograd(RewriterBase &rewriter, linalg::LinalgOp op,
               b, l, typeF, products, ValueRange{bx.c(p), tile, channel}));
         SmallVector<Value> y =
             sandwich(b, l, typeF, t.outputTransform, m, a, sums);
-        Value start;
-        if (conv.bias || conv.fill)
-          start = conv.initialValue(b, l, typeF, channel, {});
+        Value start = conv.initialValue(b, l, typeF, channel);
         for (int64_t i = 0; i < m; ++i)
           for (int64_t j = 0; j < m; ++j) {
             Value row = bx.add(row0, i), column = bx.add(column0, j);
@@ -229,10 +227,7 @@ void rewriteAsWinograd(RewriterBase &rewriter, linalg::LinalgOp op,
                   b, l, arith::CmpIPredicate::ult, column, bx.c(conv.width)));
             auto emit = [&](OpBuilder &sb, Location sl) {
               SmallVector<Value> at = conv.index(n, row, column, channel);
-              Value initial =
-                  start ? start : conv.initialValue(sb, sl, typeF, channel, at);
-              Value value =
-                  arith::AddFOp::create(sb, sl, y[i * m + j], initial);
+              Value value = arith::AddFOp::create(sb, sl, y[i * m + j], start);
               conv.store(sb, sl, value, at);
             };
             if (conditions.empty()) {
@@ -251,7 +246,6 @@ void rewriteAsWinograd(RewriterBase &rewriter, linalg::LinalgOp op,
 
   Value oldFilter = conv.filter;
   rewriter.eraseOp(op);
-  eraseFused(rewriter, conv);
   eraseDeadChain(oldFilter);
 }
 

@@ -111,6 +111,8 @@ void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &options) {
   // dimension inside the reductions.
   if (options.optLevel > 0 && options.vectorBits >= 128)
     pm.addPass(createRegisterTileConvolutions({options.vectorBits}));
+  // What no tile took, as linalg.
+  pm.addNestedPass<func::FuncOp>(createLowerKernelOps());
   if (options.optLevel > 0)
     pm.addNestedPass<func::FuncOp>(createInterchangeReductions());
   // Parallel loops for the parallel dimensions; the outermost ones become

@@ -73,3 +73,20 @@ func.func @two_results(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   } -> tensor<4xf32>
   return %0, %1 : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// A kernel op bufferizes whole, the recorded choice kept: its operands'
+// buffers and, for its init (never read: nothing copied into it), the
+// result's out-parameter; no result.
+// CHECK-LABEL: func.func @kernel_op
+// CHECK-SAME:    %[[OUT:[a-z0-9]+]]: memref<1x8x8x16xf32>)
+// CHECK-NOT:     memref.alloc
+// CHECK-NOT:     memref.copy
+// CHECK:         cnnk.conv2d ins(%arg0, %arg1 : memref<1x10x10x8xf32>, memref<3x3x8x16xf32>) bias(%arg2 : memref<16xf32>) outs(%[[OUT]] : memref<1x8x8x16xf32>) strides [1, 1] dilations [1, 1] activation relu tile [8, 1, 16]{{$}}
+// CHECK-NEXT:    return
+func.func @kernel_op(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x16xf32>, %b: tensor<16xf32>) -> tensor<1x8x8x16xf32> {
+  %init = tensor.empty() : tensor<1x8x8x16xf32>
+  %y = cnnk.conv2d ins(%x, %w : tensor<1x10x10x8xf32>, tensor<3x3x8x16xf32>) bias(%b : tensor<16xf32>) outs(%init : tensor<1x8x8x16xf32>) strides [1, 1] dilations [1, 1] activation relu tile [8, 1, 16] -> tensor<1x8x8x16xf32>
+  return %y : tensor<1x8x8x16xf32>
+}

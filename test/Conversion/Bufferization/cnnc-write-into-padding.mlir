@@ -125,3 +125,42 @@ func.func @concat(%x: memref<1x4x4x4xf32>, %w: memref<1x1x4x8xf32>) -> memref<1x
   linalg.copy ins(%t2 : memref<1x4x4x8xf32>) outs(%s2 : memref<1x4x4x8xf32, strided<[256, 64, 16, 1], offset: 8>>)
   return %c : memref<1x4x4x16xf32>
 }
+
+// -----
+
+// A kernel op writes its init whole and never reads it: it is the whole
+// overwrite the range starts from, and it writes the interior directly.
+// CHECK-LABEL: func.func @kernel_op
+// CHECK:         %[[PADDED:.*]] = memref.alloc() : memref<1x10x10x16xf32>
+// CHECK-NEXT:    %[[INTERIOR:.*]] = memref.subview %[[PADDED]][0, 1, 1, 0] [1, 8, 8, 16] [1, 1, 1, 1]
+// CHECK-NEXT:    cnnk.conv2d {{.*}} bias(%arg2 : memref<16xf32>) outs(%[[INTERIOR]] : {{.*}}) strides [1, 1] dilations [1, 1] activation relu
+// CHECK-NOT:     linalg.copy
+// CHECK:         return %[[PADDED]]
+func.func @kernel_op(%x: memref<1x8x8x4xf32>, %w: memref<1x1x4x16xf32>, %b: memref<16xf32>) -> memref<1x10x10x16xf32> {
+  %t = memref.alloc() : memref<1x8x8x16xf32>
+  cnnk.conv2d ins(%x, %w : memref<1x8x8x4xf32>, memref<1x1x4x16xf32>) bias(%b : memref<16xf32>) outs(%t : memref<1x8x8x16xf32>) strides [1, 1] dilations [1, 1] activation relu
+  %p = memref.alloc() : memref<1x10x10x16xf32>
+  %interior = memref.subview %p[0, 1, 1, 0] [1, 8, 8, 16] [1, 1, 1, 1] : memref<1x10x10x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  linalg.copy ins(%t : memref<1x8x8x16xf32>) outs(%interior : memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>)
+  return %p : memref<1x10x10x16xf32>
+}
+
+// -----
+
+// A kernel op that reads the buffer it writes (its residual) is no whole
+// overwrite: the range starts at the broadcast before it, and both write
+// (and the kernel op reads) the interior.
+// CHECK-LABEL: func.func @kernel_op_reads_init
+// CHECK:         %[[INTERIOR:.*]] = memref.subview
+// CHECK-NEXT:    linalg.broadcast ins(%arg2 : memref<16xf32>) outs(%[[INTERIOR]] : {{.*}})
+// CHECK-NEXT:    cnnk.conv2d {{.*}} residual(%[[INTERIOR]] : {{.*}}) outs(%[[INTERIOR]] : {{.*}})
+// CHECK-NOT:     linalg.copy
+func.func @kernel_op_reads_init(%x: memref<1x8x8x4xf32>, %w: memref<1x1x4x16xf32>, %b: memref<16xf32>) -> memref<1x10x10x16xf32> {
+  %t = memref.alloc() : memref<1x8x8x16xf32>
+  linalg.broadcast ins(%b : memref<16xf32>) outs(%t : memref<1x8x8x16xf32>) dimensions = [0, 1, 2]
+  cnnk.conv2d ins(%x, %w : memref<1x8x8x4xf32>, memref<1x1x4x16xf32>) residual(%t : memref<1x8x8x16xf32>) outs(%t : memref<1x8x8x16xf32>) strides [1, 1] dilations [1, 1]
+  %p = memref.alloc() : memref<1x10x10x16xf32>
+  %interior = memref.subview %p[0, 1, 1, 0] [1, 8, 8, 16] [1, 1, 1, 1] : memref<1x10x10x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  linalg.copy ins(%t : memref<1x8x8x16xf32>) outs(%interior : memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>)
+  return %p : memref<1x10x10x16xf32>
+}

@@ -1,12 +1,13 @@
 // RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
-// A channels-last convolution pads H and W, broadcasts its bias along the
-// last dimension and is linalg's NHWC/HWCF convolution.
+// A channels-last convolution pads H and W and is one cnnk.conv2d with its
+// bias (and its residual and activation when it has them) on an empty init.
 // CHECK-LABEL: func.func @conv_nhwc
 // CHECK:         %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 2, 0] high[0, 1, 2, 0]
 // CHECK:         } : tensor<1x8x8x3xf32> to tensor<1x10x12x3xf32>
-// CHECK:         %[[B:.*]] = linalg.broadcast ins(%arg2 : tensor<4xf32>) outs(%{{.*}} : tensor<1x4x4x4xf32>) dimensions = [0, 1, 2]
-// CHECK:         linalg.conv_2d_nhwc_hwcf {dilations = dense<[1, 2]> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[PAD]], %arg1 : tensor<1x10x12x3xf32>, tensor<3x3x3x4xf32>) outs(%[[B]] : tensor<1x4x4x4xf32>)
+// CHECK:         %[[INIT:.*]] = tensor.empty() : tensor<1x4x4x4xf32>
+// CHECK:         cnnk.conv2d ins(%[[PAD]], %arg1 : tensor<1x10x12x3xf32>, tensor<3x3x3x4xf32>) bias(%arg2 : tensor<4xf32>) outs(%[[INIT]] : tensor<1x4x4x4xf32>) strides [2, 2] dilations [1, 2] -> tensor<1x4x4x4xf32>
+// CHECK-NOT:     linalg.
 func.func @conv_nhwc(%x: tensor<1x8x8x3xf32>, %w: tensor<3x3x3x4xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
   %0 = cnn.conv %x, %w, %b strides [2, 2] pads [1, 2, 1, 2] dilations [1, 2] groups 1 layout nhwc : (tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
   return %0 : tensor<1x4x4x4xf32>
@@ -17,9 +18,9 @@ func.func @conv_nhwc(%x: tensor<1x8x8x3xf32>, %w: tensor<3x3x3x4xf32>, %b: tenso
 // Depthwise: the [KH, KW, 1, C] weight is [KH, KW, C].
 // CHECK-LABEL: func.func @depthwise_nhwc
 // CHECK:         %[[W:.*]] = tensor.collapse_shape %arg1 {{\[}}[0], [1], [2, 3]] : tensor<3x3x1x4xf32> into tensor<3x3x4xf32>
-// CHECK:         linalg.depthwise_conv_2d_nhwc_hwc {{.*}} ins(%arg0, %[[W]] : tensor<1x8x8x4xf32>, tensor<3x3x4xf32>) outs(%{{.*}} : tensor<1x6x6x4xf32>)
-func.func @depthwise_nhwc(%x: tensor<1x8x8x4xf32>, %w: tensor<3x3x1x4xf32>) -> tensor<1x6x6x4xf32> {
-  %0 = cnn.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 4 layout nhwc : (tensor<1x8x8x4xf32>, tensor<3x3x1x4xf32>) -> tensor<1x6x6x4xf32>
+// CHECK:         cnnk.conv2d ins(%arg0, %[[W]] : tensor<1x8x8x4xf32>, tensor<3x3x4xf32>) residual(%arg2 : tensor<1x6x6x4xf32>) outs(%{{.*}} : tensor<1x6x6x4xf32>) strides [1, 1] dilations [1, 1] activation clip {activation_alpha = 0.000000e+00 : f32, activation_beta = 6.000000e+00 : f32}
+func.func @depthwise_nhwc(%x: tensor<1x8x8x4xf32>, %w: tensor<3x3x1x4xf32>, %r: tensor<1x6x6x4xf32>) -> tensor<1x6x6x4xf32> {
+  %0 = cnn.conv %x, %w residual %r strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 4 activation clip layout nhwc {activation_alpha = 0.0 : f32, activation_beta = 6.0 : f32} : (tensor<1x8x8x4xf32>, tensor<3x3x1x4xf32>, tensor<1x6x6x4xf32>) -> tensor<1x6x6x4xf32>
   return %0 : tensor<1x6x6x4xf32>
 }
 

@@ -1,6 +1,30 @@
 // RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
 
-// A Gemm: the transposed operand, the product, then alpha and the bias.
+// A Gemm with a per-column bias and unit scales: one cnnk.matmul with the
+// bias and the activation.
+// CHECK-LABEL: func.func @gemm_fused
+// CHECK:         %[[T:.*]] = linalg.transpose ins(%arg1 : tensor<10x8xf32>) outs(%{{.*}} : tensor<8x10xf32>) permutation = [1, 0]
+// CHECK:         cnnk.matmul ins(%arg0, %[[T]] : tensor<2x8xf32>, tensor<8x10xf32>) bias(%arg2 : tensor<10xf32>) outs(%{{.*}} : tensor<2x10xf32>) activation relu -> tensor<2x10xf32>
+// CHECK-NOT:     linalg.generic
+func.func @gemm_fused(%a: tensor<2x8xf32>, %b: tensor<10x8xf32>, %c: tensor<10xf32>) -> tensor<2x10xf32> {
+  %0 = cnn.matmul %a, %b, %c transpose_rhs activation relu {alpha = 1.0 : f32, beta = 1.0 : f32} : (tensor<2x8xf32>, tensor<10x8xf32>, tensor<10xf32>) -> tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+// A bias of the product's shape is the kernel op's residual.
+// CHECK-LABEL: func.func @gemm_full_bias
+// CHECK:         cnnk.matmul ins(%arg0, %arg1 : tensor<2x8xf32>, tensor<8x10xf32>) residual(%arg2 : tensor<2x10xf32>) outs(%{{.*}} : tensor<2x10xf32>) -> tensor<2x10xf32>
+func.func @gemm_full_bias(%a: tensor<2x8xf32>, %b: tensor<8x10xf32>, %c: tensor<2x10xf32>) -> tensor<2x10xf32> {
+  %0 = cnn.matmul %a, %b, %c {alpha = 1.0 : f32, beta = 1.0 : f32} : (tensor<2x8xf32>, tensor<8x10xf32>, tensor<2x10xf32>) -> tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+// A scaled Gemm: the transposed operand, the product, then alpha and the
+// bias.
 // CHECK-LABEL: func.func @gemm
 // CHECK:         %[[T:.*]] = linalg.transpose ins(%arg1 : tensor<10x8xf32>) outs(%{{.*}} : tensor<8x10xf32>) permutation = [1, 0]
 // CHECK:         %[[P:.*]] = linalg.matmul ins(%arg0, %[[T]] : tensor<2x8xf32>, tensor<8x10xf32>)
@@ -92,11 +116,12 @@ func.func @pad(%x: tensor<2x3xf32>) -> tensor<4x4xf32> {
 
 // -----
 
-// Batched: the leading dimensions collapse into one for linalg.batch_matmul.
+// Batched: the leading dimensions collapse into one for a batched
+// cnnk.matmul.
 // CHECK-LABEL: func.func @batched
 // CHECK:         %[[A:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2], [3]] : tensor<2x3x4x5xf32> into tensor<6x4x5xf32>
 // CHECK:         %[[B:.*]] = tensor.collapse_shape %arg1 {{\[}}[0, 1], [2], [3]] : tensor<2x3x5x6xf32> into tensor<6x5x6xf32>
-// CHECK:         %[[P:.*]] = linalg.batch_matmul ins(%[[A]], %[[B]] : tensor<6x4x5xf32>, tensor<6x5x6xf32>)
+// CHECK:         %[[P:.*]] = cnnk.matmul ins(%[[A]], %[[B]] : tensor<6x4x5xf32>, tensor<6x5x6xf32>) outs(%{{.*}} : tensor<6x4x6xf32>) -> tensor<6x4x6xf32>
 // CHECK:         tensor.expand_shape %[[P]] {{\[}}[0, 1], [2], [3]] output_shape [2, 3, 4, 6] : tensor<6x4x6xf32> into tensor<2x3x4x6xf32>
 func.func @batched(%a: tensor<2x3x4x5xf32>, %b: tensor<2x3x5x6xf32>) -> tensor<2x3x4x6xf32> {
   %0 = cnn.matmul %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32} : (tensor<2x3x4x5xf32>, tensor<2x3x5x6xf32>) -> tensor<2x3x4x6xf32>
@@ -156,11 +181,10 @@ func.func @edge(%x: tensor<3x4xf32>) -> tensor<3x7xf32> {
 
 // -----
 
-// A matmul's fused activation follows the product.
+// A matmul's fused activation stays on the kernel op.
 // CHECK-LABEL: func.func @fused_matmul
-// CHECK:         linalg.matmul
-// CHECK:         linalg.generic
-// CHECK:           math.exp
+// CHECK:         cnnk.matmul {{.*}} activation sigmoid
+// CHECK-NOT:     linalg.generic
 func.func @fused_matmul(%a: tensor<2x8xf32>, %b: tensor<8x3xf32>) -> tensor<2x3xf32> {
   %0 = cnn.matmul %a, %b activation sigmoid : (tensor<2x8xf32>, tensor<8x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>

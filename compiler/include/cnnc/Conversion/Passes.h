@@ -3,6 +3,7 @@
 #ifndef CNNC_CONVERSION_PASSES_H
 #define CNNC_CONVERSION_PASSES_H
 
+#include "cnnc/Dialect/Kernel/IR/KernelDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -8,14 +8,18 @@ include "mlir/Pass/PassBase.td"
 def ConvertCNNToLinalg : Pass<"cnnc-convert-cnn-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower cnn ops to linalg, tensor, arith and math on tensors";
   let description = [{
-    Every lowered cnn op becomes upstream ops on tensors: convolutions and
-    pooling the named linalg ops (with tensor.pad for their padding), the
-    elementwise families linalg.generic with the scalar function in arith
-    and math, matmul linalg.matmul. Ops without a lowering yet make the pass
-    fail with a message naming them.
+    Every lowered cnn op becomes upstream ops on tensors, but the fused
+    kernels: a channels-last convolution of one group or depthwise, and an
+    f32 matmul, become `cnnk.conv2d` / `cnnk.matmul` with their bias,
+    residual and activation (the kernel passes generate their code). The
+    other convolutions and pooling become the named linalg ops (with
+    tensor.pad for their padding), the elementwise families linalg.generic
+    with the scalar function in arith and math. Ops without a lowering yet
+    make the pass fail with a message naming them.
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
+    "cnnc::cnnk::KernelDialect",
     "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect",
     "mlir::scf::SCFDialect",

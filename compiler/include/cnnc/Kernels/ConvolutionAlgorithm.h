@@ -10,6 +10,8 @@
 #ifndef CNNC_KERNELS_CONVOLUTIONALGORITHM_H
 #define CNNC_KERNELS_CONVOLUTIONALGORITHM_H
 
+#include "cnnc/Dialect/Kernel/IR/KernelDialect.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 
@@ -20,20 +22,8 @@
 
 namespace cnnc {
 
-enum class ConvolutionAlgorithm {
-  /// The register-tiled direct convolution (cnnc-register-tile-convolutions).
-  Direct,
-  /// The windows gathered into rows of KH*KW*C values (im2col), then one
-  /// 1x1 convolution (a matrix product) over them with the same tile.
-  Im2col,
-  /// Winograd F(2x2, 3x3): 4x4 input tiles, 16 products per 2x2 outputs.
-  Winograd2,
-  /// Winograd F(4x4, 3x3): 6x6 input tiles, 36 products per 4x4 outputs.
-  Winograd4,
-};
-
-/// "direct", "im2col", "winograd2", "winograd4".
-llvm::StringRef stringifyConvolutionAlgorithm(ConvolutionAlgorithm algorithm);
+// ConvolutionAlgorithm (direct, im2col, winograd2, winograd4) is the cnnk
+// dialect's enum, which the kernel ops record: KernelEnums.td.
 
 /// What `--conv-algorithm` (and cnnc-convolution-algorithms' `algorithm`
 /// option) asks for: the cost model's choice per layer, or one algorithm

@@ -28,20 +28,20 @@ def ConvolutionAlgorithms : Pass<"cnnc-convolution-algorithms",
                 "+ 1x1, or Winograd F(2x2, 3x3) / F(4x4, 3x3), by an "
                 "analytic cost model";
   let description = [{
-    For every `linalg.conv_2d_nhwc_hwcf` on f32 memrefs of static shape,
-    the cost model of `cnnc/Kernels/ConvolutionAlgorithm.h` (shared with
-    `cnnc compile --report`) picks one of:
+    For every `cnnk.conv2d` (not depthwise) on memrefs, the algorithm
+    recorded on it by cnnc-select-kernels, or where none is the cost model
+    of `cnnc/Kernels/ConvolutionAlgorithm.h`, picks one of:
 
     - direct: left as it is, for cnnc-register-tile-convolutions;
     - im2col: each output pixel's window gathered into a row of KH*KW*C
-      values (a new buffer), then a 1x1 `linalg.conv_2d_nhwc_hwcf` of the
-      rows with the same weights, between the same bias and epilogue;
+      values (a new buffer), then a 1x1 `cnnk.conv2d` of the rows with the
+      same weights, bias, residual and activation;
     - winograd2 / winograd4 (3x3, unit stride and dilation, constant
       weights): the input transform B^T d B into [a*a, tiles, C] (a = 4 or
-      6), a `linalg.batch_matmul` with the weights G g G^T computed at
+      6), a batched `cnnk.matmul` with the weights G g G^T computed at
       compile time ([a*a, C, F], a new global), and the output transform
-      A^T M A, which adds the bias and applies the epilogue (the ops
-      cnnc-register-tile-convolutions would fuse) before its stores.
+      A^T M A, which adds the bias, the residual and applies the activation
+      before its stores.
 
     Runs before cnnc-plan-arena, which places the scratch buffers.
   }];
@@ -55,8 +55,9 @@ def ConvolutionAlgorithms : Pass<"cnnc-convolution-algorithms",
            "winograd4 for every convolution it applies to",
            "CNNC_ALGORITHM_CHOICE_VALUES">
   ];
-  let dependentDialects = ["mlir::arith::ArithDialect",
-                           "mlir::linalg::LinalgDialect",
+  let dependentDialects = ["cnnc::cnnk::KernelDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect"];
@@ -67,26 +68,25 @@ def RegisterTileConvolutions : Pass<"cnnc-register-tile-convolutions",
   let summary = "Channels-last convolutions as register-tiled direct "
                 "convolution loops";
   let description = [{
-    A `linalg.conv_2d_nhwc_hwcf`, `linalg.depthwise_conv_2d_nhwc_hwc` or
-    `linalg.batch_matmul` (as P 1x1 convolutions of one row, each with its
-    own weights: Winograd's products) on f32 memrefs of static shape whose output channels are a multiple of the
-    vector width becomes a parallel loop over (batch, channel tile, output
-    row, pixel tile) around a register tile: up to 24 (AVX-512) or 12
-    (AVX2) vector accumulators, `rows` pixels times one or two vectors of
-    channels, that take the whole window (kernel rows, kernel columns,
-    input channels) before one store. A convolution step loads the tile's
-    weight vectors and broadcasts one input value per pixel; a depthwise
-    one loads a vector of the input per pixel. The pixels per tile divide
-    the output row where a size from the largest down to half of it does;
-    else a remainder tile ends the row. Constant weights are packed at
-    compile time per channel tile, [F / tile, KH, KW, C, tile] in a new
-    global, so that a tile streams its weights in order. The bias broadcast
-    (or constant fill) into the output right before the convolution becomes
-    the accumulators' start, and the elementwise op right after it that reads its output
-    (identity maps, scalar arith and math: the fused activation, a residual
-    add) runs on the accumulators before the store, when what it writes
-    cannot be what the convolution still reads: one pass over the output
-    instead of three. Other convolutions are left alone.
+    A `cnnk.conv2d` (depthwise too) or `cnnk.matmul` (a 2-D product as
+    one row of M pixels, a batched one as P 1x1 convolutions of one row,
+    each with its own weights: Winograd's products) on memrefs becomes a
+    parallel loop over (batch, channel tile, output row, pixel tile) around
+    a register tile: `rows` pixels times `vectors` vectors of `lanes`
+    channels (up to 24 accumulators on AVX-512, 12 on AVX2), which take the
+    whole window (kernel rows, kernel columns, input channels) before one
+    store. The tile is the one recorded on the op by cnnc-select-kernels,
+    or ConvolutionTiles.cpp's choice where none is; more lanes than
+    channels mask the loads and stores. A convolution step loads the
+    tile's weight vectors and broadcasts one input value per pixel; a
+    depthwise one loads a vector of the input per pixel. Constant weights
+    are packed at compile time per channel tile, [F / tile, KH, KW, C,
+    tile] in a new global, so that a tile streams its weights in order.
+    The sums start from the op's bias (or zero); its residual is added and
+    its activation applied to the accumulators before the store: one pass
+    over the output. A 1x1 unit-stride convolution of an unpadded input
+    runs over all of an image's pixels as one row. Ops no tile fits are
+    left to cnnc-lower-kernel-ops.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
@@ -94,9 +94,27 @@ def RegisterTileConvolutions : Pass<"cnnc-register-tile-convolutions",
            "256: AVX2); below 128 nothing is tiled">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect"];
+}
+
+def LowerKernelOps : Pass<"cnnc-lower-kernel-ops", "mlir::func::FuncOp"> {
+  let summary = "The cnnk ops no kernel pass took, as linalg on memrefs";
+  let description = [{
+    A `cnnk.conv2d` or `cnnk.matmul` left after
+    cnnc-register-tile-convolutions (-O0, no vector width, a shape no tile
+    fits) becomes upstream linalg on its buffers: the bias broadcast into
+    the output (or zeros filled), the named convolution or matmul, and one
+    `linalg.generic` that adds the residual and applies the activation in
+    place. The later passes (cnnc-interchange-reductions, the parallel
+    loops) take those as they take any linalg op.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::memref::MemRefDialect"];
 }
 
 #endif // CNNC_KERNELS_PASSES_TD

@@ -10,6 +10,7 @@
 
 #include "cnnc/Conversion/Passes.h"
 
+#include "cnnc/Dialect/Kernel/IR/KernelOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -44,9 +45,9 @@ struct WriteIntoPaddingPass
   /// the copy's block and the subview static. Bufferization reuses
   /// buffers: src may hold other values before and after this one. The
   /// value copied is written from the last op before the copy that
-  /// overwrites src whole (a broadcast or fill; else from its first use),
-  /// and it must be dead after the copy (src's next use, if any,
-  /// overwrites it whole). The ops in that range, all structured, get the
+  /// overwrites src whole (a broadcast, fill or kernel op; else from its
+  /// first use), and it must be dead after the copy (src's next use, if
+  /// any, overwrites it whole). The ops in that range, all structured, get the
   /// interior of buffer instead of src; buffer and the subview move up to
   /// the first of them.
   void rewrite(linalg::CopyOp copy) {
@@ -85,7 +86,7 @@ struct WriteIntoPaddingPass
     auto first = at;
     while (first != users.begin()) {
       --first;
-      if (!isa<linalg::LinalgOp>(*first))
+      if (!isa<linalg::LinalgOp, cnnc::cnnk::Conv2DOp, cnnc::cnnk::MatmulOp>(*first))
         return;
       if (overwrites(*first, source))
         break;
@@ -112,6 +113,13 @@ struct WriteIntoPaddingPass
       return broadcast.getInit() == buffer && broadcast.getInput() != buffer;
     if (auto fill = dyn_cast<linalg::FillOp>(op))
       return fill.getOutputs()[0] == buffer;
+    // A kernel op writes its init whole and never reads it.
+    if (isa<cnnc::cnnk::Conv2DOp, cnnc::cnnk::MatmulOp>(op)) {
+      auto kernel = cast<DestinationStyleOpInterface>(op);
+      return kernel.getDpsInits()[0] == buffer &&
+             llvm::none_of(kernel.getDpsInputs(),
+                           [&](Value input) { return input == buffer; });
+    }
     return false;
   }
 };

@@ -11,6 +11,7 @@
 #include "StructuredBuilders.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Dialect/Kernel/IR/KernelDialect.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -31,7 +32,8 @@ struct ConvertCNNToLinalgPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+    target.addLegalDialect<arith::ArithDialect, cnnk::KernelDialect,
+                           linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect>();
     target.addIllegalDialect<cnn::CNNDialect>();

@@ -1,6 +1,7 @@
 //===- Convolution.cpp - convolution and transposed convolution -----------===//
 
 #include "StructuredBuilders.h"
+#include "cnnc/Dialect/Kernel/IR/KernelOps.h"
 
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
@@ -44,16 +45,33 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
     SmallVector<int64_t> low, high;
     splitPads(op.getPads(), rank, firstSpatialDim(layout), low, high);
     Value input = padWith(rewriter, loc, adaptor.getInput(), low, high, 0.0);
+    int64_t groups = op.getGroups();
+    // Channels-last, one group or depthwise: one kernel op with its bias,
+    // residual and activation (the kernel passes build its code).
+    if (layout == cnn::Layout::NHWC && rank == 4 && op.getType().getElementType().isF32()) {
+      if (Value filter = kernelFilter(rewriter, loc, adaptor.getWeight(),
+                                      groups)) {
+        Value init = tensor::EmptyOp::create(rewriter, loc,
+                                             op.getType().getShape(),
+                                             op.getType().getElementType());
+        rewriter.replaceOpWithNewOp<cnnk::Conv2DOp>(
+            op, op.getType(), input, filter, adaptor.getBias(),
+            adaptor.getResidual(), init, op.getStrides(), op.getDilations(),
+            op.getActivationAttr(), op.getActivationAlphaAttr(),
+            op.getActivationBetaAttr(), /*algorithm=*/nullptr,
+            /*tile=*/nullptr);
+        return success();
+      }
+    }
     Value init = accumulator(rewriter, loc, op.getType(), adaptor.getBias(),
                              channelDim(layout, rank));
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilations());
-    int64_t groups = op.getGroups();
     if (layout == cnn::Layout::NHWC)
       return replaceWithEpilogue(
           op, adaptor, rewriter,
-          channelsLast(rewriter, loc, input, adaptor.getWeight(), init,
-                       op.getStrides(), op.getDilations(), groups));
+          groupedChannelsLast(rewriter, loc, input, adaptor.getWeight(), init,
+                              op.getStrides(), op.getDilations(), groups));
     if (rank == 5) {
       // linalg has no grouped 3-D convolution: one per group, each on its
       // slice of the channels, inserted into the result.
@@ -137,34 +155,32 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
   }
 
 private:
-  /// A [N, H, W, C] convolution with a [KH, KW, C / G, F] weight into the
-  /// [N, H', W', F] accumulator `init`: linalg's channels-last convolution,
-  /// its depthwise one, or a generic per group.
-  static Value channelsLast(OpBuilder &b, Location loc, Value input,
-                            Value weight, Value init,
-                            ArrayRef<int64_t> strides,
-                            ArrayRef<int64_t> dilations, int64_t groups) {
+  /// The filter of the kernel op for a [KH, KW, C / G, F] weight: itself
+  /// for one group, [KH, KW, C] for a depthwise convolution; null for
+  /// other groupings, which the kernel op does not take.
+  static Value kernelFilter(OpBuilder &b, Location loc, Value weight,
+                            int64_t groups) {
+    if (groups == 1)
+      return weight;
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    if (weightType.getDimSize(2) != 1 || weightType.getDimSize(3) != groups)
+      return nullptr;
+    // Depthwise: [KH, KW, 1, C] is [KH, KW, C].
+    return tensor::CollapseShapeOp::create(
+        b, loc, weight, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  }
+
+  /// A grouped [N, H, W, C] convolution with a [KH, KW, C / G, F] weight
+  /// into the [N, H', W', F] accumulator `init`, as a generic over the
+  /// groups.
+  static Value groupedChannelsLast(OpBuilder &b, Location loc, Value input,
+                                   Value weight, Value init,
+                                   ArrayRef<int64_t> strides,
+                                   ArrayRef<int64_t> dilations,
+                                   int64_t groups) {
     auto initType = cast<RankedTensorType>(init.getType());
     auto weightType = cast<RankedTensorType>(weight.getType());
-    auto stridesAttr = b.getI64TensorAttr(strides);
-    auto dilationsAttr = b.getI64TensorAttr(dilations);
-    if (groups == 1)
-      return linalg::Conv2DNhwcHwcfOp::create(b, loc, initType,
-                                              ValueRange{input, weight}, init,
-                                              stridesAttr, dilationsAttr)
-          .getResult(0);
-    int64_t channelsPerGroup = weightType.getDimSize(2);
     int64_t filtersPerGroup = weightType.getDimSize(3) / groups;
-    if (channelsPerGroup == 1 && filtersPerGroup == 1) {
-      // Depthwise: [KH, KW, 1, C] is [KH, KW, C].
-      SmallVector<ReassociationIndices> collapse{{0}, {1}, {2, 3}};
-      Value depthwise = tensor::CollapseShapeOp::create(b, loc, weight,
-                                                        collapse);
-      return linalg::DepthwiseConv2DNhwcHwcOp::create(
-                 b, loc, initType, ValueRange{input, depthwise}, init,
-                 stridesAttr, dilationsAttr)
-          .getResult(0);
-    }
     // The channels split into [G, C / G] and the filters into [G, F / G]:
     // out[n, h, w, g, f] += in[n, h*s + kh*d, w*s + kw*d, g, c]
     //                       * weight[kh, kw, c, g, f].

@@ -1,6 +1,7 @@
 //===- Matmul.cpp - matmul and gemm ---------------------------------------===//
 
 #include "StructuredBuilders.h"
+#include "cnnc/Dialect/Kernel/IR/KernelOps.h"
 
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
@@ -68,6 +69,37 @@ struct MatmulLowering : OpConversionPattern<cnn::MatmulOp> {
       productShape.insert(productShape.begin(), batchSize);
     auto productType = RankedTensorType::get(productShape, element);
     Value empty = tensor::EmptyOp::create(rewriter, loc, productShape, element);
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    Value bias = adaptor.getBias();
+    // A bias of one value per column, or of the product's shape, is the
+    // kernel op's bias or residual; anything else scaled or broadcast is
+    // added after it.
+    Value kernelBias, kernelResidual;
+    bool fused = element.isF32() && alpha == 1.0 && (!bias || beta == 1.0);
+    if (fused && bias) {
+      ArrayRef<int64_t> shape = cast<RankedTensorType>(bias.getType()).getShape();
+      if (shape == ArrayRef<int64_t>{productShape.back()})
+        kernelBias = bias;
+      else if (rank == 2 && shape == ArrayRef<int64_t>(productShape))
+        kernelResidual = bias;
+      else
+        fused = false;
+    }
+    if (fused) {
+      Value product =
+          cnnk::MatmulOp::create(rewriter, loc, productType, lhs, rhs,
+                                 kernelBias, kernelResidual, empty,
+                                 op.getActivationAttr(),
+                                 op.getActivationAlphaAttr(),
+                                 op.getActivationBetaAttr(), /*tile=*/nullptr)
+              .getResult();
+      if (rank > 2)
+        product = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
+                                                product, toRank3);
+      rewriter.replaceOp(op, product);
+      return success();
+    }
     Value zero = floatConstant(rewriter, loc, element, 0.0);
     Value init =
         linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
@@ -81,9 +113,6 @@ struct MatmulLowering : OpConversionPattern<cnn::MatmulOp> {
     if (rank > 2)
       product = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
                                               product, toRank3);
-    double alpha = op.getAlpha().convertToDouble();
-    double beta = op.getBeta().convertToDouble();
-    Value bias = adaptor.getBias();
     if (alpha != 1.0 || bias) {
       SmallVector<Value> inputs{product};
       if (bias)

@@ -1,6 +1,7 @@
 //===- StructuredBuilders.cpp - Builders shared by the lowerings ----------===//
 
 #include "StructuredBuilders.h"
+#include "cnnc/Dialect/Kernel/IR/Epilogue.h"
 
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
@@ -177,13 +178,9 @@ Value epilogue(OpBuilder &b, Location loc, Value result, Value residual,
     inputs.push_back(residual);
   return elementwise(b, loc, type, inputs,
                      [&](OpBuilder &nb, Location l, ValueRange args) {
-                       Value value = args[0];
-                       if (residual)
-                         value = arith::AddFOp::create(nb, l, value, args[1]);
-                       if (kind)
-                         value = applyActivation(nb, l, *kind, alpha, beta,
-                                                 value);
-                       return value;
+                       return cnnk::applyEpilogue(
+                           nb, l, args[0], residual ? args[1] : Value(), kind,
+                           alpha, beta);
                      });
 }
 

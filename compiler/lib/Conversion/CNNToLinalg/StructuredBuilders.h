@@ -37,12 +37,6 @@ elementwise(mlir::OpBuilder &b, mlir::Location loc,
                                            mlir::ValueRange)>
                 fn);
 
-/// An activation of (kind, alpha, beta), as cnn.activation and fused
-/// epilogues carry it, on the scalar `x`.
-mlir::Value applyActivation(mlir::OpBuilder &b, mlir::Location loc,
-                            cnn::ActivationKind kind, mlir::FloatAttr alpha,
-                            mlir::FloatAttr beta, mlir::Value x);
-
 /// `result` + `residual` (when given), then the activation (when given):
 /// the fused epilogue of a convolution or matmul, one linalg.generic.
 mlir::Value epilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value result,
