@@ -66,7 +66,8 @@ void rewriteAsIm2col(RewriterBase &rewriter, cnnk::Conv2DOp op,
         });
         scf::ReduceOp::create(b, l);
       });
-  // The weights as [1, 1, KH*KW*C, F].
+  // The weights as [1, 1, KH*KW*C, F]; the recorded tile is the 1x1
+  // convolution's.
   rewriter.setInsertionPoint(op);
   int64_t f = conv.channels;
   Value flat = memref::CollapseShapeOp::create(
@@ -80,7 +81,7 @@ void rewriteAsIm2col(RewriterBase &rewriter, cnnk::Conv2DOp op,
                          conv.bias, conv.residual, conv.output, ones, ones,
                          op.getActivationAttr(), op.getActivationAlphaAttr(),
                          op.getActivationBetaAttr(),
-                         /*algorithm=*/nullptr, /*tile=*/nullptr);
+                         /*algorithm=*/nullptr, /*tile=*/op.getTileAttr());
   rewriter.eraseOp(op);
 }
 

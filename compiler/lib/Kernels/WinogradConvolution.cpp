@@ -193,11 +193,13 @@ void rewriteAsWinograd(RewriterBase &rewriter, cnnk::Conv2DOp op,
 
   // The products, from zero: the register tile's batch of 1x1
   // convolutions.
+  // (The tile recorded on the convolution is the products'.)
   cnnk::MatmulOp::create(rewriter, loc, /*result=*/Type(), transformed,
                          weights, /*bias=*/Value(), /*residual=*/Value(),
                          products, /*activation=*/nullptr,
                          /*activation_alpha=*/nullptr,
-                         /*activation_beta=*/nullptr, /*tile=*/nullptr);
+                         /*activation_beta=*/nullptr,
+                         /*tile=*/op.getTileAttr());
 
   // The output transform, then the bias and the epilogue, stored where
   // the tile is inside the output.

@@ -85,6 +85,10 @@ void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
   // Chains of elementwise kernels (a batch norm's scale and shift, an
   // activation after a broadcast) become one loop nest.
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  // Each kernel op's algorithm and register tile, recorded on it.
+  if (options.vectorBits >= 128)
+    pm.addNestedPass<func::FuncOp>(
+        createSelectKernels({options.vectorBits, options.convolutionAlgorithm}));
 }
 
 void addBufferizationPasses(OpPassManager &pm,

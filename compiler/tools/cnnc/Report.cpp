@@ -4,6 +4,7 @@
 #include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
+#include "cnnc/Dialect/Kernel/IR/KernelOps.h"
 #include "cnnc/Kernels/ConvolutionAlgorithm.h"
 #include "cnnc/Kernels/ConvolutionTiles.h"
 
@@ -188,70 +189,6 @@ std::string describeTile(StringRef algorithm,
       .str();
 }
 
-/// How a convolution is computed: the algorithm of the cost model
-/// (cnnc-convolution-algorithms), and the register tile it ends in
-/// (cnnc-register-tile-convolutions), or the generic loops. A matrix
-/// product is the 1x1 direct tile over its rows.
-std::string kernelOf(Operation *op, unsigned vectorBits,
-                     std::optional<ConvolutionAlgorithm> forced) {
-  if (auto matmul = dyn_cast<cnn::MatmulOp>(op)) {
-    ArrayRef<int64_t> shape = matmul.getType().getShape();
-    if (vectorBits < 128 || shape.size() < 2)
-      return "loops";
-    return describeTile("direct",
-                        chooseConvolutionTile(shape[shape.size() - 2],
-                                              shape.back(), vectorBits),
-                        shape.back());
-  }
-  auto conv = dyn_cast<cnn::ConvOp>(op);
-  if (!conv)
-    return "-";
-  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-  ArrayRef<int64_t> shape = conv.getType().getShape();
-  bool depthwise = conv.getGroups() > 1 && weight.getRank() == 4 &&
-                   weight.getDimSize(2) == 1 &&
-                   weight.getDimSize(3) ==
-                       static_cast<int64_t>(conv.getGroups());
-  if (conv.getLayout() != cnn::Layout::NHWC || weight.getRank() != 4 ||
-      (conv.getGroups() != 1 && !depthwise))
-    return "loops";
-  // [KH, KW, C / groups, F] channels-last.
-  ConvolutionShape convolution{shape[0],
-                               shape[1],
-                               shape[2],
-                               weight.getDimSize(2),
-                               shape[3],
-                               weight.getDimSize(0),
-                               weight.getDimSize(1),
-                               conv.getStrides()[0],
-                               conv.getStrides()[1],
-                               conv.getDilations()[0],
-                               conv.getDilations()[1],
-                               /*grouped=*/conv.getGroups() != 1,
-                               /*constantWeights=*/static_cast<bool>(
-                                   conv.getWeight()
-                                       .getDefiningOp<cnn::ConstantOp>()),
-                               /*padded=*/
-                               llvm::any_of(conv.getPads(), [](int64_t pad) {
-                                 return pad != 0;
-                               })};
-  ConvolutionAlgorithm algorithm = vectorBits >= 128
-                                       ? chooseConvolutionAlgorithm(
-                                             convolution, vectorBits, forced)
-                                       : ConvolutionAlgorithm::Direct;
-  if (depthwise && algorithm == ConvolutionAlgorithm::Direct)
-    return describeTile(
-        "direct",
-        chooseDepthwiseTile(shape[2], shape[3], convolution.kernelW,
-                            convolution.strideW, convolution.dilationW,
-                            vectorBits),
-        shape[3]);
-  int64_t width = tileRowPixels(convolution, algorithm);
-  return describeTile(stringifyConvolutionAlgorithm(algorithm),
-                      chooseConvolutionTile(width, shape[3], vectorBits),
-                      shape[3]);
-}
-
 } // namespace
 
 int64_t countGraphOps(ModuleOp module) {
@@ -260,10 +197,35 @@ int64_t countGraphOps(ModuleOp module) {
   return count;
 }
 
-void describeGraph(ModuleOp module, Report &report, unsigned vectorBits,
-                   AlgorithmChoice convolutionAlgorithm) {
-  std::optional<ConvolutionAlgorithm> forced =
-      forcedAlgorithm(convolutionAlgorithm);
+KernelChoices describeKernels(ModuleOp kernelStage) {
+  KernelChoices kernels;
+  kernelStage.walk([&](Operation *op) {
+    std::optional<ArrayRef<int64_t>> tile;
+    StringRef algorithm = "direct";
+    if (auto conv = dyn_cast<cnnk::Conv2DOp>(op)) {
+      tile = conv.getTile();
+      if (std::optional<ConvolutionAlgorithm> recorded = conv.getAlgorithm())
+        algorithm = stringifyConvolutionAlgorithm(*recorded);
+    } else if (auto product = dyn_cast<cnnk::MatmulOp>(op)) {
+      tile = product.getTile();
+    } else {
+      return;
+    }
+    int64_t channels =
+        cast<ShapedType>(op->getOperand(op->getNumOperands() - 1).getType())
+            .getShape()
+            .back();
+    std::optional<ConvolutionTile> recorded;
+    if (tile)
+      recorded = ConvolutionTile{(*tile)[0], (*tile)[1], (*tile)[2]};
+    kernels.try_emplace(op->getLoc(),
+                        describeTile(algorithm, recorded, channels));
+  });
+  return kernels;
+}
+
+void describeGraph(ModuleOp module, Report &report,
+                   const KernelChoices &kernels) {
   Layouts layouts;
   module.walk([&](Operation *op) {
     if (auto split = op->getAttrOfType<IntegerAttr>(cnnc::attrs::kBatchSplit))
@@ -281,7 +243,11 @@ void describeGraph(ModuleOp module, Report &report, unsigned vectorBits,
     collectNodes(op->getLoc(), row.nodes);
     Type type = op->getResult(0).getType();
     row.layout = layouts.describe(op);
-    row.kernel = kernelOf(op, vectorBits, forced);
+    row.kernel = "-";
+    if (isa<cnn::ConvOp, cnn::MatmulOp>(op)) {
+      auto kernel = kernels.find(op->getLoc());
+      row.kernel = kernel == kernels.end() ? "loops" : kernel->second;
+    }
     row.shape = shapeOf(type);
     row.flops = flopsOf(op);
     report.rows.push_back(std::move(row));

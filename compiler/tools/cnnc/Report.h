@@ -9,9 +9,8 @@
 #ifndef CNNC_TOOLS_CNNC_REPORT_H
 #define CNNC_TOOLS_CNNC_REPORT_H
 
-#include "cnnc/Kernels/ConvolutionAlgorithm.h"
-
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
@@ -41,13 +40,18 @@ struct Report {
 /// The cnn ops of `module` that compute (not constants).
 int64_t countGraphOps(mlir::ModuleOp module);
 
-/// The rows and weights of the optimized graph in `module`; the
-/// convolutions' algorithms and kernels as cnnc-convolution-algorithms and
-/// cnnc-register-tile-convolutions choose them for `vectorBits`-bit vectors
-/// (0: none) and the --conv-algorithm `convolutionAlgorithm` (Auto: the
-/// cost model's choice).
-void describeGraph(mlir::ModuleOp module, Report &report, unsigned vectorBits,
-                   AlgorithmChoice convolutionAlgorithm);
+/// The kernel each cnnk op of `kernelStage` (a module compiled through the
+/// kernel stage) will be, as cnnc-select-kernels recorded it on the op
+/// ("winograd4 8x64/16", "direct 14x32/16", "loops"), by the op's location,
+/// which is its graph op's.
+using KernelChoices = llvm::DenseMap<mlir::Location, std::string>;
+KernelChoices describeKernels(mlir::ModuleOp kernelStage);
+
+/// The rows and weights of the optimized graph in `module`; each
+/// convolution's and matrix product's kernel from `kernels` ("loops" for
+/// those that have none).
+void describeGraph(mlir::ModuleOp module, Report &report,
+                   const KernelChoices &kernels);
 
 void printReport(llvm::raw_ostream &os, const Report &report);
 

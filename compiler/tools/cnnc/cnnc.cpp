@@ -351,25 +351,22 @@ int runCompile() {
   cnnc::Report graphReport;
   if (report) {
     graphReport.opsBefore = cnnc::countGraphOps(*module);
-    // The report describes the optimized graph: where the compile goes on
-    // past it, the graph stage alone on a copy.
-    if (last != cnnc::Stage::CNN) {
-      mlir::OwningOpRef<mlir::ModuleOp> graph = module->clone();
-      if (mlir::failed(
-              cnnc::compileModel(*graph, pipeline, cnnc::Stage::CNN)))
-        return UserError;
-      cnnc::describeGraph(*graph, graphReport, pipeline.vectorBits,
-                          pipeline.convolutionAlgorithm);
-    }
+    // The report describes the optimized graph (the graph stage on a
+    // copy) and, per convolution and product, the kernel recorded on its
+    // kernel op (the kernel stage on another).
+    mlir::OwningOpRef<mlir::ModuleOp> graph = module->clone();
+    mlir::OwningOpRef<mlir::ModuleOp> kernels = module->clone();
+    if (mlir::failed(cnnc::compileModel(*graph, pipeline, cnnc::Stage::CNN)) ||
+        mlir::failed(
+            cnnc::compileModel(*kernels, pipeline, cnnc::Stage::Linalg)))
+      return UserError;
+    cnnc::describeGraph(*graph, graphReport, cnnc::describeKernels(*kernels));
   }
   mlir::FailureOr<cnnc::ModelInterface> model =
       cnnc::compileModel(*module, pipeline, last);
   // A lowering that cannot handle an op reports it: a user error.
   if (mlir::failed(model))
     return UserError;
-  if (report && last == cnnc::Stage::CNN)
-    cnnc::describeGraph(*module, graphReport, pipeline.vectorBits,
-                        pipeline.convolutionAlgorithm);
 
   std::vector<std::pair<std::string, std::string>> files;
   if (!generatesCode) {

@@ -27,7 +27,7 @@ func.func @gemm_full_bias(%a: tensor<2x8xf32>, %b: tensor<8x10xf32>, %c: tensor<
 // bias.
 // CHECK-LABEL: func.func @gemm
 // CHECK:         %[[T:.*]] = linalg.transpose ins(%arg1 : tensor<10x8xf32>) outs(%{{.*}} : tensor<8x10xf32>) permutation = [1, 0]
-// CHECK:         %[[P:.*]] = linalg.matmul ins(%arg0, %[[T]] : tensor<2x8xf32>, tensor<8x10xf32>)
+// CHECK:         %[[P:.*]] = cnnk.matmul ins(%arg0, %[[T]] : tensor<2x8xf32>, tensor<8x10xf32>) outs(%{{.*}} : tensor<2x10xf32>) -> tensor<2x10xf32>
 // CHECK:         linalg.generic {{.*}} ins(%[[P]], %arg2 : tensor<2x10xf32>, tensor<10xf32>)
 // CHECK:           arith.mulf
 // CHECK:           arith.mulf

@@ -22,6 +22,37 @@ def InterchangeReductions : Pass<"cnnc-interchange-reductions",
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def SelectKernels : Pass<"cnnc-select-kernels", "mlir::func::FuncOp"> {
+  let summary = "The cost model's algorithm and register tile, recorded on "
+                "each cnnk op";
+  let description = [{
+    On tensors, after the kernel stage's canonicalization: every
+    `cnnk.conv2d` gets the `algorithm` the analytic cost model of
+    `cnnc/Kernels/ConvolutionAlgorithm.h` picks (direct, im2col,
+    winograd2, winograd4; depthwise ones direct) and the `tile` of the
+    register-tiled op it will end in (ConvolutionTiles.h: the output row,
+    all of an image's pixels for a 1x1 unit-stride convolution of an
+    unpadded input and for im2col's rows, the batch's Winograd tiles);
+    every `cnnk.matmul` its tile (a product is a 1x1 convolution of one row
+    of M pixels). No tile is recorded where none fits (the op is lowered to
+    linalg loops). cnnc-convolution-algorithms and
+    cnnc-register-tile-convolutions apply what is recorded, and
+    `cnnc compile --report` prints it. Below 128 vector bits nothing is
+    recorded.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "width of the target's SIMD registers in bits (512: AVX-512, "
+           "256: AVX2)">,
+    Option<"algorithm", "algorithm", "cnnc::AlgorithmChoice",
+           /*default=*/"cnnc::AlgorithmChoice::Auto",
+           "auto (the cost model), or direct, im2col, winograd2, "
+           "winograd4 for every convolution it applies to",
+           "CNNC_ALGORITHM_CHOICE_VALUES">
+  ];
+  let dependentDialects = ["cnnc::cnnk::KernelDialect"];
+}
+
 def ConvolutionAlgorithms : Pass<"cnnc-convolution-algorithms",
                                  "mlir::ModuleOp"> {
   let summary = "Each channels-last convolution as the direct tile, im2col "

@@ -49,6 +49,7 @@ struct ConvertCNNToLinalgPass
     lowering::populateReductionLowerings(patterns);
     lowering::populateResizeLowerings(patterns);
     lowering::populateGradientLowerings(patterns);
+    lowering::populatePoolGradientLowerings(patterns);
     // Name every op that no pattern lowers, rather than the first.
     llvm::SmallPtrSet<const void *, 32> lowered;
     for (const std::unique_ptr<RewritePattern> &pattern :

@@ -25,22 +25,9 @@ struct ConvLowering : OpConversionPattern<cnn::ConvOp> {
     Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     int64_t rank = inputType.getRank();
-    if (rank == 3) {
-      // A 1-D convolution is a 2-D one of height 1, lowered in turn.
-      Value residual = adaptor.getResidual();
-      Value conv = cnn::ConvOp::create(
-          rewriter, loc,
-          op.getType().clone(withUnitHeight(op.getType().getShape())),
-          unitHeight(rewriter, loc, adaptor.getInput()),
-          unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
-          residual ? unitHeight(rewriter, loc, residual) : Value(),
-          prependOne(op.getStrides()), unitHeightPads(op.getPads()),
-          prependOne(op.getDilations()), op.getGroups(), op.getActivationAttr(),
-          op.getActivationAlphaAttr(), op.getActivationBetaAttr(),
-          op.getLayout());
-      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, op.getType(), conv);
-      return success();
-    }
+    // A 1-D convolution is a 2-D one of height 1, lowered in turn.
+    if (rank == 3)
+      return lowerAsUnitHeight(op, adaptor.getOperands(), rewriter);
     cnn::Layout layout = op.getLayout();
     SmallVector<int64_t> low, high;
     splitPads(op.getPads(), rank, firstSpatialDim(layout), low, high);
@@ -256,18 +243,8 @@ struct ConvTransposeLowering : OpConversionPattern<cnn::ConvTransposeOp> {
     auto weightType = cast<RankedTensorType>(op.getWeight().getType());
     RankedTensorType resultType = op.getType();
     int64_t rank = inputType.getRank();
-    if (rank == 3) {
-      Value conv = cnn::ConvTransposeOp::create(
-          rewriter, loc,
-          resultType.clone(withUnitHeight(resultType.getShape())),
-          unitHeight(rewriter, loc, adaptor.getInput()),
-          unitHeight(rewriter, loc, adaptor.getWeight()), adaptor.getBias(),
-          prependOne(op.getStrides()), unitHeightPads(op.getPads()),
-          prependOne(op.getDilations()), prependOne(op.getOutputPadding()),
-          op.getGroups());
-      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, conv);
-      return success();
-    }
+    if (rank == 3)
+      return lowerAsUnitHeight(op, adaptor.getOperands(), rewriter);
     int64_t groups = op.getGroups();
     int64_t spatial = rank - 2;
     Type element = inputType.getElementType();

@@ -100,16 +100,29 @@ struct MatmulLowering : OpConversionPattern<cnn::MatmulOp> {
       rewriter.replaceOp(op, product);
       return success();
     }
-    Value zero = floatConstant(rewriter, loc, element, 0.0);
-    Value init =
-        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
-    Value product =
-        rank > 2 ? linalg::BatchMatmulOp::create(rewriter, loc, productType,
-                                                 ValueRange{lhs, rhs}, init)
-                       .getResult(0)
-                 : linalg::MatmulOp::create(rewriter, loc, productType,
-                                            ValueRange{lhs, rhs}, init)
-                       .getResult(0);
+    // Else the product alone (a kernel op still, in f32), then the scales,
+    // the bias and the activation.
+    Value product;
+    if (element.isF32()) {
+      product = cnnk::MatmulOp::create(rewriter, loc, productType, lhs, rhs,
+                                       /*bias=*/Value(), /*residual=*/Value(),
+                                       empty, /*activation=*/nullptr,
+                                       /*activation_alpha=*/nullptr,
+                                       /*activation_beta=*/nullptr,
+                                       /*tile=*/nullptr)
+                    .getResult();
+    } else {
+      Value zero = floatConstant(rewriter, loc, element, 0.0);
+      Value init =
+          linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+      product = rank > 2 ? linalg::BatchMatmulOp::create(
+                               rewriter, loc, productType,
+                               ValueRange{lhs, rhs}, init)
+                               .getResult(0)
+                         : linalg::MatmulOp::create(rewriter, loc, productType,
+                                                    ValueRange{lhs, rhs}, init)
+                               .getResult(0);
+    }
     if (rank > 2)
       product = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
                                               product, toRank3);

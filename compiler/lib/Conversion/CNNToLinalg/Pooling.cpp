@@ -67,18 +67,9 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     RankedTensorType resultType = op.getType();
     int64_t rank = inputType.getRank();
-    if (rank == 3) {
-      // A 1-D pool is a 2-D one of height 1, lowered in turn.
-      Value pool = cnn::PoolOp::create(
-          rewriter, loc,
-          resultType.clone(withUnitHeight(resultType.getShape())), op.getKind(),
-          unitHeight(rewriter, loc, adaptor.getInput()),
-          prependOne(op.getKernel()), prependOne(op.getStrides()),
-          unitHeightPads(op.getPads()), prependOne(op.getDilations()),
-          op.getCeilMode(), op.getCountIncludePad());
-      rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType, pool);
-      return success();
-    }
+    // A 1-D pool is a 2-D one of height 1, lowered in turn.
+    if (rank == 3)
+      return lowerAsUnitHeight(op, adaptor.getOperands(), rewriter);
     if (rank != 4 && rank != 5)
       return rewriter.notifyMatchFailure(op, "pooling of rank above 3-D");
     int64_t spatial = rank - 2;

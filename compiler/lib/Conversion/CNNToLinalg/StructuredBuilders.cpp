@@ -130,6 +130,41 @@ Value unitHeight(OpBuilder &b, Location loc, Value value) {
       b, loc, type.clone(withUnitHeight(type.getShape())), value);
 }
 
+LogicalResult lowerAsUnitHeight(Operation *op, ValueRange operands,
+                                ConversionPatternRewriter &rewriter) {
+  Location loc = op->getLoc();
+  SmallVector<Value> reshaped;
+  for (Value operand : operands)
+    reshaped.push_back(cast<RankedTensorType>(operand.getType()).getRank() == 3
+                           ? unitHeight(rewriter, loc, operand)
+                           : operand);
+  // The window's attributes gain their height entry; the rest stay.
+  NamedAttrList attributes;
+  for (NamedAttribute attribute : op->getAttrs()) {
+    auto values = dyn_cast<DenseI64ArrayAttr>(attribute.getValue());
+    StringRef name = attribute.getName().strref();
+    if (values && name == "pads")
+      attributes.append(name, rewriter.getDenseI64ArrayAttr(
+                                  unitHeightPads(values.asArrayRef())));
+    else if (values && llvm::is_contained(
+                           {"strides", "dilations", "kernel", "output_padding"},
+                           name))
+      attributes.append(name, rewriter.getDenseI64ArrayAttr(
+                                  prependOne(values.asArrayRef())));
+    else
+      attributes.append(attribute);
+  }
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  OperationState state(loc, op->getName(), reshaped,
+                       TypeRange{resultType.clone(
+                           withUnitHeight(resultType.getShape()))},
+                       attributes);
+  Operation *twoD = rewriter.create(state);
+  rewriter.replaceOpWithNewOp<cnn::ReshapeOp>(op, resultType,
+                                              twoD->getResult(0));
+  return success();
+}
+
 /// A reduction of `input` over `reduced` dimensions into a tensor that keeps
 /// them with size 1: `combine(element, accumulator)` from `initial`.
 Value reduceKeepingDims(

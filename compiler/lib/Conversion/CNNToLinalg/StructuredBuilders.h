@@ -80,6 +80,15 @@ llvm::SmallVector<int64_t> unitHeightPads(llvm::ArrayRef<int64_t> pads);
 mlir::Value unitHeight(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value value);
 
+/// Replaces the 1-D window op `op` (a convolution, transposed convolution
+/// or pool of rank-3 activations) with the same op in 2-D, of height 1, on
+/// `operands` reshaped by withUnitHeight (its window attributes gaining
+/// their height entry), then a reshape back; the pattern that lowers `op`
+/// lowers the new op in turn (it must allow bounded recursion).
+mlir::LogicalResult lowerAsUnitHeight(mlir::Operation *op,
+                                      mlir::ValueRange operands,
+                                      mlir::ConversionPatternRewriter &rewriter);
+
 /// A reduction of `input` over the `reduced` dimensions into a tensor that
 /// keeps them with size 1: `combine(element, accumulator)` from `initial`.
 mlir::Value reduceKeepingDims(
@@ -113,6 +122,7 @@ void populateDataMovementLowerings(mlir::RewritePatternSet &patterns);
 void populateReductionLowerings(mlir::RewritePatternSet &patterns);
 void populateResizeLowerings(mlir::RewritePatternSet &patterns);
 void populateGradientLowerings(mlir::RewritePatternSet &patterns);
+void populatePoolGradientLowerings(mlir::RewritePatternSet &patterns);
 
 } // namespace cnnc::lowering
 
