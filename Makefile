@@ -17,6 +17,9 @@ LLVM_DIR  ?= /usr/lib/llvm-22
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# Paths inside the checkout hashed relative to it: a clone elsewhere (CI's)
+# hits the cache another checkout filled.
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: all setup configure build test test-all demo fuzz bench bench-train clean
 
