@@ -69,7 +69,7 @@ FailureOr<TensorDescription> describeTensor(Operation *function, Type type,
 
 /// The `cnn.name` in an argument's or result's attributes.
 StringAttr nameOf(DictionaryAttr attrs) {
-  return attrs ? attrs.getAs<StringAttr>("cnn.name") : StringAttr();
+  return attrs ? attrs.getAs<StringAttr>(cnnc::attrs::kName) : StringAttr();
 }
 
 } // namespace

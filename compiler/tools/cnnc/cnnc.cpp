@@ -30,7 +30,12 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
 
 namespace cl = llvm::cl;
 
@@ -249,6 +254,57 @@ cnnc::ModelBindings modelBindings() {
   return bindings;
 }
 
+/// Whether the flag `name` (its value `value`) lies in [low, high], a
+/// finite number; else says so on stderr.
+template <typename T>
+bool checkFlag(llvm::StringRef name, T value, double low, double high,
+               llvm::StringRef expected) {
+  auto number = static_cast<double>(value);
+  if (std::isfinite(number) && number >= low && number <= high)
+    return true;
+  llvm::errs() << "cnnc: error: --" << name << " ";
+  if constexpr (std::is_integral_v<T>)
+    llvm::errs() << value;
+  else
+    llvm::errs() << llvm::format("%g", number);
+  llvm::errs() << ": expected " << expected << "\n";
+  return false;
+}
+
+/// --batch, when given: 1 to 65536 images.
+bool checkBatch() {
+  return !batchSize.getNumOccurrences() ||
+         checkFlag("batch", batchSize.getValue(), 1, 65536,
+                   "a batch of 1 to 65536");
+}
+
+/// The training flags, each a finite number in its range.
+bool checkTrainFlags(double mean, double std) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  return checkBatch() &&
+         checkFlag("epochs", epochs.getValue(), 1, 1e6,
+                   "1 epoch or more") &&
+         checkFlag("lr", learningRate.getValue(), 0, 1e6,
+                   "a finite learning rate of 0 or more") &&
+         checkFlag("momentum", momentum.getValue(), 0, 1, "a momentum from 0 to 1") &&
+         checkFlag("weight-decay", weightDecay.getValue(), 0, 1e6,
+                   "a finite weight decay of 0 or more") &&
+         (!labelSmoothing.getNumOccurrences() ||
+          checkFlag("label-smoothing", labelSmoothing.getValue(), 0, 0.999,
+                    "label smoothing from 0 to below 1")) &&
+         checkFlag("step-epochs", stepEpochs.getValue(), 0, 1e6,
+                   "0 epochs or more") &&
+         checkFlag("warmup", warmupSteps.getValue(), 0, 1e12,
+                   "0 steps or more") &&
+         checkFlag("train-limit", trainLimit.getValue(), 0, kInf,
+                   "0 (all) or more images") &&
+         checkFlag("test-limit", testLimit.getValue(), 0, kInf,
+                   "0 (all) or more images") &&
+         checkFlag("normalize", mean, -1e6, 1e6, "a finite MEAN,STD") &&
+         checkFlag("normalize", std, 1e-12, 1e6,
+                   "a finite MEAN,STD with STD above 0");
+}
+
 cnnc::TargetOptions targetOptions() {
   cnnc::TargetOptions target;
   target.triple = targetTriple;
@@ -287,6 +343,8 @@ std::string headerPath(llvm::StringRef path) {
 }
 
 int runCompile() {
+  if (!checkBatch())
+    return UserError;
   Emit emit = emitKind == Emit::Default ? defaultEmit(outputFile) : emitKind;
   bool generatesCode = emit == Emit::LLVM || emit == Emit::Asm ||
                        emit == Emit::Obj;
@@ -405,6 +463,8 @@ int runCompile() {
 }
 
 int runRun() {
+  if (!checkBatch())
+    return UserError;
   cnnc::RunOptions options;
   options.model = inputFile;
   options.inputs = runInputs;
@@ -421,6 +481,8 @@ int runRun() {
 }
 
 int runExport() {
+  if (!checkBatch())
+    return UserError;
   if (!outputFile.getNumOccurrences()) {
     llvm::errs() << "cnnc: error: export needs -o FILE.onnx\n";
     return UserError;
@@ -473,6 +535,8 @@ int runTrain() {
                  << ": expected MEAN,STD\n";
     return UserError;
   }
+  if (!checkTrainFlags(m, s))
+    return UserError;
   options.mean = static_cast<float>(m);
   options.std = static_cast<float>(s);
   options.bindings = modelBindings();

@@ -396,7 +396,7 @@ mlir::OwningOpRef<mlir::ModuleOp> Elaborator::run() {
   auto function = mlir::func::FuncOp::create(
       builder, fileLoc, name,
       builder.getFunctionType({tensorOf(inputShape)}, {}));
-  function.setArgAttr(0, "cnn.name", builder.getStringAttr(model.inputName));
+  function.setArgAttr(0, cnnc::attrs::kName, builder.getStringAttr(model.inputName));
   mlir::Block *body = function.addEntryBlock();
   builder.setInsertionPointToStart(body);
   current = body->getArgument(0);
@@ -407,7 +407,7 @@ mlir::OwningOpRef<mlir::ModuleOp> Elaborator::run() {
   mlir::func::ReturnOp::create(builder, fileLoc, current);
   function.setFunctionType(
       builder.getFunctionType({tensorOf(inputShape)}, {current.getType()}));
-  function.setResultAttr(0, "cnn.name", builder.getStringAttr("logits"));
+  function.setResultAttr(0, cnnc::attrs::kName, builder.getStringAttr("logits"));
   (*module)->setAttr(cnnc::attrs::kLoss, builder.getStringAttr(cnn::stringifyLossKind(model.loss)));
   (*module)->setAttr(cnnc::attrs::kLabelSmoothing,
                      builder.getF64FloatAttr(model.labelSmoothing));

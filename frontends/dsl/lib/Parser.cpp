@@ -21,6 +21,7 @@
 
 #include "Lexer.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace cnnc::dsl {
@@ -43,7 +44,14 @@ private:
   void advance() {
     current = lookahead;
     lookahead = lexer.next();
+    // A name is quoted into messages and the IR: bounded.
+    if (current.is(Tok::Identifier) && current.text.size() > kMaxIdentifier)
+      error(current.range(),
+            "a name of " + llvm::Twine(current.text.size()) +
+                " characters ('" + current.text.take_front(32) +
+                "...'): names take at most " + llvm::Twine(kMaxIdentifier));
   }
+  static constexpr size_t kMaxIdentifier = 256;
   bool consumeIf(Tok kind) {
     if (!current.is(kind))
       return false;
@@ -60,12 +68,23 @@ private:
   std::string describe(const Token &token) {
     if (token.is(Tok::End) || token.is(Tok::Invalid))
       return spelling(token.kind).str();
+    if (token.text.size() > 64)
+      return "'" + token.text.take_front(32).str() + "...'";
     return "'" + token.text.str() + "'";
   }
   bool error(llvm::SMRange range, const llvm::Twine &message) {
-    if (!failed)
-      sources.PrintMessage(range.Start, llvm::SourceMgr::DK_Error, message,
-                           {range});
+    if (!failed) {
+      llvm::SMDiagnostic diagnostic = sources.GetMessage(
+          range.Start, llvm::SourceMgr::DK_Error, message, {range});
+      // A line too long to show (a generated file) is left out.
+      if (diagnostic.getLineContents().size() > 512)
+        diagnostic = llvm::SMDiagnostic(
+            sources, diagnostic.getLoc(), diagnostic.getFilename(),
+            diagnostic.getLineNo(), diagnostic.getColumnNo(),
+            diagnostic.getKind(), diagnostic.getMessage(), /*LineStr=*/"",
+            /*Ranges=*/{});
+      sources.PrintMessage(llvm::errs(), diagnostic);
+    }
     failed = true;
     return false;
   }
@@ -79,10 +98,27 @@ private:
   std::unique_ptr<Expr> parseUnary();
   bool parseInteger(int64_t &value, llvm::StringRef what);
 
+  /// Counts the nesting of parentheses, unary signs and blocks while one
+  /// is parsed; past kMaxNesting it is an error, not a stack overflow.
+  struct Nesting {
+    Parser &parser;
+    bool ok;
+    Nesting(Parser &parser, llvm::SMRange range) : parser(parser) {
+      ok = ++parser.nesting <= kMaxNesting;
+      if (!ok)
+        parser.error(range, "nested more than " +
+                                llvm::Twine(kMaxNesting) +
+                                " deep (parentheses, signs and blocks)");
+    }
+    ~Nesting() { --parser.nesting; }
+  };
+  static constexpr int kMaxNesting = 200;
+
   llvm::SourceMgr &sources;
   Lexer lexer;
   Token current, lookahead;
   bool failed = false;
+  int nesting = 0;
   llvm::StringSet<> seenItems;
 };
 
@@ -97,9 +133,11 @@ bool isReserved(llvm::StringRef word) {
 std::optional<ModelSource> Parser::parse() {
   ModelSource model;
   while (!current.is(Tok::End)) {
-    if (!parseItem(model))
+    if (!parseItem(model) || failed)
       return std::nullopt;
   }
+  if (failed)
+    return std::nullopt;
   if (model.inputShape.empty()) {
     error(current.range(), "the model has no 'input' statement (for example "
                            "'input image: f32[1, 28, 28]')");
@@ -177,6 +215,19 @@ bool Parser::parseItem(ModelSource &model) {
                    "expected the shape of one image, [channels, height, "
                    "width] (the batch is a compile option), got " +
                        std::to_string(model.inputShape.size()) + " dimensions");
+    // One image of at most 2^28 values (1 GiB of f32): each dimension's
+    // bound alone lets their product reach 2^72.
+    int64_t values = 1;
+    for (int64_t dim : model.inputShape)
+      values = std::min<int64_t>(values * dim, int64_t(1) << 40);
+    if (values > (int64_t(1) << 28))
+      return error(model.inputRange,
+                   "expected an image of at most 2^28 values (1 GiB), got " +
+                       llvm::join(llvm::map_range(model.inputShape,
+                                                  [](int64_t d) {
+                                                    return std::to_string(d);
+                                                  }),
+                                  " x "));
     return true;
   }
   if (keyword.isKeyword("init")) {
@@ -278,7 +329,8 @@ bool Parser::parseItem(ModelSource &model) {
 }
 
 bool Parser::parseBody(Body &body, llvm::StringRef context) {
-  if (!expect(Tok::LBrace, ("to open " + context).str()))
+  Nesting nested(*this, current.range());
+  if (!nested.ok || !expect(Tok::LBrace, ("to open " + context).str()))
     return false;
   while (!current.is(Tok::RBrace)) {
     if (current.is(Tok::End))
@@ -433,6 +485,9 @@ std::unique_ptr<Expr> Parser::parseBinary(int level) {
 
 std::unique_ptr<Expr> Parser::parseUnary() {
   Token token = current;
+  Nesting nested(*this, token.range());
+  if (!nested.ok)
+    return nullptr;
   if (token.is(Tok::Minus) || token.is(Tok::Bang)) {
     advance();
     std::unique_ptr<Expr> operand = parseUnary();

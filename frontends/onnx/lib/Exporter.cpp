@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ExportGraph.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 #include "cnnc/Dialect/CNN/IR/ElementTypes.h"
 
 namespace cnnc::onnx {
@@ -249,7 +250,7 @@ Exporter::declareInterface(llvm::SmallVectorImpl<std::string> &outputs) {
   auto nameOf = [](mlir::DictionaryAttr attributes, llvm::StringRef role,
                    unsigned index) {
     if (attributes)
-      if (auto name = attributes.getAs<mlir::StringAttr>("cnn.name"))
+      if (auto name = attributes.getAs<mlir::StringAttr>(cnnc::attrs::kName))
         if (!name.getValue().empty())
           return name.getValue().str();
     return (role + "_" + llvm::Twine(index)).str();

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Frontend/ONNX/Importer.h"
+#include "cnnc/Dialect/CNN/IR/CompilerAttributes.h"
 
 #include "HostTensors.h"
 #include "NodeImporter.h"
@@ -23,6 +24,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <queue>
 
@@ -286,6 +288,17 @@ GraphImporter::inputShape(const ValueInfo &info) {
 }
 
 LogicalResult GraphImporter::bindInputs() {
+  // One name, one value: a second initializer or graph input of a name
+  // would silently win over (or shadow) the first.
+  llvm::StringSet<> initializers, inputs;
+  for (const std::shared_ptr<const Tensor> &init : graph.initializers)
+    if (!initializers.insert(init->name).second)
+      return error() << "two initializers are named '" << init->name
+                     << "' (each value needs a name of its own)";
+  for (const ValueInfo &info : graph.inputs)
+    if (!inputs.insert(info.name).second)
+      return error() << "two graph inputs are named '" << info.name
+                     << "' (each value needs a name of its own)";
   for (const std::shared_ptr<const Tensor> &init : graph.initializers) {
     ValueState &value = state.values[init->name];
     value.type = init->type;
@@ -544,7 +557,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     BlockArgument value = entry->getArgument(i);
     value.setLoc(NameLoc::get(builder.getStringAttr(argument.first), fileLoc));
     state.values[argument.first].value = value;
-    function.setArgAttr(i, "cnn.name", builder.getStringAttr(argument.first));
+    function.setArgAttr(i, cnnc::attrs::kName, builder.getStringAttr(argument.first));
   }
   builder.setInsertionPointToEnd(entry);
 
@@ -555,7 +568,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   function.setFunctionType(
       builder.getFunctionType(argumentTypes, ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.outputs))
-    function.setResultAttr(i, "cnn.name", builder.getStringAttr(output.name));
+    function.setResultAttr(i, cnnc::attrs::kName, builder.getStringAttr(output.name));
   if (failed(mlir::verify(*module)))
     return nullptr;
   return module;

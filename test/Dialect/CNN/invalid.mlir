@@ -244,6 +244,16 @@ func.func @pool_pad_too_large(%x: tensor<1x1x4x4xf32>) {
 
 // -----
 
+// A dilated window whose two taps (at -2 and 1) both miss the one input
+// column: nothing to take the maximum of.
+func.func @pool_window_all_padding(%x: tensor<1x1x1x1xf32>) {
+  // expected-error@+1 {{expected every window to reach the input, but window 0 of spatial dimension 1 falls entirely in the padding}}
+  %0 = cnn.pool max %x kernel [1, 2] strides [1, 1] pads [0, 2, 0, 1] dilations [1, 3] : tensor<1x1x1x1xf32> -> tensor<1x1x1x1xf32>
+  return
+}
+
+// -----
+
 func.func @pool_window_too_large(%x: tensor<1x1x2x4xf32>) {
   // expected-error@+1 {{expected the padded input (2 + 0 + 0) to hold the dilated kernel (3) in spatial dimension 0}}
   %0 = cnn.pool max %x kernel [3, 3] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x1x2x4xf32> -> tensor<1x1x1x2xf32>

@@ -144,7 +144,7 @@ LogicalResult planFunction(func::FuncOp function, int64_t alignment) {
           index, workspaceType,
           DictionaryAttr::get(context,
                               {NamedAttribute(
-                                  StringAttr::get(context, "cnn.name"),
+                                  StringAttr::get(context, cnnc::attrs::kName),
                                   StringAttr::get(context, "workspace"))}),
           function.getLoc())))
     return failure();

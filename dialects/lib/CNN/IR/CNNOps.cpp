@@ -301,6 +301,28 @@ LogicalResult PoolOp::inferReturnTypes(MLIRContext *,
       windowOutputSizes(fail, input, window, adaptor.getCeilMode());
   if (failed(sizes))
     return failure();
+  // Every window must reach the input: one whose taps all fall in the
+  // padding has no maximum and no element to average. (Beyond a million
+  // taps per dimension only the first and last windows are checked.)
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t size = input.getDimSize(2 + i), outputs = (*sizes)[i];
+    int64_t kernel = window.kernel[i], stride = window.strides[i];
+    int64_t dilation = window.dilations[i], begin = window.pads[i];
+    bool all = outputs * kernel <= (int64_t{1} << 20);
+    for (int64_t o = 0; o < outputs; ++o) {
+      if (!all && o != 0 && o != outputs - 1)
+        continue;
+      bool reaches = false;
+      for (int64_t k = 0; k < kernel && !reaches; ++k) {
+        int64_t tap = o * stride - begin + k * dilation;
+        reaches = tap >= 0 && tap < size;
+      }
+      if (!reaches)
+        return fail("expected every window to reach the input, but window ",
+                    o, " of spatial dimension ", i,
+                    " falls entirely in the padding");
+    }
+  }
   SmallVector<int64_t> shape(input.getShape().take_front(2));
   llvm::append_range(shape, *sizes);
   auto result = RankedTensorType::get(shape, input.getElementType());

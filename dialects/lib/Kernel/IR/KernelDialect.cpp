@@ -25,4 +25,5 @@ void KernelDialect::initialize() {
 #define GET_OP_LIST
 #include "cnnc/Dialect/Kernel/IR/KernelOps.cpp.inc"
       >();
+  attachBufferizationModels(*getContext());
 }

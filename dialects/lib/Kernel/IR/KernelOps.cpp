@@ -9,6 +9,7 @@
 #include "cnnc/Dialect/Kernel/IR/KernelOps.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/IR/DstBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 using namespace mlir;
@@ -75,31 +76,43 @@ void kernelEffects(
   }
 }
 
-/// The op on the operands' buffers, with no result.
+/// Bufferization of both ops: the inputs (input or lhs, filter or rhs,
+/// bias, residual) are read, the init is written whole and never read (no
+/// copy into it), and the result is the init's buffer.
 template <typename OpT>
-LogicalResult bufferizeKernel(OpT op, RewriterBase &rewriter,
-                              const bufferization::BufferizationOptions &options,
-                              bufferization::BufferizationState &state) {
-  SmallVector<Value> buffers;
-  for (Value operand : op->getOperands()) {
-    FailureOr<Value> buffer =
-        bufferization::getBuffer(rewriter, operand, options, state);
-    if (failed(buffer))
-      return failure();
-    buffers.push_back(*buffer);
+struct KernelBufferization
+    : bufferization::DstBufferizableOpInterfaceExternalModel<
+          KernelBufferization<OpT>, OpT> {
+  bool bufferizesToMemoryRead(Operation *op, OpOperand &operand,
+                              const bufferization::AnalysisState &) const {
+    return !cast<DestinationStyleOpInterface>(op).isDpsInit(&operand);
   }
-  OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPoint(op);
-  // The same op (its properties: segments, strides, recorded choice) on
-  // the buffers, without a result.
-  OperationState bufferized(op.getLoc(), op->getName(), buffers, TypeRange{});
-  bufferized.useProperties(op.getProperties());
-  bufferized.addAttributes(llvm::to_vector(op->getDiscardableAttrs()));
-  rewriter.create(bufferized);
-  bufferization::replaceOpWithBufferizedValues(rewriter, op,
-                                               buffers.back());
-  return success();
-}
+
+  /// The same op (its properties: segments, strides, recorded choice) on
+  /// the buffers, without a result.
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const bufferization::BufferizationOptions &options,
+                          bufferization::BufferizationState &state) const {
+    SmallVector<Value> buffers;
+    for (Value operand : op->getOperands()) {
+      FailureOr<Value> buffer =
+          bufferization::getBuffer(rewriter, operand, options, state);
+      if (failed(buffer))
+        return failure();
+      buffers.push_back(*buffer);
+    }
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(op);
+    OperationState bufferized(op->getLoc(), op->getName(), buffers,
+                              TypeRange{});
+    bufferized.useProperties(cast<OpT>(op).getProperties());
+    bufferized.addAttributes(llvm::to_vector(op->getDiscardableAttrs()));
+    rewriter.create(bufferized);
+    bufferization::replaceOpWithBufferizedValues(rewriter, op,
+                                                 buffers.back());
+    return success();
+  }
+};
 
 } // namespace
 
@@ -143,30 +156,6 @@ void Conv2DOp::getEffects(
   kernelEffects(*this, effects);
 }
 
-bool Conv2DOp::bufferizesToMemoryRead(OpOperand &operand,
-                                      const bufferization::AnalysisState &) {
-  return !isDpsInit(&operand);
-}
-
-bool Conv2DOp::bufferizesToMemoryWrite(OpOperand &operand,
-                                       const bufferization::AnalysisState &) {
-  return isDpsInit(&operand);
-}
-
-bufferization::AliasingValueList
-Conv2DOp::getAliasingValues(OpOperand &operand,
-                            const bufferization::AnalysisState &) {
-  if (!isDpsInit(&operand))
-    return {};
-  return {{getResult(), bufferization::BufferRelation::Equivalent}};
-}
-
-LogicalResult
-Conv2DOp::bufferize(RewriterBase &rewriter,
-                    const bufferization::BufferizationOptions &options,
-                    bufferization::BufferizationState &state) {
-  return bufferizeKernel(*this, rewriter, options, state);
-}
 
 //===----------------------------------------------------------------------===//
 // cnnk.matmul
@@ -200,27 +189,8 @@ void MatmulOp::getEffects(
   kernelEffects(*this, effects);
 }
 
-bool MatmulOp::bufferizesToMemoryRead(OpOperand &operand,
-                                      const bufferization::AnalysisState &) {
-  return !isDpsInit(&operand);
-}
 
-bool MatmulOp::bufferizesToMemoryWrite(OpOperand &operand,
-                                       const bufferization::AnalysisState &) {
-  return isDpsInit(&operand);
-}
-
-bufferization::AliasingValueList
-MatmulOp::getAliasingValues(OpOperand &operand,
-                            const bufferization::AnalysisState &) {
-  if (!isDpsInit(&operand))
-    return {};
-  return {{getResult(), bufferization::BufferRelation::Equivalent}};
-}
-
-LogicalResult
-MatmulOp::bufferize(RewriterBase &rewriter,
-                    const bufferization::BufferizationOptions &options,
-                    bufferization::BufferizationState &state) {
-  return bufferizeKernel(*this, rewriter, options, state);
+void cnnc::cnnk::attachBufferizationModels(MLIRContext &ctx) {
+  Conv2DOp::attachInterface<KernelBufferization<Conv2DOp>>(ctx);
+  MatmulOp::attachInterface<KernelBufferization<MatmulOp>>(ctx);
 }

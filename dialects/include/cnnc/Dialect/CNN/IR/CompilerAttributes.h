@@ -53,6 +53,12 @@ inline constexpr llvm::StringLiteral kWorkspaceSize = "cnnc.workspace_size";
 /// a call of the runtime's parallel-for.
 inline constexpr llvm::StringLiteral kParallelBody = "cnnc.parallel_body";
 
+/// Argument and result, StringAttr: the name of a model's input, output or
+/// state tensor (the ONNX value's, the DSL's). Written by the importers,
+/// cnnc-generate-train-step and cnnc-plan-arena (the workspace), read by
+/// the model interface, the generated header and the exporter.
+inline constexpr llvm::StringLiteral kName = "cnn.name";
+
 } // namespace cnnc::attrs
 
 #endif // CNNC_DIALECT_CNN_IR_COMPILERATTRIBUTES_H

@@ -14,4 +14,12 @@
 #define GET_OP_CLASSES
 #include "cnnc/Dialect/Kernel/IR/KernelOps.h.inc"
 
+namespace cnnc::cnnk {
+
+/// Makes both ops bufferizable (BufferizableOpInterface); the dialect does
+/// it when it loads.
+void attachBufferizationModels(mlir::MLIRContext &ctx);
+
+} // namespace cnnc::cnnk
+
 #endif // CNNC_DIALECT_KERNEL_IR_KERNELOPS_H

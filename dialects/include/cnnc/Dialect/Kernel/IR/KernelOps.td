@@ -13,7 +13,6 @@
 #define CNNC_DIALECT_KERNEL_IR_KERNELOPS_TD
 
 include "cnnc/Dialect/CNN/IR/CNNBase.td"
-include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 include "cnnc/Dialect/Kernel/IR/KernelEnums.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
@@ -80,10 +79,7 @@ class CNNK_Op<string mnemonic, list<Trait> traits = []>
     : Op<Kernel_Dialect, mnemonic, traits # [
         AttrSizedOperandSegments,
         DestinationStyleOpInterface,
-        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
-        DeclareOpInterfaceMethods<BufferizableOpInterface, [
-            "bufferizesToMemoryRead", "bufferizesToMemoryWrite",
-            "getAliasingValues", "bufferize"]>]> {
+        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
   let extraClassDeclaration = CNNK_OpDeclarations;
   let hasVerifier = 1;
 }
