@@ -17,6 +17,11 @@
 // and wake-up (tens of microseconds each). Idle between inferences, they
 // sleep.
 //
+// The pool lives until the process ends (no destructor runs at exit) and a
+// forked child makes its own (pthread_atfork). An error a loop body raises
+// on a worker (cnnc_set_error) reaches the calling thread's
+// cnnc_last_error.
+//
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/runtime.h"
@@ -29,6 +34,8 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <pthread.h>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -97,6 +104,7 @@ public:
       next.store(0, std::memory_order_relaxed);
       busyWorkers.store(static_cast<int>(workers.size()),
                         std::memory_order_relaxed);
+      workerError.clear();
       generation.fetch_add(1, std::memory_order_release);
     }
     wake.notify_all();
@@ -104,10 +112,14 @@ public:
     auto finished = [this] {
       return busyWorkers.load(std::memory_order_acquire) == 0;
     };
-    if (spinUntil(finished))
-      return;
-    std::unique_lock<std::mutex> lock(mutex);
-    done.wait(lock, finished);
+    if (!spinUntil(finished)) {
+      std::unique_lock<std::mutex> lock(mutex);
+      done.wait(lock, finished);
+    }
+    // An error a worker raised in the loop is the caller's.
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!workerError.empty())
+      cnnc_set_error("%s", workerError.c_str());
   }
 
 private:
@@ -157,9 +169,12 @@ private:
         std::lock_guard<std::mutex> lock(mutex);
         seen = generation.load(std::memory_order_relaxed);
       }
+      cnnc_clear_error();
       work();
       {
         std::lock_guard<std::mutex> lock(mutex);
+        if (*cnnc_last_error() && workerError.empty())
+          workerError = cnnc_last_error();
         busyWorkers.fetch_sub(1, std::memory_order_release);
       }
       done.notify_one();
@@ -176,11 +191,37 @@ private:
   std::atomic<int> busyWorkers{0};
   std::atomic<uint64_t> generation{0};
   std::atomic<bool> stopping{false};
+  std::string workerError; // The first error a worker raised in the loop.
 };
 
+/// The pool, made on first use and never destroyed: a program that exits
+/// (a static destructor) while another thread runs a loop must not wait
+/// for, or free, what that loop uses. A forked child has none of the
+/// parent's workers: it drops the pool it inherited (whose mutexes may be
+/// held by threads that do not exist there) and makes its own on first use.
+std::atomic<ThreadPool *> current{nullptr};
+std::mutex *creation = new std::mutex;
+
+void forgetPoolInChild() {
+  current.store(nullptr, std::memory_order_relaxed);
+  creation = new std::mutex; // The parent's may have been held.
+  insideLoop = false;
+}
+
 ThreadPool &pool() {
-  static ThreadPool instance(threadCountFromEnvironment());
-  return instance;
+  if (ThreadPool *made = current.load(std::memory_order_acquire))
+    return *made;
+  std::lock_guard<std::mutex> lock(*creation);
+  if (ThreadPool *made = current.load(std::memory_order_acquire))
+    return *made;
+  static bool registered = [] {
+    pthread_atfork(nullptr, nullptr, forgetPoolInChild);
+    return true;
+  }();
+  (void)registered;
+  auto *made = new ThreadPool(threadCountFromEnvironment());
+  current.store(made, std::memory_order_release);
+  return *made;
 }
 
 } // namespace

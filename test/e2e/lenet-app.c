@@ -6,7 +6,8 @@
  *     PyTorch's logits (expected.raw) within rtol 1e-3 / atol 1e-4;
  *   - both models in one program, and concurrent runs with distinct
  *     workspaces on two threads, give the same numbers;
- *   - a NULL input is an error with a message, not a crash.
+ *   - a NULL input is an error with a message, not a crash; so are a
+ *     misaligned workspace and a misaligned input.
  * Usage: lenet-app INPUT.raw EXPECTED.raw; prints "ok" lines, exits 0. */
 #include "first.h"
 #include "second.h"
@@ -133,5 +134,24 @@ int main(int argc, char **argv) {
     return 1;
   }
   printf("NULL input: %s\n", cnnc_last_error());
+
+  // A workspace off its 64-byte alignment, and an input off its 4-byte
+  // floats: errors, not a crash or a wrong answer.
+  char *block = cnnc_workspace_alloc(first_workspace_size() + 64);
+  status = first_run(inputs, outputs, block + 8);
+  if (status != CNNC_ERROR_INVALID_ARGUMENT) {
+    printf("a misaligned workspace gave status %d\n", status);
+    return 1;
+  }
+  printf("misaligned workspace: %s\n", cnnc_last_error());
+  static float shifted[4 * 28 * 28 + 1];
+  const void *unaligned[] = {(const char *)shifted + 2};
+  status = first_run(unaligned, outputs, block);
+  if (status != CNNC_ERROR_INVALID_ARGUMENT) {
+    printf("a misaligned input gave status %d\n", status);
+    return 1;
+  }
+  printf("misaligned input: %s\n", cnnc_last_error());
+  cnnc_workspace_free(block);
   return ok ? 0 : 1;
 }

@@ -114,9 +114,20 @@ public:
       llvm::Value *slot = builder.CreateConstInBoundsGEP1_64(ptrType, array, i);
       llvm::Value *pointer =
           builder.CreateAlignedLoad(ptrType, slot, llvm::Align(8));
-      failIfNull(pointer, model.name + "_run: " + kind.str() + " " +
-                              std::to_string(i) + " ('" + tensors[i].name +
-                              "') is NULL");
+      std::string tensor = model.name + "_run: " + kind.str() + " " +
+                           std::to_string(i) + " ('" + tensors[i].name + "')";
+      failIfNull(pointer, tensor + " is NULL");
+      // Aligned to its element (the code loads whole elements).
+      uint64_t elements = 1;
+      for (int64_t d : tensors[i].shape)
+        elements *= static_cast<uint64_t>(d);
+      uint64_t alignment =
+          elements ? std::min<uint64_t>(tensors[i].bytes / elements, 8) : 1;
+      if (alignment & (alignment - 1))
+        alignment = 1;
+      failIfMisaligned(pointer, alignment,
+                       tensor + " is not aligned to its " +
+                           std::to_string(alignment) + "-byte elements");
       arguments.push_back(pointer);
     }
   }
@@ -124,9 +135,28 @@ public:
   /// if (!pointer) { cnnc_set_error("%s", message);
   ///                 return CNNC_ERROR_INVALID_ARGUMENT; }
   void failIfNull(llvm::Value *pointer, const std::string &message) {
+    failIf(builder.CreateIsNull(pointer), message);
+  }
+
+  /// The same when `pointer` is not a multiple of `alignment` (a power of
+  /// two).
+  void failIfMisaligned(llvm::Value *pointer, uint64_t alignment,
+                        const std::string &message) {
+    if (alignment <= 1)
+      return;
+    llvm::Type *sizeType = module.getDataLayout().getIntPtrType(context);
+    llvm::Value *low = builder.CreateAnd(
+        builder.CreatePtrToInt(pointer, sizeType),
+        llvm::ConstantInt::get(sizeType, alignment - 1));
+    failIf(builder.CreateIsNotNull(low), message);
+  }
+
+  /// if (condition) { cnnc_set_error("%s", message);
+  ///                  return CNNC_ERROR_INVALID_ARGUMENT; }
+  void failIf(llvm::Value *condition, const std::string &message) {
     auto *report = llvm::BasicBlock::Create(context, "report", entry);
     auto *next = llvm::BasicBlock::Create(context, "next", entry);
-    builder.CreateCondBr(builder.CreateIsNull(pointer), report, next);
+    builder.CreateCondBr(condition, report, next);
     builder.SetInsertPoint(report);
     llvm::FunctionCallee setError = module.getOrInsertFunction(
         "cnnc_set_error", llvm::FunctionType::get(
@@ -139,11 +169,21 @@ public:
 
   /// `given`, or (when NULL) the runtime's workspace of this thread for this
   /// entry point, of `bytes`. After checkCPU, whose flag is the key.
-  llvm::Value *workspace(llvm::Value *given, uint64_t bytes) {
-    llvm::BasicBlock *givenBlock = builder.GetInsertBlock();
+  /// A given workspace must be 64-byte aligned (the code's vectors and the
+  /// plan's offsets assume it): `function`'s error otherwise.
+  llvm::Value *workspace(llvm::Value *given, uint64_t bytes,
+                         llvm::StringRef function = "") {
     auto *acquire = llvm::BasicBlock::Create(context, "acquire", entry);
+    auto *checkGiven = llvm::BasicBlock::Create(context, "check_given", entry);
     auto *ready = llvm::BasicBlock::Create(context, "ready", entry);
-    builder.CreateCondBr(builder.CreateIsNull(given), acquire, ready);
+    builder.CreateCondBr(builder.CreateIsNull(given), acquire, checkGiven);
+    builder.SetInsertPoint(checkGiven);
+    failIfMisaligned(given, 64,
+                     (function.empty() ? model.name : function.str()) +
+                         ": the workspace is not 64-byte aligned "
+                         "(cnnc_workspace_alloc gives aligned memory)");
+    llvm::BasicBlock *givenBlock = builder.GetInsertBlock();
+    builder.CreateBr(ready);
     builder.SetInsertPoint(acquire);
     llvm::Type *sizeType = module.getDataLayout().getIntPtrType(context);
     llvm::FunctionCallee threadWorkspace = module.getOrInsertFunction(
@@ -291,7 +331,8 @@ llvm::Error addTrainingEntryPoints(llvm::Module &module,
                    n + "_train_step: the " + names[i] + " pointer is NULL");
     e.failIfNull(f->getArg(5), n + "_train_step: the loss pointer is NULL");
     e.failIfNull(f->getArg(6), n + "_train_step: the logits pointer is NULL");
-    llvm::Value *workspace = e.workspace(f->getArg(7), workspaceBytes);
+    llvm::Value *workspace =
+        e.workspace(f->getArg(7), workspaceBytes, n + "_train_step");
     llvm::Value *scratch =
         e.offset(workspace, alignTo64(training.trainWorkspaceBytes));
     std::vector<llvm::Value *> args;
@@ -325,7 +366,8 @@ llvm::Error addTrainingEntryPoints(llvm::Module &module,
     e.failIfNull(f->getArg(0), n + "_evaluate: the state is NULL");
     e.failIfNull(f->getArg(1), n + "_evaluate: the input is NULL");
     e.failIfNull(f->getArg(2), n + "_evaluate: the logits pointer is NULL");
-    llvm::Value *workspace = e.workspace(f->getArg(3), workspaceBytes);
+    llvm::Value *workspace =
+        e.workspace(f->getArg(3), workspaceBytes, n + "_evaluate");
     std::vector<llvm::Value *> args;
     for (size_t i = 0; i < modelState; ++i)
       args.push_back(e.offset(f->getArg(0), state[i].offset));
@@ -466,7 +508,8 @@ llvm::Error addEntryPoints(llvm::Module &module, llvm::StringRef graphName,
   std::vector<llvm::Value *> arguments;
   e.collect(run->getArg(0), model.inputs, "input", arguments);
   e.collect(run->getArg(1), model.outputs, "output", arguments);
-  arguments.push_back(e.workspace(run->getArg(2), workspaceBytesOf(model)));
+  arguments.push_back(e.workspace(run->getArg(2), workspaceBytesOf(model),
+                                  model.name + "_run"));
   if (model.batchSplit <= 1)
     e.irBuilder().CreateCall(graph, arguments);
   else

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -202,6 +205,79 @@ TEST(RuntimeParallelFor, UsesEveryThread) {
       &context);
   EXPECT_EQ(context.ids.size() >= 2, cnnc_num_threads() >= 2)
       << context.ids.size() << " threads of " << cnnc_num_threads();
+}
+
+TEST(RuntimeParallelFor, ForkedChildRunsLoops) {
+  // The parent's pool has run (its workers exist only in the parent); a
+  // forked child runs loops on a pool of its own instead of waiting for
+  // workers it does not have, and the parent's pool still works after.
+  Visits before(10000);
+  cnnc_parallel_for(10000, 16, Visits::body, &before);
+  ASSERT_TRUE(before.eachOnce());
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    alarm(20); // A hang ends the child with SIGALRM.
+    Visits visits(10000);
+    cnnc_parallel_for(10000, 16, Visits::body, &visits);
+    _exit(visits.eachOnce() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child hung or crashed: status "
+                                 << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  Visits after(10000);
+  cnnc_parallel_for(10000, 16, Visits::body, &after);
+  EXPECT_TRUE(after.eachOnce());
+}
+
+TEST(RuntimeParallelFor, WorkerErrorsReachTheCaller) {
+  // cnnc_last_error is per thread: an error raised by a chunk on a worker
+  // is handed to the thread that called the loop.
+  struct Context {
+    std::thread::id caller = std::this_thread::get_id();
+    std::atomic<bool> onWorker{false};
+  } context;
+  cnnc_clear_error();
+  cnnc_parallel_for(
+      64, 1,
+      [](void *c, int64_t begin, int64_t) {
+        auto *ctx = static_cast<Context *>(c);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (std::this_thread::get_id() != ctx->caller) {
+          ctx->onWorker = true;
+          cnnc_set_error("chunk %lld failed on a worker", (long long)begin);
+        }
+      },
+      &context);
+  if (!context.onWorker)
+    GTEST_SKIP() << "no chunk ran on a worker (" << cnnc_num_threads()
+                 << " threads)";
+  EXPECT_NE(std::strstr(cnnc_last_error(), "failed on a worker"), nullptr)
+      << cnnc_last_error();
+  cnnc_clear_error();
+}
+
+TEST(RuntimeThreadsDeathTest, ExitWhileALoopRunsDoesNotHang) {
+  // A thread is inside a loop of slow iterations when the program exits:
+  // nothing at exit waits for it, or frees what it uses.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        alarm(20);
+        std::thread([] {
+          cnnc_parallel_for(
+              1000, 1,
+              [](void *, int64_t, int64_t) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+              },
+              nullptr);
+        }).detach();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(RuntimeThreadsDeathTest, ThreadCountComesFromTheEnvironment) {
