@@ -12,7 +12,7 @@ using namespace cnnc::lowering;
 namespace cnnc::lowering {
 
 Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
-  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
+  return cnnk::floatConstant(b, loc, type, value);
 }
 
 /// The identity-or-broadcast map reading an operand of `shape` for a result
