@@ -13,6 +13,7 @@
 #include "cnnc/Kernels/Passes.h"
 
 #include "cnnc/Kernels/ConvolutionTiles.h"
+#include "cnnc/Kernels/RecordedTile.h"
 
 #include "Convolution.h"
 
@@ -114,22 +115,6 @@ std::optional<Tile> chooseTile(const Convolution &conv, unsigned vectorBits) {
     return cnnc::chooseDepthwiseTile(conv.width, conv.channels, conv.kernelW,
                                      conv.strideW, conv.dilationW, vectorBits);
   return cnnc::chooseConvolutionTile(conv.width, conv.channels, vectorBits);
-}
-
-/// The tile cnnc-select-kernels recorded on the op, when it did.
-std::optional<Tile> recordedTile(Operation *op) {
-  std::optional<ArrayRef<int64_t>> tile;
-  if (auto conv = dyn_cast<cnnc::cnnk::Conv2DOp>(op))
-    tile = conv.getTile();
-  else if (auto product = dyn_cast<cnnc::cnnk::MatmulOp>(op))
-    tile = product.getTile();
-  if (!tile)
-    return std::nullopt;
-  Tile recorded;
-  recorded.rows = (*tile)[0];
-  recorded.vectors = (*tile)[1];
-  recorded.lanes = (*tile)[2];
-  return recorded;
 }
 
 /// One kernel row `kh` (input row `ih`) of a depthwise tile of `rows`
@@ -357,7 +342,7 @@ struct RegisterTileConvolutionsPass
       // The recorded tile; else the lanes must divide the channels, and a
       // 1x1 convolution runs over all the pixels of an image at once, where
       // it can.
-      std::optional<Tile> tile = recordedTile(op);
+      std::optional<Tile> tile = cnnc::recordedTile(op);
       if (!tile && !chooseTile(*conv, vectorBits))
         continue;
       rewriter.setInsertionPoint(op);
@@ -367,7 +352,6 @@ struct RegisterTileConvolutionsPass
         tile = chooseTile(*conv, vectorBits);
       if (!tile)
         continue;
-      tile->masked = tile->lanes > conv->channels;
       if (tile->masked)
         conv->validLanes = conv->channels;
       Value filter = conv->filter;

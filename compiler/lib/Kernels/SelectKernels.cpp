@@ -13,7 +13,7 @@
 
 #include "cnnc/Dialect/Kernel/IR/KernelOps.h"
 #include "cnnc/Kernels/ConvolutionAlgorithm.h"
-#include "cnnc/Kernels/ConvolutionTiles.h"
+#include "cnnc/Kernels/RecordedTile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -38,13 +38,6 @@ bool isConstant(Value value) {
     value = op->getOperand(0);
   }
   return false;
-}
-
-DenseI64ArrayAttr tileAttr(MLIRContext *ctx,
-                           std::optional<ConvolutionTile> tile) {
-  if (!tile)
-    return nullptr;
-  return DenseI64ArrayAttr::get(ctx, {tile->rows, tile->vectors, tile->lanes});
 }
 
 void select(cnnk::Conv2DOp op, unsigned vectorBits,
@@ -111,3 +104,29 @@ struct SelectKernelsPass
 };
 
 } // namespace
+
+DenseI64ArrayAttr cnnc::tileAttr(MLIRContext *ctx,
+                                 std::optional<ConvolutionTile> tile) {
+  if (!tile)
+    return nullptr;
+  return DenseI64ArrayAttr::get(ctx, {tile->rows, tile->vectors, tile->lanes});
+}
+
+std::optional<ConvolutionTile> cnnc::recordedTile(Operation *kernel) {
+  std::optional<ArrayRef<int64_t>> tile;
+  if (auto conv = dyn_cast<cnnk::Conv2DOp>(kernel))
+    tile = conv.getTile();
+  else if (auto product = dyn_cast<cnnk::MatmulOp>(kernel))
+    tile = product.getTile();
+  if (!tile)
+    return std::nullopt;
+  int64_t channels =
+      cast<ShapedType>(cast<DestinationStyleOpInterface>(kernel)
+                           .getDpsInits()[0]
+                           .getType())
+          .getShape()
+          .back();
+  ConvolutionTile recorded{(*tile)[0], (*tile)[1], (*tile)[2]};
+  recorded.masked = recorded.lanes > channels;
+  return recorded;
+}

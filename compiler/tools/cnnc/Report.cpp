@@ -7,6 +7,7 @@
 #include "cnnc/Dialect/Kernel/IR/KernelOps.h"
 #include "cnnc/Kernels/ConvolutionAlgorithm.h"
 #include "cnnc/Kernels/ConvolutionTiles.h"
+#include "cnnc/Kernels/RecordedTile.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
@@ -200,26 +201,21 @@ int64_t countGraphOps(ModuleOp module) {
 KernelChoices describeKernels(ModuleOp kernelStage) {
   KernelChoices kernels;
   kernelStage.walk([&](Operation *op) {
-    std::optional<ArrayRef<int64_t>> tile;
     StringRef algorithm = "direct";
     if (auto conv = dyn_cast<cnnk::Conv2DOp>(op)) {
-      tile = conv.getTile();
       if (std::optional<ConvolutionAlgorithm> recorded = conv.getAlgorithm())
         algorithm = stringifyConvolutionAlgorithm(*recorded);
-    } else if (auto product = dyn_cast<cnnk::MatmulOp>(op)) {
-      tile = product.getTile();
-    } else {
+    } else if (!isa<cnnk::MatmulOp>(op)) {
       return;
     }
     int64_t channels =
-        cast<ShapedType>(op->getOperand(op->getNumOperands() - 1).getType())
+        cast<ShapedType>(cast<DestinationStyleOpInterface>(op)
+                             .getDpsInits()[0]
+                             .getType())
             .getShape()
             .back();
-    std::optional<ConvolutionTile> recorded;
-    if (tile)
-      recorded = ConvolutionTile{(*tile)[0], (*tile)[1], (*tile)[2]};
     kernels.try_emplace(op->getLoc(),
-                        describeTile(algorithm, recorded, channels));
+                        describeTile(algorithm, recordedTile(op), channels));
   });
   return kernels;
 }
