@@ -238,6 +238,9 @@ LogicalResult unary(cnn::UnaryOp op, Gradients &grads, GraphBuilder &gb) {
     // x / |x| is the sign, except at 0: y = |x|, dx = dy * x / max(y, tiny)
     // would need a max; abs is not a layer of the supported networks.
     return unsupported(op, "abs has no gradient rule");
+  case cnn::UnaryKind::Round:
+    // Zero almost everywhere: nothing flows back through a rounding.
+    return success();
   }
   grads.accumulate(gb, x, dx);
   return success();
@@ -341,8 +344,9 @@ LogicalResult softmax(Operation *op, Gradients &grads, GraphBuilder &gb,
 }
 
 LogicalResult reduce(cnn::ReduceOp op, Gradients &grads, GraphBuilder &gb) {
-  if (op.getKind() == cnn::ReduceKind::Max)
-    return unsupported(op, "a max reduction has no gradient rule");
+  if (op.getKind() == cnn::ReduceKind::Max ||
+      op.getKind() == cnn::ReduceKind::Min)
+    return unsupported(op, "a max or min reduction has no gradient rule");
   RankedTensorType inputType = typeOf(op.getInput());
   // The gradient with the reduced axes as 1, broadcast back.
   SmallVector<int64_t> kept(inputType.getShape());

@@ -303,9 +303,12 @@ llvm::Error Exporter::exportReduce(cnn::ReduceOp op) {
     break;
   }
   case cnn::ReduceKind::Mean:
-  case cnn::ReduceKind::Max: {
+  case cnn::ReduceKind::Max:
+  case cnn::ReduceKind::Min: {
     proto::NodeProto &node = define(
-        op.getKind() == cnn::ReduceKind::Mean ? "ReduceMean" : "ReduceMax",
+        op.getKind() == cnn::ReduceKind::Mean  ? "ReduceMean"
+        : op.getKind() == cnn::ReduceKind::Max ? "ReduceMax"
+                                               : "ReduceMin",
         {*input}, op.getResult());
     setInts(node, "axes", axes);
     setInt(node, "keepdims", keepDims);
@@ -415,6 +418,8 @@ llvm::StringRef unaryOpType(cnn::UnaryKind kind) {
     return "Abs";
   case cnn::UnaryKind::Reciprocal:
     return "Reciprocal";
+  case cnn::UnaryKind::Round:
+    return "Round";
   }
   llvm_unreachable("every unary kind has an ONNX op");
 }

@@ -385,10 +385,6 @@ std::optional<size_t> NodeImporter::undefinedOutput() const {
 // Building ops
 //===----------------------------------------------------------------------===//
 
-Type NodeImporter::placeholderType() {
-  return RankedTensorType::get({}, builder().getF32Type());
-}
-
 FailureOr<Value> NodeImporter::eraseAndFail(Operation *op) {
   op->erase();
   return failure();

@@ -182,7 +182,17 @@ public:
   /// erased.
   template <typename OpTy, typename... Args>
   mlir::FailureOr<mlir::Value> createInferred(Args &&...args) {
-    auto op = OpTy::create(builder(), location, placeholderType(),
+    return createInferredFrom<OpTy>(builder().getF32Type(),
+                                    std::forward<Args>(args)...);
+  }
+  /// createInferred for an op whose result has elements of `element` (the
+  /// placeholder must satisfy the op's result constraint: the int32 results
+  /// of the integer kernels).
+  template <typename OpTy, typename... Args>
+  mlir::FailureOr<mlir::Value> createInferredFrom(mlir::Type element,
+                                                  Args &&...args) {
+    auto op = OpTy::create(builder(), location,
+                           mlir::RankedTensorType::get({}, element),
                            std::forward<Args>(args)...);
     if (mlir::failed(op.verifyInvariantsImpl()))
       return eraseAndFail(op);
@@ -221,7 +231,6 @@ public:
                                          llvm::StringRef what);
 
 private:
-  mlir::Type placeholderType();
   mlir::FailureOr<mlir::Value> eraseAndFail(mlir::Operation *op);
   mlir::FailureOr<mlir::Value> verified(mlir::Operation *op);
   const Attribute *attrOfKind(llvm::StringRef name,

@@ -50,6 +50,7 @@ struct ConvertCNNToLinalgPass
     lowering::populateResizeLowerings(patterns);
     lowering::populateGradientLowerings(patterns);
     lowering::populatePoolGradientLowerings(patterns);
+    lowering::populateQuantizationLowerings(patterns);
     // Name every op that no pattern lowers, rather than the first.
     llvm::SmallPtrSet<const void *, 32> lowered;
     for (const std::unique_ptr<RewritePattern> &pattern :
@@ -66,8 +67,11 @@ struct ConvertCNNToLinalgPass
       }
     });
     if (missing || failed(applyPartialConversion(getOperation(), target,
-                                                 std::move(patterns))))
+                                                 std::move(patterns)))) {
       signalPassFailure();
+      return;
+    }
+    lowering::eraseSignedness(getOperation());
   }
 };
 

@@ -56,6 +56,8 @@ struct UnaryLowering : OpConversionPattern<cnn::UnaryOp> {
                       case cnn::UnaryKind::Reciprocal:
                         return arith::DivFOp::create(
                             b, loc, floatConstant(b, loc, x.getType(), 1.0), x);
+                      case cnn::UnaryKind::Round:
+                        return math::RoundEvenOp::create(b, loc, x);
                       }
                       llvm_unreachable("every unary kind is lowered");
                     }));

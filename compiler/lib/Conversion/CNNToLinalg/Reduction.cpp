@@ -20,13 +20,18 @@ struct ReduceLowering : OpConversionPattern<cnn::ReduceOp> {
   matchAndRewrite(cnn::ReduceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    bool isMax = op.getKind() == cnn::ReduceKind::Max;
+    cnn::ReduceKind kind = op.getKind();
+    double infinity = std::numeric_limits<double>::infinity();
+    double initial = kind == cnn::ReduceKind::Max   ? -infinity
+                     : kind == cnn::ReduceKind::Min ? infinity
+                                                    : 0.0;
     Value reduced = reduceKeepingDims(
-        rewriter, loc, adaptor.getInput(), op.getAxes(),
-        isMax ? -std::numeric_limits<double>::infinity() : 0.0,
+        rewriter, loc, adaptor.getInput(), op.getAxes(), initial,
         [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          if (isMax)
+          if (kind == cnn::ReduceKind::Max)
             return arith::MaximumFOp::create(b, l, x, acc);
+          if (kind == cnn::ReduceKind::Min)
+            return arith::MinimumFOp::create(b, l, x, acc);
           return arith::AddFOp::create(b, l, x, acc);
         });
     if (op.getKind() == cnn::ReduceKind::Mean) {

@@ -123,6 +123,11 @@ void populateReductionLowerings(mlir::RewritePatternSet &patterns);
 void populateResizeLowerings(mlir::RewritePatternSet &patterns);
 void populateGradientLowerings(mlir::RewritePatternSet &patterns);
 void populatePoolGradientLowerings(mlir::RewritePatternSet &patterns);
+void populateQuantizationLowerings(mlir::RewritePatternSet &patterns);
+
+/// Rewrites every unsigned integer type under `root` (ui8 of quantized
+/// tensors) to the signless one, once no cnn op is left to read it.
+void eraseSignedness(mlir::Operation *root);
 
 } // namespace cnnc::lowering
 

@@ -52,6 +52,8 @@ double cnnc::cnn::evaluateUnary(UnaryKind kind, double x) {
     return std::fabs(x);
   case UnaryKind::Reciprocal:
     return 1.0 / x;
+  case UnaryKind::Round:
+    return std::nearbyint(x); // the default rounding: halves to even
   }
   llvm_unreachable("unknown unary kind");
 }

@@ -129,13 +129,17 @@ static LogicalResult verifyConvRanks(const Diagnoser &fail,
 
 /// The shared part of convolution and transposed convolution once the ranks
 /// hold: element types, groups and bias. `weightInputChannels` and
-/// `channelsOut` are the channel counts the weight implies.
+/// `channelsOut` are the channel counts the weight implies. The weight and
+/// the bias have the input's element type, except in the integer
+/// convolution, whose ODS types constrain them (`integer`).
 static LogicalResult
 verifyConvOperands(const Diagnoser &fail, RankedTensorType input,
                    RankedTensorType weight, Value bias, int64_t groups,
-                   int64_t weightInputChannels, int64_t channelsOut) {
+                   int64_t weightInputChannels, int64_t channelsOut,
+                   bool integer = false) {
   Type element = input.getElementType();
-  if (failed(verifySameElementType(fail, "weight", weight, element)))
+  if (!integer &&
+      failed(verifySameElementType(fail, "weight", weight, element)))
     return failure();
   int64_t channelsIn = input.getDimSize(1);
   if (channelsIn % groups != 0)
@@ -153,7 +157,8 @@ verifyConvOperands(const Diagnoser &fail, RankedTensorType input,
     if (biasType.getRank() != 1 || biasType.getDimSize(0) != channelsOut)
       return fail("expected a bias of shape [", channelsOut,
                   "] (the output channels), got ", biasType);
-    if (failed(verifySameElementType(fail, "bias", biasType, element)))
+    if (!integer &&
+        failed(verifySameElementType(fail, "bias", biasType, element)))
       return failure();
   }
   return success();
@@ -211,6 +216,49 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   llvm::append_range(shape, *sizes);
   auto result = RankedTensorType::get(shape, input.getElementType());
   types.push_back(channelsLast ? permuted(result, kToChannelsLast) : result);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConvIntegerOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *context,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  auto weight = tensorType(adaptor.getWeight());
+  if (input.getRank() != 4)
+    return fail("expected a 2-D convolution (an input of rank 4), got ",
+                input);
+  int64_t groups = adaptor.getGroups();
+  int64_t channelsOut = weight.getDimSize(0);
+  if (failed(verifyConvRanks(fail, input, weight)) ||
+      failed(verifyConvOperands(fail, input, weight, adaptor.getBias(), groups,
+                                weight.getDimSize(1), channelsOut,
+                                /*integer=*/true)))
+    return failure();
+  if (tensorType(adaptor.getInputZeroPoint()).getRank() != 0)
+    return fail("expected a 0-D input zero point, got ",
+                adaptor.getInputZeroPoint().getType());
+  auto weightZero = tensorType(adaptor.getWeightZeroPoint());
+  if (weightZero.getRank() != 0 &&
+      !(weightZero.getRank() == 1 && weightZero.getDimSize(0) == channelsOut))
+    return fail("expected a 0-D weight zero point or one of shape [",
+                channelsOut, "] (per output channel), got ", weightZero);
+  Window window{weight.getShape().drop_front(2), adaptor.getStrides(),
+                adaptor.getPads(), adaptor.getDilations()};
+  if (failed(verifyWindowArity(fail, 2, window)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> sizes =
+      windowOutputSizes(fail, input, window, /*ceilMode=*/false);
+  if (failed(sizes))
+    return failure();
+  SmallVector<int64_t> shape{input.getDimSize(0), channelsOut};
+  llvm::append_range(shape, *sizes);
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 32)));
   return success();
 }
 
@@ -511,21 +559,14 @@ LogicalResult BinaryOp::inferReturnTypes(MLIRContext *,
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &types) {
-  Diagnoser fail(loc, getOperationName());
-  auto lhs = tensorType(adaptor.getLhs());
-  auto rhs = tensorType(adaptor.getRhs());
+/// The shape of a batched matrix product of `lhs` and `rhs` (each transposed
+/// in its last two dimensions when asked), or an error.
+static FailureOr<SmallVector<int64_t>>
+matmulShape(const Diagnoser &fail, RankedTensorType lhs, RankedTensorType rhs,
+            bool transposeLhs, bool transposeRhs) {
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
     return fail("expected operands of rank 2 or more, got ", lhs, " and ", rhs);
-  Type element = lhs.getElementType();
-  if (failed(verifySameElementType(fail, "rhs", rhs, element)))
-    return failure();
   int64_t lhsRank = lhs.getRank(), rhsRank = rhs.getRank();
-  bool transposeLhs = adaptor.getTransposeLhs();
-  bool transposeRhs = adaptor.getTransposeRhs();
   int64_t m = lhs.getDimSize(lhsRank - (transposeLhs ? 1 : 2));
   int64_t k = lhs.getDimSize(lhsRank - (transposeLhs ? 2 : 1));
   int64_t rhsK = rhs.getDimSize(rhsRank - (transposeRhs ? 1 : 2));
@@ -541,6 +582,25 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                 shapeString(rhs.getShape().drop_back(2)));
   shape.push_back(m);
   shape.push_back(n);
+  return shape;
+}
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto lhs = tensorType(adaptor.getLhs());
+  auto rhs = tensorType(adaptor.getRhs());
+  Type element = lhs.getElementType();
+  if (failed(verifySameElementType(fail, "rhs", rhs, element)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> product =
+      matmulShape(fail, lhs, rhs, adaptor.getTransposeLhs(),
+                  adaptor.getTransposeRhs());
+  if (failed(product))
+    return failure();
+  SmallVector<int64_t> &shape = *product;
   if (Value bias = adaptor.getBias()) {
     auto biasType = tensorType(bias);
     if (failed(verifySameElementType(fail, "bias", biasType, element)))
@@ -553,6 +613,32 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                   " to broadcast to the product's shape ", shapeString(shape));
   }
   types.push_back(RankedTensorType::get(shape, element));
+  return success();
+}
+
+LogicalResult MatmulIntegerOp::inferReturnTypes(MLIRContext *context,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto lhs = tensorType(adaptor.getLhs());
+  auto rhs = tensorType(adaptor.getRhs());
+  FailureOr<SmallVector<int64_t>> shape =
+      matmulShape(fail, lhs, rhs, /*transposeLhs=*/false,
+                  /*transposeRhs=*/false);
+  if (failed(shape))
+    return failure();
+  if (tensorType(adaptor.getLhsZeroPoint()).getRank() != 0)
+    return fail("expected a 0-D lhs zero point, got ",
+                adaptor.getLhsZeroPoint().getType());
+  auto rhsZero = tensorType(adaptor.getRhsZeroPoint());
+  int64_t columns = shape->back();
+  if (rhsZero.getRank() != 0 &&
+      !(rhsZero.getRank() == 1 && rhsZero.getDimSize(0) == columns))
+    return fail("expected a 0-D rhs zero point or one of shape [", columns,
+                "] (per column), got ", rhsZero);
+  types.push_back(
+      RankedTensorType::get(*shape, IntegerType::get(context, 32)));
   return success();
 }
 
@@ -673,6 +759,8 @@ LogicalResult MatmulOp::verify() {
   return verifyFusedActivation(*this);
 }
 LogicalResult ReduceOp::verify() { return verifyByInference(*this); }
+LogicalResult ConvIntegerOp::verify() { return verifyByInference(*this); }
+LogicalResult MatmulIntegerOp::verify() { return verifyByInference(*this); }
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   return verifyByInference(*this);
 }

@@ -52,6 +52,7 @@ Type mlirTypeOf(cnnc_element_type type, MLIRContext *context) {
   case CNNC_ELEMENT_BOOL:
     return b.getI1Type();
   case CNNC_ELEMENT_UINT8:
+    return b.getIntegerType(8, /*isSigned=*/false);
   case CNNC_ELEMENT_INT8:
     return b.getI8Type();
   case CNNC_ELEMENT_UINT16:

@@ -419,6 +419,7 @@ void addElementwiseOps(ConverterTable &table) {
   table["Neg"] = convertUnaryOp<Unary::Neg>;
   table["Abs"] = convertUnaryOp<Unary::Abs>;
   table["Reciprocal"] = convertUnaryOp<Unary::Reciprocal>;
+  table["Round"] = convertUnaryOp<Unary::Round>;
   table["Floor"] = convertShapeOnlyOp<1, 1>;
   table["Ceil"] = convertShapeOnlyOp<1, 1>;
   table["Not"] = convertShapeOnlyOp<1, 1>;

@@ -26,6 +26,7 @@ void addMatmulOps(ConverterTable &table);
 void addNormalizationOps(ConverterTable &table);
 void addPassThroughOps(ConverterTable &table);
 void addPoolingOps(ConverterTable &table);
+void addQuantizationOps(ConverterTable &table);
 void addReductionOps(ConverterTable &table);
 void addResizeOps(ConverterTable &table);
 void addShapeOps(ConverterTable &table);

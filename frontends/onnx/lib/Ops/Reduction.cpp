@@ -108,6 +108,9 @@ void addReductionOps(ConverterTable &table) {
   table["ReduceSum"] = [](NodeImporter &node) {
     return convertReduce(node, cnn::ReduceKind::Sum);
   };
+  table["ReduceMin"] = [](NodeImporter &node) {
+    return convertReduce(node, cnn::ReduceKind::Min);
+  };
   table["ReduceMax"] = [](NodeImporter &node) {
     return convertReduce(node, cnn::ReduceKind::Max);
   };

@@ -14,6 +14,7 @@ const ConverterTable &converters() {
     addNormalizationOps(t);
     addPassThroughOps(t);
     addPoolingOps(t);
+    addQuantizationOps(t);
     addReductionOps(t);
     addResizeOps(t);
     addShapeOps(t);

@@ -171,18 +171,22 @@ LogicalResult convertCast(NodeImporter &node) {
     return success();
   }
   ElementType from = node.inputType(0);
-  if (convertElementType(node.context(), from) ==
-      convertElementType(node.context(), *to)) {
-    FailureOr<Value> x = node.anyInput(0);
-    if (failed(x))
-      return failure();
+  Type fromType = convertElementType(node.context(), from);
+  Type toType = convertElementType(node.context(), *to);
+  FailureOr<Value> x = node.anyInput(0);
+  if (failed(x))
+    return failure();
+  if (fromType == toType) {
     node.setOutput(0, *x);
     return success();
   }
-  return node.error() << "casting a computed tensor from "
-                      << elementTypeName(from) << " to " << elementTypeName(*to)
-                      << " is not supported",
-         failure();
+  if (!toType)
+    return node.error() << "casting a computed tensor from "
+                        << elementTypeName(from) << " to "
+                        << elementTypeName(*to) << " is not supported",
+           failure();
+  return node.setResult(node.create<cnn::CastOp>(
+      RankedTensorType::get(node.inputShape(0), toType), *x));
 }
 
 LogicalResult convertRange(NodeImporter &node) {

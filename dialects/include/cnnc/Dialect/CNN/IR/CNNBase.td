@@ -43,8 +43,21 @@ def CNN_FloatTensor : StaticShapeTensorOf<[CNN_Float]>;
 // Class labels for the losses.
 def CNN_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
 
-// Data movement ops do not look at the elements.
-def CNN_AnyTensor : StaticShapeTensorOf<[CNN_Float, AnySignlessInteger]>;
+// Data movement ops do not look at the elements. Unsigned 8-bit integers
+// are quantized uint8 tensors; every other integer is signless.
+def CNN_AnyTensor : StaticShapeTensorOf<[CNN_Float, AnySignlessInteger, UI8]>;
+
+// Quantized tensors: int8 (signless i8) or uint8 (ui8); the sign decides
+// the saturation range, [-128, 127] or [0, 255].
+def CNN_QuantizedTensor : StaticShapeTensorOf<[I8, UI8]>;
+
+// What a dequantization reads: quantized tensors and int32 accumulators.
+def CNN_IntegerTensor : StaticShapeTensorOf<[I8, UI8, I32]>;
+
+// int32 accumulators of the integer convolution and matrix product.
+def CNN_AccumulatorTensor : StaticShapeTensorOf<[I32]>;
+
+def CNN_ScaleTensor : StaticShapeTensorOf<[F32]>;
 
 //===----------------------------------------------------------------------===//
 // Attribute constraints
@@ -94,7 +107,9 @@ def CNN_UnaryKind : I32EnumAttr<"UnaryKind", "an elementwise math function", [
       I32EnumAttrCase<"Sqrt", 2, "sqrt">,
       I32EnumAttrCase<"Neg", 3, "neg">,
       I32EnumAttrCase<"Abs", 4, "abs">,
-      I32EnumAttrCase<"Reciprocal", 5, "reciprocal">]> {
+      I32EnumAttrCase<"Reciprocal", 5, "reciprocal">,
+      // To the nearest integer, halves to even (ONNX's Round).
+      I32EnumAttrCase<"Round", 6, "round">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::cnnc::cnn";
 }
@@ -125,7 +140,8 @@ def CNN_PoolKindAttr : CNN_EnumAttr<CNN_PoolKind, "pool">;
 def CNN_ReduceKind : I32EnumAttr<"ReduceKind", "how a reduction combines", [
       I32EnumAttrCase<"Sum", 0, "sum">,
       I32EnumAttrCase<"Mean", 1, "mean">,
-      I32EnumAttrCase<"Max", 2, "max">]> {
+      I32EnumAttrCase<"Max", 2, "max">,
+      I32EnumAttrCase<"Min", 3, "min">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::cnnc::cnn";
 }

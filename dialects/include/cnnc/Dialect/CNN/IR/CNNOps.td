@@ -705,5 +705,6 @@ def CNN_MseLossOp : CNN_InferringOp<"mse_loss"> {
 }
 
 include "cnnc/Dialect/CNN/IR/CNNGradientOps.td"
+include "cnnc/Dialect/CNN/IR/CNNQuantOps.td"
 
 #endif // CNNC_DIALECT_CNN_IR_CNNOPS_TD

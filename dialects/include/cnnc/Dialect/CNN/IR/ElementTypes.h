@@ -20,9 +20,10 @@ namespace cnnc {
 /// type the numbering has none for.
 cnnc_element_type elementTypeOf(mlir::Type type);
 
-/// The MLIR type cnnc holds elements of `type` as (integers signless: i8
-/// for int8 and uint8 alike); null for a type cnnc does not compute with
-/// (string, complex, undefined).
+/// The MLIR type cnnc holds elements of `type` as: integers signless, except
+/// uint8, which is `ui8` (quantized tensors: the sign is their saturation
+/// range; the lowering to linalg makes it signless); null for a type cnnc
+/// does not compute with (string, complex, undefined).
 mlir::Type mlirTypeOf(cnnc_element_type type, mlir::MLIRContext *context);
 
 } // namespace cnnc

@@ -1,0 +1,456 @@
+//===- Quantization.cpp - Quantize, dequantize, integer kernels, cast -----===//
+//
+// The int8 ops as linalg.generic on signless integers. A uint8 (`ui8`)
+// operand is bitcast to i8 on the way in and the result back on the way
+// out, so that the arithmetic is on signless types while the graph keeps
+// its types; eraseSignedness() removes the casts once every op is lowered.
+// Which extension (extui or extsi) reads an element follows from the cnn
+// op's own operand type.
+//
+// Rounding is ONNX's: halves to even (math.roundeven), then the zero point
+// is added and the sum saturated to the type's range, all in float, which
+// holds every int8/uint8/int32 value that can survive the saturation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "StructuredBuilders.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace {
+
+bool isUnsigned(Type type) {
+  auto integer = dyn_cast<IntegerType>(getElementTypeOrSelf(type));
+  return integer && integer.isUnsigned();
+}
+
+/// The range of a quantized element type.
+std::pair<double, double> quantizedRange(Type type) {
+  if (isUnsigned(type))
+    return {0.0, 255.0};
+  return {-128.0, 127.0};
+}
+
+/// A scalar integer of signless type `type` widened to i32.
+Value widen(OpBuilder &b, Location loc, Value value, bool isUnsignedSource) {
+  Type i32 = b.getI32Type();
+  if (value.getType() == i32)
+    return value;
+  if (isUnsignedSource)
+    return arith::ExtUIOp::create(b, loc, i32, value);
+  return arith::ExtSIOp::create(b, loc, i32, value);
+}
+
+/// The float value of a scalar integer.
+Value toFloat(OpBuilder &b, Location loc, Value value, bool isUnsignedSource) {
+  Type f32 = b.getF32Type();
+  if (isUnsignedSource)
+    return arith::UIToFPOp::create(b, loc, f32, value);
+  return arith::SIToFPOp::create(b, loc, f32, value);
+}
+
+/// round_half_even(value) + zero point, saturated to `quantized`'s range,
+/// as a signless integer of `quantized`'s width: the end of quantize and
+/// requantize. NaN saturates to the lower bound (maxnumf ignores it).
+Value quantizeScalar(OpBuilder &b, Location loc, Value value, Value zeroPoint,
+                     Type quantized) {
+  bool unsignedResult = isUnsigned(quantized);
+  Value rounded = math::RoundEvenOp::create(b, loc, value);
+  Value shifted = arith::AddFOp::create(
+      b, loc, rounded, toFloat(b, loc, zeroPoint, unsignedResult));
+  auto [low, high] = quantizedRange(quantized);
+  Type f32 = b.getF32Type();
+  Value clamped = arith::MinNumFOp::create(
+      b, loc,
+      arith::MaxNumFOp::create(b, loc, shifted,
+                               floatConstant(b, loc, f32, low)),
+      floatConstant(b, loc, f32, high));
+  Value wide = arith::FPToSIOp::create(b, loc, b.getI32Type(), clamped);
+  unsigned width = cast<IntegerType>(quantized).getWidth();
+  return arith::TruncIOp::create(b, loc, b.getIntegerType(width), wide);
+}
+
+/// `type` with its elements signless.
+RankedTensorType signlessType(RankedTensorType type) {
+  auto integer = dyn_cast<IntegerType>(type.getElementType());
+  if (!integer || integer.isSignless())
+    return type;
+  return type.clone(IntegerType::get(type.getContext(), integer.getWidth()));
+}
+
+/// `value` as a tensor of signless elements (a bitcast when it is not).
+Value signless(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  RankedTensorType target = signlessType(type);
+  if (target == type)
+    return value;
+  return tensor::BitcastOp::create(b, loc, target, value);
+}
+
+/// `value` (signless) as a tensor of `type`.
+Value retyped(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return tensor::BitcastOp::create(b, loc, type, value);
+}
+
+/// The map reading a quantization parameter (0-D, or 1-D along `axis`) in
+/// a loop nest of rank `rank`.
+AffineMap parameterMap(MLIRContext *ctx, int64_t rank,
+                       std::optional<uint64_t> axis) {
+  if (!axis)
+    return AffineMap::get(rank, 0, {}, ctx);
+  return AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx));
+}
+
+/// A parallel linalg.generic over `resultType` (signless) reading `data`
+/// with the identity and each parameter with `parameterMaps`.
+Value mapWithParameters(
+    OpBuilder &b, Location loc, RankedTensorType resultType, Value data,
+    ValueRange parameters, ArrayRef<AffineMap> parameterMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
+  llvm::append_range(maps, parameterMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<Value> inputs{data};
+  llvm::append_range(inputs, parameters);
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, resultType, inputs, init, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc,
+                                       fn(nb, nloc, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+struct QuantizeLowering : OpConversionPattern<cnn::QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type quantized = type.getElementType();
+    AffineMap map =
+        parameterMap(getContext(), type.getRank(), op.getAxis());
+    Value result = mapWithParameters(
+        rewriter, loc, signlessType(type), adaptor.getInput(),
+        {adaptor.getScale(), signless(rewriter, loc, adaptor.getZeroPoint())},
+        {map, map}, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value scaled = arith::DivFOp::create(b, l, args[0], args[1]);
+          return quantizeScalar(b, l, scaled, args[2], quantized);
+        });
+    rewriter.replaceOp(op, retyped(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+struct DequantizeLowering : OpConversionPattern<cnn::DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    bool unsignedInput = isUnsigned(op.getInput().getType());
+    AffineMap map =
+        parameterMap(getContext(), type.getRank(), op.getAxis());
+    Value result = mapWithParameters(
+        rewriter, loc, type, signless(rewriter, loc, adaptor.getInput()),
+        {adaptor.getScale(), signless(rewriter, loc, adaptor.getZeroPoint())},
+        {map, map}, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value difference = arith::SubIOp::create(
+              b, l, widen(b, l, args[0], unsignedInput),
+              widen(b, l, args[2], unsignedInput));
+          return arith::MulFOp::create(
+              b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), difference),
+              args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct RequantizeLowering : OpConversionPattern<cnn::RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type quantized = type.getElementType();
+    int64_t rank = type.getRank();
+    Value result = mapWithParameters(
+        rewriter, loc, signlessType(type), adaptor.getInput(),
+        {adaptor.getMultiplier(),
+         signless(rewriter, loc, adaptor.getZeroPoint())},
+        {parameterMap(getContext(), rank, op.getAxis()),
+         parameterMap(getContext(), rank, std::nullopt)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value scaled = arith::MulFOp::create(
+              b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), args[0]),
+              args[1]);
+          return quantizeScalar(b, l, scaled, args[2], quantized);
+        });
+    rewriter.replaceOp(op, retyped(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+/// One element converted from `from` to `to` (both as the cnn op types
+/// them; the scalar is signless).
+Value convertScalar(OpBuilder &b, Location loc, Value x, Type from, Type to) {
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  Type target = toInt ? b.getIntegerType(toInt.getWidth()) : to;
+  if (!fromInt && !toInt) {
+    if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+      return arith::ExtFOp::create(b, loc, to, x);
+    return arith::TruncFOp::create(b, loc, to, x);
+  }
+  if (!fromInt) {
+    if (toInt.getWidth() == 1) {
+      Value zero = floatConstant(b, loc, from, 0.0);
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, zero);
+    }
+    if (toInt.isUnsigned())
+      return arith::FPToUIOp::create(b, loc, target, x);
+    return arith::FPToSIOp::create(b, loc, target, x);
+  }
+  bool unsignedSource = fromInt.isUnsigned() || fromInt.getWidth() == 1;
+  if (!toInt) {
+    if (unsignedSource)
+      return arith::UIToFPOp::create(b, loc, to, x);
+    return arith::SIToFPOp::create(b, loc, to, x);
+  }
+  if (toInt.getWidth() == 1) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(x.getType(), 0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+  }
+  if (fromInt.getWidth() == toInt.getWidth())
+    return x;
+  if (fromInt.getWidth() > toInt.getWidth())
+    return arith::TruncIOp::create(b, loc, target, x);
+  if (unsignedSource)
+    return arith::ExtUIOp::create(b, loc, target, x);
+  return arith::ExtSIOp::create(b, loc, target, x);
+}
+
+struct CastLowering : OpConversionPattern<cnn::CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type from = op.getInput().getType().getElementType();
+    Type to = type.getElementType();
+    Value result = mapWithParameters(
+        rewriter, loc, signlessType(type),
+        signless(rewriter, loc, adaptor.getInput()), {}, {},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return convertScalar(b, l, args[0], from, to);
+        });
+    rewriter.replaceOp(op, retyped(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+/// `input` (signless) padded with the scalar `value` (a 0-D tensor).
+Value padWithValue(OpBuilder &b, Location loc, Value input,
+                   ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                   Value value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (auto [d, dim] : llvm::enumerate(type.getShape()))
+    shape.push_back(dim + low[d] + high[d]);
+  Value padding = tensor::ExtractOp::create(b, loc, value, ValueRange());
+  SmallVector<OpFoldResult> lowPads, highPads;
+  for (auto [l, h] : llvm::zip(low, high)) {
+    lowPads.push_back(b.getIndexAttr(l));
+    highPads.push_back(b.getIndexAttr(h));
+  }
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, lowPads,
+                               highPads, padding);
+}
+
+/// The int32 accumulator of an integer kernel: the bias broadcast along
+/// `channelDim`, or zeros.
+Value integerAccumulator(OpBuilder &b, Location loc, RankedTensorType type,
+                         Value bias, int64_t channelDim) {
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType());
+  if (!bias) {
+    Value zero =
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(b.getI32Type(), 0));
+    return linalg::FillOp::create(b, loc, zero, init).getResult(0);
+  }
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps{
+      AffineMap::get(rank, 0, getAffineDimExpr(channelDim, b.getContext())),
+      b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, bias, init, maps, iterators,
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc, args[0]);
+             })
+      .getResult(0);
+}
+
+/// acc + (x - x_zero) * (w - w_zero) in int32: the body of the integer
+/// convolution and matrix product. `args` are x, w, x_zero, w_zero, acc.
+Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
+                         bool unsignedX, bool unsignedW) {
+  Value x = arith::SubIOp::create(b, loc, widen(b, loc, args[0], unsignedX),
+                                  widen(b, loc, args[2], unsignedX));
+  Value w = arith::SubIOp::create(b, loc, widen(b, loc, args[1], unsignedW),
+                                  widen(b, loc, args[3], unsignedW));
+  return arith::AddIOp::create(b, loc, args[4],
+                               arith::MulIOp::create(b, loc, x, w));
+}
+
+/// The integer convolution, NCHW: the input padded with its zero point,
+/// then one generic over (n, f, oh, ow, c, kh, kw) with the group's input
+/// channels at (f floordiv (F / groups)) * (C / groups) + c.
+struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::ConvIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = op.getType();
+    auto weightType = op.getWeight().getType();
+    bool unsignedX = isUnsigned(op.getInput().getType());
+    bool unsignedW = isUnsigned(weightType);
+    Value xZero = signless(rewriter, loc, adaptor.getInputZeroPoint());
+    SmallVector<int64_t> low, high;
+    splitPads(op.getPads(), 4, 2, low, high);
+    Value input = padWithValue(rewriter, loc,
+                               signless(rewriter, loc, adaptor.getInput()), low,
+                               high, xZero);
+    Value weight = signless(rewriter, loc, adaptor.getWeight());
+    Value wZero = signless(rewriter, loc, adaptor.getWeightZeroPoint());
+
+    int64_t groups = op.getGroups();
+    int64_t outPerGroup = type.getDimSize(1) / groups;
+    int64_t inPerGroup = weightType.getDimSize(1);
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    AffineExpr n = getAffineDimExpr(0, ctx), f = getAffineDimExpr(1, ctx),
+               oh = getAffineDimExpr(2, ctx), ow = getAffineDimExpr(3, ctx),
+               c = getAffineDimExpr(4, ctx), kh = getAffineDimExpr(5, ctx),
+               kw = getAffineDimExpr(6, ctx);
+    AffineExpr channel = f.floorDiv(outPerGroup) * inPerGroup + c;
+    SmallVector<AffineMap> maps{
+        AffineMap::get(7, 0,
+                       {n, channel, oh * strides[0] + kh * dilations[0],
+                        ow * strides[1] + kw * dilations[1]},
+                       ctx),
+        AffineMap::get(7, 0, {f, c, kh, kw}, ctx),
+        AffineMap::get(7, 0, {}, ctx),
+        cast<RankedTensorType>(wZero.getType()).getRank() == 0
+            ? AffineMap::get(7, 0, {}, ctx)
+            : AffineMap::get(7, 0, {f}, ctx),
+        AffineMap::get(7, 0, {n, f, oh, ow}, ctx)};
+    using utils::IteratorType;
+    SmallVector<IteratorType> iterators(4, IteratorType::parallel);
+    iterators.append(3, IteratorType::reduction);
+    Value init = integerAccumulator(rewriter, loc, type, adaptor.getBias(), 1);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{input, weight, xZero, wZero}, init,
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, multiplyAccumulate(b, l, args, unsignedX, unsignedW));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// The integer matrix product over (batch..., m, n, k); operands' batch
+/// dimensions broadcast as numpy's.
+struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(cnn::MatmulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), loops = rank + 1;
+    int64_t batch = rank - 2;
+    AffineExpr m = getAffineDimExpr(batch, ctx),
+               n = getAffineDimExpr(batch + 1, ctx),
+               k = getAffineDimExpr(batch + 2, ctx);
+    // An operand's batch dimensions, aligned at the right of the result's,
+    // with size-1 dimensions read at 0.
+    auto operandMap = [&](RankedTensorType operand, AffineExpr row,
+                          AffineExpr column) {
+      int64_t operandBatch = operand.getRank() - 2;
+      SmallVector<AffineExpr> exprs;
+      for (int64_t i = 0; i < operandBatch; ++i) {
+        int64_t d = batch - operandBatch + i;
+        if (operand.getDimSize(i) == 1 && type.getDimSize(d) != 1)
+          exprs.push_back(getAffineConstantExpr(0, ctx));
+        else
+          exprs.push_back(getAffineDimExpr(d, ctx));
+      }
+      exprs.push_back(row);
+      exprs.push_back(column);
+      return AffineMap::get(loops, 0, exprs, ctx);
+    };
+    Value rhsZero = signless(rewriter, loc, adaptor.getRhsZeroPoint());
+    SmallVector<AffineExpr> resultExprs;
+    for (int64_t i = 0; i < rank; ++i)
+      resultExprs.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<AffineMap> maps{
+        operandMap(op.getLhs().getType(), m, k),
+        operandMap(op.getRhs().getType(), k, n),
+        AffineMap::get(loops, 0, {}, ctx),
+        cast<RankedTensorType>(rhsZero.getType()).getRank() == 0
+            ? AffineMap::get(loops, 0, {}, ctx)
+            : AffineMap::get(loops, 0, {n}, ctx),
+        AffineMap::get(loops, 0, resultExprs, ctx)};
+    using utils::IteratorType;
+    SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
+    iterators.push_back(IteratorType::reduction);
+    Value init = integerAccumulator(rewriter, loc, type, Value(), 0);
+    bool unsignedLhs = isUnsigned(op.getLhs().getType());
+    bool unsignedRhs = isUnsigned(op.getRhs().getType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type,
+        ValueRange{signless(rewriter, loc, adaptor.getLhs()),
+                   signless(rewriter, loc, adaptor.getRhs()),
+                   signless(rewriter, loc, adaptor.getLhsZeroPoint()),
+                   rhsZero},
+        init, maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, multiplyAccumulate(b, l, args, unsignedLhs, unsignedRhs));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void cnnc::lowering::populateQuantizationLowerings(
+    RewritePatternSet &patterns) {
+  patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
+               CastLowering, ConvIntegerLowering, MatmulIntegerLowering>(
+      patterns.getContext());
+}
