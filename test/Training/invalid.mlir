@@ -106,7 +106,7 @@ func.func private @two_results(%x: tensor<3xf32>) -> (tensor<f32>, tensor<f32>) 
 
 // In cnnc-differentiate too, an op without a rule is named where it is.
 func.func private @max_reduction(%x: tensor<3xf32>) -> tensor<f32> {
-  // DIFF: invalid.mlir:[[@LINE+1]]:8: error: cannot train through 'cnn.reduce': a max reduction has no gradient rule
+  // DIFF: invalid.mlir:[[@LINE+1]]:8: error: cannot train through 'cnn.reduce': a max or min reduction has no gradient rule
   %0 = cnn.reduce max %x axes [0] : tensor<3xf32> -> tensor<f32>
   return %0 : tensor<f32>
 }

@@ -11,13 +11,20 @@ import onnx
 
 def float_tests(list_path):
     """The tests above the `# int8` line of the conformance list."""
+    return tests_of_part(list_path, "float")
+
+
+def tests_of_part(list_path, part):
+    """The tests of one part of the conformance list: "float" (above the
+    `# int8` line) or "int8" (below it)."""
     tests = []
+    current = "float"
     with open(list_path) as f:
         for line in f:
             line = line.strip()
-            if line.startswith("# int8"):
-                break
-            if line and not line.startswith("#"):
+            if line == "# int8":
+                current = "int8"
+            elif line and not line.startswith("#") and current == part:
                 tests.append(line)
     return tests
 

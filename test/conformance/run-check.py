@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`cnnc run --check` over the float part of the conformance list: every test
+"""`cnnc run --check` over one part of the conformance list (float, or int8:
+the quantization path): every test
 is compiled in-process by cnnc, run on test_data_set_0's inputs and compared
 with its expected outputs (cnnc's defaults: rtol 1e-3, atol 1e-5). Prints one
 line per test, the failures with cnnc's message, and the pass count.
@@ -8,7 +9,7 @@ Failures named in the known-failures file (one test a line, '# reason'
 after it) are reported as expected; the script exits non-zero when any
 other test fails, or when a known failure passes (remove it from the file).
 
-Usage: run-check.py CNNC LIST DATA_DIR KNOWN_FAILURES
+Usage: run-check.py CNNC LIST DATA_DIR KNOWN_FAILURES [float|int8]
 """
 import concurrent.futures
 import os
@@ -39,7 +40,8 @@ def run(cnnc, test_dir):
 
 def main():
     cnnc, list_path, data_dir, known_path = sys.argv[1:5]
-    tests = onnx_test_data.float_tests(list_path)
+    part = sys.argv[5] if len(sys.argv) > 5 else "float"
+    tests = onnx_test_data.tests_of_part(list_path, part)
     known = known_failures(known_path)
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
         results = list(pool.map(
@@ -60,8 +62,8 @@ def main():
             unexpected += 1
             print("FAILED %s (exit %d):\n  %s" % (
                 test, code, output.replace("\n", "\n  ")))
-    print("%d of %d float conformance tests pass (%.1f%%)"
-          % (passed, len(tests), 100.0 * passed / max(len(tests), 1)))
+    print("%d of %d %s conformance tests pass (%.1f%%)"
+          % (passed, len(tests), part, 100.0 * passed / max(len(tests), 1)))
     return 1 if unexpected else 0
 
 

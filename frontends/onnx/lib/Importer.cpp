@@ -346,7 +346,10 @@ LogicalResult GraphImporter::bindInputs() {
     ValueState &value = state.values[info.name];
     value.type = info.type;
     value.shape = *shape;
-    if (isFloatingPoint(info.type)) {
+    // Floating-point and 8-bit (quantized) inputs are data; other integer
+    // inputs are shapes, axes or indices, bound with --const when needed.
+    if (isFloatingPoint(info.type) || info.type == ElementType::UInt8 ||
+        info.type == ElementType::Int8) {
       arguments.push_back(
           {info.name, RankedTensorType::get(
                           *shape, convertElementType(context, info.type))});

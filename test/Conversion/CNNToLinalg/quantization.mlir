@@ -1,0 +1,117 @@
+// RUN: cnnc-opt %s --cnnc-convert-cnn-to-linalg --split-input-file | FileCheck %s
+
+// Quantize per axis to uint8: x / scale rounded half to even, plus the zero
+// point (read unsigned), saturated to [0, 255] in float; the scale and zero
+// point indexed by the axis. The ui8 types are gone after the lowering.
+// CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG:   #[[AXIS:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @quantize_per_axis(
+// CHECK-SAME:    %{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<3xf32>, %{{.*}}: tensor<3xi8>) -> tensor<2x3xi8>
+// CHECK:         linalg.generic {indexing_maps = [#[[ID]], #[[AXIS]], #[[AXIS]], #[[ID]]]
+// CHECK:           arith.divf
+// CHECK-NEXT:      math.roundeven
+// CHECK-NEXT:      arith.uitofp
+// CHECK-NEXT:      arith.addf
+// CHECK-NEXT:      arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:      arith.maxnumf
+// CHECK-NEXT:      arith.constant 2.550000e+02 : f32
+// CHECK-NEXT:      arith.minnumf
+// CHECK-NEXT:      arith.fptosi {{.*}} : f32 to i32
+// CHECK-NEXT:      arith.trunci {{.*}} : i32 to i8
+// CHECK-NOT:     ui8
+// CHECK-NOT:     tensor.bitcast
+func.func @quantize_per_axis(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tensor<3xui8>) -> tensor<2x3xui8> {
+  %0 = cnn.quantize %x, %s, %z axis 1 : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xui8>) -> tensor<2x3xui8>
+  return %0 : tensor<2x3xui8>
+}
+
+// -----
+
+// Dequantize int8: (q - zero point) in int32, signed, times the scale.
+// CHECK-LABEL: func.func @dequantize
+// CHECK:         linalg.generic
+// CHECK:           arith.extsi {{.*}} : i8 to i32
+// CHECK-NEXT:      arith.extsi {{.*}} : i8 to i32
+// CHECK-NEXT:      arith.subi
+// CHECK-NEXT:      arith.sitofp
+// CHECK-NEXT:      arith.mulf
+func.func @dequantize(%q: tensor<4xi8>, %s: tensor<f32>, %z: tensor<i8>) -> tensor<4xf32> {
+  %0 = cnn.dequantize %q, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Requantize to int8: acc * multiplier rounded, zero point added, saturated
+// to [-128, 127].
+// CHECK-LABEL: func.func @requantize
+// CHECK:         linalg.generic
+// CHECK:           arith.sitofp {{.*}} : i32 to f32
+// CHECK-NEXT:      arith.mulf
+// CHECK-NEXT:      math.roundeven
+// CHECK:           arith.constant -1.280000e+02 : f32
+// CHECK:           arith.constant 1.270000e+02 : f32
+func.func @requantize(%acc: tensor<2x3xi32>, %m: tensor<f32>, %z: tensor<i8>) -> tensor<2x3xi8> {
+  %0 = cnn.requantize %acc, %m, %z : (tensor<2x3xi32>, tensor<f32>, tensor<i8>) -> tensor<2x3xi8>
+  return %0 : tensor<2x3xi8>
+}
+
+// -----
+
+// The grouped integer convolution: the input padded with its zero point, the
+// accumulator initialized with the bias, the group's input channel at
+// (f floordiv 4) * 2 + c; uint8 input widened unsigned, int8 weight signed,
+// per-channel weight zero point indexed by f.
+// CHECK-DAG:   #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, (d1 floordiv 4) * 2 + d4, d2 + d5, d3 + d6)>
+// CHECK-DAG:   #[[WZ:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1)>
+// CHECK-LABEL: func.func @conv_integer
+// CHECK:         %[[XZ:.*]] = tensor.extract %arg2[] : tensor<i8>
+// CHECK:         %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK:           tensor.yield %[[XZ]] : i8
+// CHECK:         %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg4 : tensor<8xi32>)
+// CHECK:         linalg.generic {indexing_maps = [#[[IN]], {{.*}}, {{.*}}, #[[WZ]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PAD]], %arg1, %arg2, %arg3 : {{.*}}) outs(%[[BIAS]] : tensor<1x8x5x5xi32>)
+// CHECK:           arith.extui
+// CHECK-NEXT:      arith.extui
+// CHECK-NEXT:      arith.subi
+// CHECK-NEXT:      arith.extsi
+// CHECK-NEXT:      arith.extsi
+// CHECK-NEXT:      arith.subi
+// CHECK-NEXT:      arith.muli
+// CHECK-NEXT:      arith.addi
+func.func @conv_integer(%x: tensor<1x4x5x5xui8>, %w: tensor<8x2x3x3xi8>, %xz: tensor<ui8>, %wz: tensor<8xi8>, %b: tensor<8xi32>) -> tensor<1x8x5x5xi32> {
+  %0 = cnn.conv_integer %x, %w, %xz, %wz bias %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 2
+       : (tensor<1x4x5x5xui8>, tensor<8x2x3x3xi8>, tensor<ui8>, tensor<8xi8>, tensor<8xi32>) -> tensor<1x8x5x5xi32>
+  return %0 : tensor<1x8x5x5xi32>
+}
+
+// -----
+
+// The batched integer product with a 2-D rhs broadcast over the batch and a
+// per-column rhs zero point.
+// CHECK-DAG:   #[[LHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG:   #[[RHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+// CHECK-DAG:   #[[COL:.*]] = affine_map<(d0, d1, d2, d3) -> (d2)>
+// CHECK-LABEL: func.func @matmul_integer
+// CHECK:         linalg.fill
+// CHECK:         linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], {{.*}}, #[[COL]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+func.func @matmul_integer(%a: tensor<2x4x3xui8>, %b: tensor<3x2xi8>, %az: tensor<ui8>, %bz: tensor<2xi8>) -> tensor<2x4x2xi32> {
+  %0 = cnn.matmul_integer %a, %b, %az, %bz : (tensor<2x4x3xui8>, tensor<3x2xi8>, tensor<ui8>, tensor<2xi8>) -> tensor<2x4x2xi32>
+  return %0 : tensor<2x4x2xi32>
+}
+
+// -----
+
+// Cast: float to uint8 truncates (fptoui), int64 to float converts signed;
+// a ui8 constant keeps its bytes as i8 (200 prints as -56).
+// CHECK-LABEL: func.func @cast
+// CHECK:         arith.constant dense<[-56, 1]> : tensor<2xi8>
+// CHECK:           arith.fptoui {{.*}} : f32 to i8
+// CHECK:           arith.sitofp {{.*}} : i64 to f32
+// CHECK:           arith.uitofp {{.*}} : i8 to f32
+func.func @cast(%x: tensor<f32>, %i: tensor<2xi64>) -> (tensor<ui8>, tensor<2xf32>, tensor<2xf32>) {
+  %c = cnn.constant dense<[200, 1]> : tensor<2xui8>
+  %0 = cnn.cast %x : tensor<f32> -> tensor<ui8>
+  %1 = cnn.cast %i : tensor<2xi64> -> tensor<2xf32>
+  %2 = cnn.cast %c : tensor<2xui8> -> tensor<2xf32>
+  return %0, %1, %2 : tensor<ui8>, tensor<2xf32>, tensor<2xf32>
+}
