@@ -65,6 +65,7 @@ void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(createFusePadding());
   pm.addNestedPass<func::FuncOp>(createFuseEpilogues());
+  pm.addNestedPass<func::FuncOp>(createFoldQuantization());
   pm.addNestedPass<func::FuncOp>(createSelectLayout());
   pm.addNestedPass<func::FuncOp>(createFoldConstants());
   pm.addPass(createCanonicalizerPass());

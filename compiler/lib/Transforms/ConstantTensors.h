@@ -26,6 +26,16 @@ mlir::Value createFloatConstant(mlir::OpBuilder &builder, mlir::Location loc,
                                 mlir::RankedTensorType type,
                                 llvm::ArrayRef<float> data);
 
+/// The elements of an integer cnn.constant (int8, uint8, int32, ...) as
+/// int64, read with the element type's signedness.
+std::optional<std::vector<int64_t>> constantInts(mlir::Value value);
+
+/// A cnn.constant of the integer tensor type `type` holding `data`
+/// (truncated to the element width).
+mlir::Value createIntConstant(mlir::OpBuilder &builder, mlir::Location loc,
+                              mlir::RankedTensorType type,
+                              llvm::ArrayRef<int64_t> data);
+
 } // namespace cnnc::transforms
 
 #endif // CNNC_LIB_TRANSFORMS_CONSTANTTENSORS_H

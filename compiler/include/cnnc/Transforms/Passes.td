@@ -58,6 +58,23 @@ def FuseEpilogues : Pass<"cnnc-fuse-epilogues", "mlir::func::FuncOp"> {
   }];
 }
 
+def FoldQuantization : Pass<"cnnc-fold-quantization", "mlir::func::FuncOp"> {
+  let summary = "Fold QDQ convolutions and matmuls into the integer kernels";
+  let description = [{
+    `quantize(conv(dequantize(x), dequantize(w), bias))` (the QDQ form ONNX
+    Runtime's quantize_static and PyTorch's export write) becomes
+    `requantize(conv_integer(x, w, x_zero, w_zero, b), xs * ws / ys, y_zero)`
+    with the bias as int32 in the accumulator's scale; likewise for a 2-D
+    weight matmul (Gemm, MatMul; a transposed constant weight is transposed
+    here; a reshape of a per-tensor dequantize, such as the Flatten before a
+    Gemm, moves before it). The input is per tensor, the weight per tensor or per output
+    channel, the output per tensor. A fused relu folds when the output's
+    zero point is its type's minimum (the saturation is the relu then).
+    What does not match stays in float, correct but not int8.
+  }];
+  let dependentDialects = ["cnnc::cnn::CNNDialect"];
+}
+
 def FusePadding : Pass<"cnnc-fuse-padding", "mlir::func::FuncOp"> {
   let summary = "Fold padding of the spatial dimensions into conv and pool";
   let description = [{

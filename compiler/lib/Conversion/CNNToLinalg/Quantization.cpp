@@ -428,7 +428,8 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
     using utils::IteratorType;
     SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
     iterators.push_back(IteratorType::reduction);
-    Value init = integerAccumulator(rewriter, loc, type, Value(), 0);
+    Value init =
+        integerAccumulator(rewriter, loc, type, adaptor.getBias(), rank - 1);
     bool unsignedLhs = isUnsigned(op.getLhs().getType());
     bool unsignedRhs = isUnsigned(op.getRhs().getType());
     auto generic = linalg::GenericOp::create(

@@ -637,6 +637,12 @@ LogicalResult MatmulIntegerOp::inferReturnTypes(MLIRContext *context,
       !(rhsZero.getRank() == 1 && rhsZero.getDimSize(0) == columns))
     return fail("expected a 0-D rhs zero point or one of shape [", columns,
                 "] (per column), got ", rhsZero);
+  if (Value bias = adaptor.getBias()) {
+    auto biasType = tensorType(bias);
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != columns)
+      return fail("expected a bias of shape [", columns, "] (per column), got ",
+                  biasType);
+  }
   types.push_back(
       RankedTensorType::get(*shape, IntegerType::get(context, 32)));
   return success();

@@ -481,7 +481,7 @@ LogicalResult convertMatMulInteger(NodeImporter &node) {
     return failure();
   return node.setResult(
       node.createInferredFrom<cnn::MatmulIntegerOp>(
-      node.builder().getI32Type(), *a, *b, *aZero, *bZero));
+      node.builder().getI32Type(), *a, *b, *aZero, *bZero, Value()));
 }
 
 LogicalResult convertQLinearMatMul(NodeImporter &node) {
@@ -507,8 +507,8 @@ LogicalResult convertQLinearMatMul(NodeImporter &node) {
   if (failed(aq) || failed(bq) || failed(yq))
     return failure();
   FailureOr<Value> acc = node.createInferredFrom<cnn::MatmulIntegerOp>(
-      node.builder().getI32Type(), 
-      *a, *b, aq->zeroPoint, bq->zeroPoint);
+      node.builder().getI32Type(), *a, *b, aq->zeroPoint, bq->zeroPoint,
+      Value());
   FailureOr<Value> scale = multiplier(node, *aq, *bq, *yq);
   if (failed(acc) || failed(scale))
     return failure();

@@ -160,10 +160,11 @@ def CNN_MatmulIntegerOp : CNN_InferringOp<"matmul_integer",
   let summary = "Batched matrix product of int8/uint8 tensors, accumulated in "
                 "int32.";
   let description = [{
-    `sum_k (lhs[.., m, k] - lhs_zero) * (rhs[.., k, n] - rhs_zero[n])` in int32;
-    batch dimensions broadcast as `cnn.matmul`'s. `lhs_zero_point` is 0-D;
-    `rhs_zero_point` 0-D or [N] (per column). ONNX's MatMulInteger, and the
-    core of QLinearMatMul.
+    `sum_k (lhs[.., m, k] - lhs_zero) * (rhs[.., k, n] - rhs_zero[n]) +
+    bias[n]` in int32; batch dimensions broadcast as `cnn.matmul`'s.
+    `lhs_zero_point` is 0-D; `rhs_zero_point` 0-D or [N] (per column);
+    `bias` int32 [N]. ONNX's MatMulInteger, the core of QLinearMatMul and
+    of a folded QDQ Gemm.
 
     ```mlir
     %acc = cnn.matmul_integer %a, %b, %az, %bz
@@ -173,10 +174,12 @@ def CNN_MatmulIntegerOp : CNN_InferringOp<"matmul_integer",
   }];
   let arguments = (ins CNN_QuantizedTensor:$lhs, CNN_QuantizedTensor:$rhs,
                    CNN_QuantizedTensor:$lhs_zero_point,
-                   CNN_QuantizedTensor:$rhs_zero_point);
+                   CNN_QuantizedTensor:$rhs_zero_point,
+                   Optional<CNN_AccumulatorTensor>:$bias);
   let results = (outs CNN_AccumulatorTensor:$result);
   let assemblyFormat = [{
-    $lhs `,` $rhs `,` $lhs_zero_point `,` $rhs_zero_point attr-dict
+    $lhs `,` $rhs `,` $lhs_zero_point `,` $rhs_zero_point (`bias` $bias^)?
+    attr-dict
     `:` functional-type(operands, results)
   }];
 }
