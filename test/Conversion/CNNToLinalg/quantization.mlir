@@ -58,26 +58,29 @@ func.func @requantize(%acc: tensor<2x3xi32>, %m: tensor<f32>, %z: tensor<i8>) ->
 
 // -----
 
-// The grouped integer convolution: the input padded with its zero point, the
-// accumulator initialized with the bias, the group's input channel at
-// (f floordiv 4) * 2 + c; uint8 input widened unsigned, int8 weight signed,
-// per-channel weight zero point indexed by f.
-// CHECK-DAG:   #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, (d1 floordiv 4) * 2 + d4, d2 + d5, d3 + d6)>
-// CHECK-DAG:   #[[WZ:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1)>
+// The grouped integer convolution as sum x*w - xz * sum(w - wz) - wz * sum x:
+// the input padded with its zero point and moved channels-last, the weight
+// to [F, KH, KW, C]; the products with the group's channels innermost; the
+// weight sums per channel; the window sums per group (the weight zero point
+// is not a zero constant); then one generic that subtracts both, adds the
+// bias and writes NCHW.
+// CHECK-DAG:   #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d4, d2 + d5, (d3 floordiv 4) * 2 + d6)>
+// CHECK-DAG:   #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3, d4, d5, d6)>
+// CHECK-DAG:   #[[GROUP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d4, d2 + d5, d3 * 2 + d6)>
 // CHECK-LABEL: func.func @conv_integer
 // CHECK:         %[[XZ:.*]] = tensor.extract %arg2[] : tensor<i8>
 // CHECK:         %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK:           tensor.yield %[[XZ]] : i8
-// CHECK:         %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg4 : tensor<8xi32>)
-// CHECK:         linalg.generic {indexing_maps = [#[[IN]], {{.*}}, {{.*}}, #[[WZ]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PAD]], %arg1, %arg2, %arg3 : {{.*}}) outs(%[[BIAS]] : tensor<1x8x5x5xi32>)
+// CHECK:         %[[X:.*]] = linalg.transpose ins(%[[PAD]] : tensor<1x4x7x7xi8>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK:         %[[WT:.*]] = linalg.transpose ins(%arg1 : tensor<8x2x3x3xi8>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK:         %[[P:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[W]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X]], %[[WT]] : {{.*}}) outs({{.*}} : tensor<1x5x5x8xi32>)
 // CHECK:           arith.extui
-// CHECK-NEXT:      arith.extui
-// CHECK-NEXT:      arith.subi
 // CHECK-NEXT:      arith.extsi
-// CHECK-NEXT:      arith.extsi
-// CHECK-NEXT:      arith.subi
 // CHECK-NEXT:      arith.muli
 // CHECK-NEXT:      arith.addi
+// CHECK:         %[[WS:.*]] = linalg.generic {{.*}} ins(%[[WT]], %arg3 : tensor<8x3x3x2xi8>, tensor<8xi8>) outs({{.*}} : tensor<8xi32>)
+// CHECK:         %[[XS:.*]] = linalg.generic {indexing_maps = [#[[GROUP]], {{.*}}]{{.*}} ins(%[[X]], {{.*}}) outs({{.*}} : tensor<1x5x5x2xi32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[P]], %[[WS]], %arg2, %[[XS]], %arg3, %arg4 : {{.*}}) outs({{.*}} : tensor<1x8x5x5xi32>)
 func.func @conv_integer(%x: tensor<1x4x5x5xui8>, %w: tensor<8x2x3x3xi8>, %xz: tensor<ui8>, %wz: tensor<8xi8>, %b: tensor<8xi32>) -> tensor<1x8x5x5xi32> {
   %0 = cnn.conv_integer %x, %w, %xz, %wz bias %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 2
        : (tensor<1x4x5x5xui8>, tensor<8x2x3x3xi8>, tensor<ui8>, tensor<8xi8>, tensor<8xi32>) -> tensor<1x8x5x5xi32>

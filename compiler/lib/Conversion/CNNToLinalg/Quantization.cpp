@@ -16,6 +16,7 @@
 #include "StructuredBuilders.h"
 
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace cnnc;
@@ -323,9 +324,38 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
                                arith::MulIOp::create(b, loc, x, w));
 }
 
-/// The integer convolution, NCHW: the input padded with its zero point,
-/// then one generic over (n, f, oh, ow, c, kh, kw) with the group's input
-/// channels at (f floordiv (F / groups)) * (C / groups) + c.
+/// Whether `value` is a constant whose elements are all zero.
+bool isZeroConstant(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return false;
+  return llvm::all_of(attr.getValues<APInt>(),
+                      [](const APInt &v) { return v.isZero(); });
+}
+
+/// A parallel-and-reduction linalg.generic of `resultType` from `init`.
+Value reduceGeneric(OpBuilder &b, Location loc, ValueRange inputs, Value init,
+                    ArrayRef<AffineMap> maps,
+                    ArrayRef<utils::IteratorType> iterators,
+                    function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), inputs, init, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc, fn(nb, nloc, args));
+             })
+      .getResult(0);
+}
+
+/// The integer convolution, as
+///   sum (x - xz)(w - wz) = sum x*w - xz * sum (w - wz) - wz * sum x
+///                          (+ K * xz * wz, inside the second term)
+/// so that the main loop nest is a plain product of the widened bytes,
+/// channels innermost and contiguous (input NHWC, weight [F, KH, KW, C]),
+/// the dot-product form LLVM's vectorizer and the x86 backend turn into
+/// vpmaddwd / vpdpbusd (u8 x s8 with VNNI). The input is padded with its
+/// zero point, so that padded taps cancel in the correction. The window
+/// sums of x are only computed for a non-zero weight zero point. The last
+/// generic adds the corrections and writes NCHW.
 struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -337,46 +367,151 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     auto weightType = op.getWeight().getType();
     bool unsignedX = isUnsigned(op.getInput().getType());
     bool unsignedW = isUnsigned(weightType);
+    Type i32 = rewriter.getI32Type();
     Value xZero = signless(rewriter, loc, adaptor.getInputZeroPoint());
     SmallVector<int64_t> low, high;
     splitPads(op.getPads(), 4, 2, low, high);
-    Value input = padWithValue(rewriter, loc,
-                               signless(rewriter, loc, adaptor.getInput()), low,
-                               high, xZero);
-    Value weight = signless(rewriter, loc, adaptor.getWeight());
+    Value padded = padWithValue(rewriter, loc,
+                                signless(rewriter, loc, adaptor.getInput()),
+                                low, high, xZero);
+    auto transposed = [&](Value value) {
+      auto t = cast<RankedTensorType>(value.getType());
+      const int64_t toLast[] = {0, 2, 3, 1};
+      SmallVector<int64_t> shape;
+      for (int64_t d : toLast)
+        shape.push_back(t.getDimSize(d));
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
+                                            t.getElementType());
+      return linalg::TransposeOp::create(rewriter, loc, value, empty, toLast)
+          .getResult()[0];
+    };
+    Value input = transposed(padded);
+    Value weight =
+        transposed(signless(rewriter, loc, adaptor.getWeight())); // FKKC
     Value wZero = signless(rewriter, loc, adaptor.getWeightZeroPoint());
+    bool perChannelZero =
+        cast<RankedTensorType>(wZero.getType()).getRank() != 0;
 
+    int64_t n = type.getDimSize(0), channels = type.getDimSize(1);
+    int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
     int64_t groups = op.getGroups();
-    int64_t outPerGroup = type.getDimSize(1) / groups;
+    int64_t outPerGroup = channels / groups;
     int64_t inPerGroup = weightType.getDimSize(1);
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
-    AffineExpr n = getAffineDimExpr(0, ctx), f = getAffineDimExpr(1, ctx),
-               oh = getAffineDimExpr(2, ctx), ow = getAffineDimExpr(3, ctx),
-               c = getAffineDimExpr(4, ctx), kh = getAffineDimExpr(5, ctx),
-               kw = getAffineDimExpr(6, ctx);
-    AffineExpr channel = f.floorDiv(outPerGroup) * inPerGroup + c;
+    using utils::IteratorType;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto zeros = [&](ArrayRef<int64_t> shape) {
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, i32);
+      Value zero =
+          arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    };
+
+    // sum x * w over (n, oh, ow, f | kh, kw, c), NHWC.
+    AffineExpr channel = d(3).floorDiv(outPerGroup) * inPerGroup + d(6);
     SmallVector<AffineMap> maps{
         AffineMap::get(7, 0,
-                       {n, channel, oh * strides[0] + kh * dilations[0],
-                        ow * strides[1] + kw * dilations[1]},
+                       {d(0), d(1) * strides[0] + d(4) * dilations[0],
+                        d(2) * strides[1] + d(5) * dilations[1], channel},
                        ctx),
-        AffineMap::get(7, 0, {f, c, kh, kw}, ctx),
-        AffineMap::get(7, 0, {}, ctx),
-        cast<RankedTensorType>(wZero.getType()).getRank() == 0
-            ? AffineMap::get(7, 0, {}, ctx)
-            : AffineMap::get(7, 0, {f}, ctx),
-        AffineMap::get(7, 0, {n, f, oh, ow}, ctx)};
-    using utils::IteratorType;
+        AffineMap::get(7, 0, {d(3), d(4), d(5), d(6)}, ctx),
+        AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
     SmallVector<IteratorType> iterators(4, IteratorType::parallel);
     iterators.append(3, IteratorType::reduction);
-    Value init = integerAccumulator(rewriter, loc, type, adaptor.getBias(), 1);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{input, weight, xZero, wZero}, init,
+    Value products = reduceGeneric(
+        rewriter, loc, ValueRange{input, weight}, zeros({n, oh, ow, channels}),
         maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
-              b, l, multiplyAccumulate(b, l, args, unsignedX, unsignedW));
+          Value product =
+              arith::MulIOp::create(b, l, widen(b, l, args[0], unsignedX),
+                                    widen(b, l, args[1], unsignedW));
+          return arith::AddIOp::create(b, l, args[2], product);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+
+    // sum (w - wz) per output channel.
+    SmallVector<AffineMap> weightMaps{
+        AffineMap::get(4, 0, {d(0), d(1), d(2), d(3)}, ctx),
+        perChannelZero ? AffineMap::get(4, 0, {d(0)}, ctx)
+                       : AffineMap::get(4, 0, {}, ctx),
+        AffineMap::get(4, 0, {d(0)}, ctx)};
+    SmallVector<IteratorType> weightIterators{
+        IteratorType::parallel, IteratorType::reduction,
+        IteratorType::reduction, IteratorType::reduction};
+    Value weightSums = reduceGeneric(
+        rewriter, loc, ValueRange{weight, wZero}, zeros({channels}),
+        weightMaps, weightIterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value w = arith::SubIOp::create(b, l, widen(b, l, args[0], unsignedW),
+                                          widen(b, l, args[1], unsignedW));
+          return arith::AddIOp::create(b, l, args[2], w);
+        });
+
+    // sum x over each window and group, when the weight zero point is not
+    // zero: [N, OH, OW, G]. An empty [KH, KW, C / groups] tensor names the
+    // window's loops (as linalg's pooling takes its window).
+    bool zeroWeightZero = isZeroConstant(op.getWeightZeroPoint());
+    Value windowSums;
+    if (!zeroWeightZero) {
+      Value window = tensor::EmptyOp::create(
+          rewriter, loc,
+          ArrayRef<int64_t>{weightType.getDimSize(2), weightType.getDimSize(3),
+                            inPerGroup},
+          i32);
+      SmallVector<AffineMap> windowMaps{
+          AffineMap::get(7, 0,
+                         {d(0), d(1) * strides[0] + d(4) * dilations[0],
+                          d(2) * strides[1] + d(5) * dilations[1],
+                          d(3) * inPerGroup + d(6)},
+                         ctx),
+          AffineMap::get(7, 0, {d(4), d(5), d(6)}, ctx),
+          AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+      windowSums = reduceGeneric(
+          rewriter, loc, ValueRange{input, window}, zeros({n, oh, ow, groups}),
+          windowMaps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+            return arith::AddIOp::create(b, l, args[2],
+                                         widen(b, l, args[0], unsignedX));
+          });
+    }
+
+    // acc = products - xz * weightSums[f] - wz[f] * windowSums + bias, NCHW.
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), i32);
+    SmallVector<Value> inputs{products, weightSums, xZero};
+    SmallVector<AffineMap> finalMaps{
+        AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, ctx),
+        AffineMap::get(4, 0, {d(1)}, ctx), AffineMap::get(4, 0, {}, ctx)};
+    if (windowSums) {
+      inputs.append({windowSums, wZero});
+      finalMaps.push_back(AffineMap::get(
+          4, 0, {d(0), d(2), d(3), d(1).floorDiv(outPerGroup)}, ctx));
+      finalMaps.push_back(perChannelZero ? AffineMap::get(4, 0, {d(1)}, ctx)
+                                         : AffineMap::get(4, 0, {}, ctx));
+    }
+    Value bias = adaptor.getBias();
+    if (bias) {
+      inputs.push_back(bias);
+      finalMaps.push_back(AffineMap::get(4, 0, {d(1)}, ctx));
+    }
+    finalMaps.push_back(rewriter.getMultiDimIdentityMap(4));
+    SmallVector<IteratorType> parallel(4, IteratorType::parallel);
+    auto result = linalg::GenericOp::create(
+        rewriter, loc, type, inputs, init, finalMaps, parallel,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value acc = arith::SubIOp::create(
+              b, l, args[0],
+              arith::MulIOp::create(b, l, widen(b, l, args[2], unsignedX),
+                                    args[1]));
+          size_t next = 3;
+          if (windowSums) {
+            acc = arith::SubIOp::create(
+                b, l, acc,
+                arith::MulIOp::create(b, l, widen(b, l, args[4], unsignedW),
+                                      args[3]));
+            next = 5;
+          }
+          if (bias)
+            acc = arith::AddIOp::create(b, l, acc, args[next]);
+          linalg::YieldOp::create(b, l, acc);
+        });
+    rewriter.replaceOp(op, result.getResult(0));
     return success();
   }
 };
