@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Calibrate.h"
 #include "Compiler.h"
 #include "Export.h"
 #include "LoadModel.h"
@@ -118,6 +119,30 @@ cl::opt<std::string> modelName("name",
                                         "its symbols (default: from the "
                                         "output file's name)"),
                                cl::sub(compileCommand));
+enum class Quantize { None, Int8 };
+cl::opt<Quantize> quantize(
+    "quantize",
+    cl::desc("Quantize the float model after training (needs "
+             "--calibration)"),
+    cl::init(Quantize::None),
+    cl::values(clEnumValN(Quantize::Int8, "int8",
+                          "uint8 activations per tensor, int8 weights per "
+                          "output channel, on the integer kernels")),
+    cl::sub(compileCommand));
+cl::opt<std::string> calibration(
+    "calibration",
+    cl::desc("The samples --quantize measures activations on: a folder of "
+             "input_N.pb files or of ONNX test-data folders, or "
+             "fashion-mnist[:DIR]"),
+    cl::value_desc("SOURCE"), cl::sub(compileCommand));
+cl::opt<int64_t> calibrationSamples(
+    "calibration-samples",
+    cl::desc("How many samples --calibration runs (default 256)"),
+    cl::init(256), cl::sub(compileCommand));
+cl::list<std::string> keepFloat(
+    "keep-float",
+    cl::desc("ONNX nodes --quantize leaves in float (comma-separated)"),
+    cl::value_desc("NODE,..."), cl::CommaSeparated, cl::sub(compileCommand));
 cl::opt<Emit> emitKind(
     "emit",
     cl::desc("What to write (default: from -o's extension: .o an object, .s "
@@ -345,6 +370,19 @@ std::string headerPath(llvm::StringRef path) {
 int runCompile() {
   if (!checkBatch())
     return UserError;
+  if ((quantize == Quantize::Int8) != calibration.getNumOccurrences()) {
+    llvm::errs() << "cnnc: error: "
+                 << (calibration.getNumOccurrences()
+                         ? "--calibration needs --quantize=int8"
+                         : "--quantize=int8 needs --calibration=SOURCE")
+                 << "\n";
+    return UserError;
+  }
+  if (calibrationSamples < 1 || calibrationSamples > 1000000) {
+    llvm::errs() << "cnnc: error: --calibration-samples " << calibrationSamples
+                 << ": expected 1 to 1000000\n";
+    return UserError;
+  }
   Emit emit = emitKind == Emit::Default ? defaultEmit(outputFile) : emitKind;
   bool generatesCode = emit == Emit::LLVM || emit == Emit::Asm ||
                        emit == Emit::Obj;
@@ -403,6 +441,15 @@ int runCompile() {
     pipeline.vectorBits = cnnc::vectorRegisterBits(*machine);
   }
   pipeline.modelName = name;
+  if (quantize == Quantize::Int8) {
+    cnnc::CalibrationOptions calibrate;
+    calibrate.source = calibration;
+    calibrate.samples = calibrationSamples;
+    calibrate.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+    if (int status = cnnc::quantizeModel(*module, calibrate, pipeline,
+                                         targetOptions()))
+      return status;
+  }
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
                      : emit == Emit::Linalg ? cnnc::Stage::Linalg
                                             : cnnc::Stage::CNN;
