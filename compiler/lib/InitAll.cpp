@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -46,6 +47,8 @@ void cnnc::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::linalg::registerAllDialectInterfaceImplementations(registry);
   mlir::scf::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  // The integer convolution's kernel reads and writes tensors by vectors.
+  mlir::vector::registerBufferizableOpInterfaceExternalModels(registry);
 }
 
 void cnnc::registerAllPasses() {

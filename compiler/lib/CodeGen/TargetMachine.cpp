@@ -124,6 +124,17 @@ unsigned vectorRegisterBits(const llvm::TargetMachine &machine) {
   return 0;
 }
 
+unsigned int8DotProductBits(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  unsigned vectorBits = vectorRegisterBits(machine);
+  if (vectorBits == 512 && info->checkFeatures("+avx512vnni"))
+    return 512;
+  if (vectorBits >= 256 && (info->checkFeatures("+avxvnni") ||
+                            info->checkFeatures("+avx512vnni,+avx512vl")))
+    return 256;
+  return 0;
+}
+
 std::vector<std::string>
 requiredCPUFeatures(const llvm::TargetMachine &machine) {
   std::vector<std::string> required;

@@ -33,6 +33,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -78,7 +79,8 @@ void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
 }
 
 void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
-  pm.addNestedPass<func::FuncOp>(createConvertCNNToLinalg());
+  pm.addNestedPass<func::FuncOp>(
+      createConvertCNNToLinalg({options.int8DotProductBits}));
   if (options.optLevel == 0)
     return;
   pm.addPass(createCanonicalizerPass());
@@ -123,6 +125,8 @@ void addLLVMLoweringPasses(OpPassManager &pm, const PipelineOptions &options) {
   // Parallel loops for the parallel dimensions; the outermost ones become
   // chunk functions that the runtime's thread pool runs.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // The integer convolution kernel's rows (scf.forall) as parallel loops.
+  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
   pm.addPass(createOutlineParallelLoops());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -171,6 +175,10 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
       llvm::cl::desc("SIMD register width the convolution kernels are tiled "
                      "for (512, 256; 0: none)"),
       llvm::cl::init(0)};
+  Option<unsigned> int8DotProductBits{
+      *this, "int8-dot-product-bits",
+      llvm::cl::desc("Width of the target's vpdpbusd (512, 256; 0: none)"),
+      llvm::cl::init(0)};
   Option<AlgorithmChoice> convolutionAlgorithm{
       *this, "conv-algorithm",
       llvm::cl::desc("auto, or direct, im2col, winograd2, winograd4 for "
@@ -181,6 +189,7 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
     PipelineOptions options;
     options.optLevel = optLevel;
     options.vectorBits = vectorBits;
+    options.int8DotProductBits = int8DotProductBits;
     options.convolutionAlgorithm = convolutionAlgorithm;
     return options;
   }

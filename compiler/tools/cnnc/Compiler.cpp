@@ -46,6 +46,7 @@ int compileAndLoad(ModuleOp module, PipelineOptions pipeline,
     return UserError;
   }
   pipeline.vectorBits = vectorRegisterBits(**machine);
+  pipeline.int8DotProductBits = int8DotProductBits(**machine);
   FailureOr<ModelInterface> model = compileModel(module, pipeline);
   // A lowering that cannot handle an op reports it: a user error.
   if (failed(model))

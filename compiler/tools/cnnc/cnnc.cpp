@@ -439,6 +439,7 @@ int runCompile() {
     }
     machine = std::move(*created);
     pipeline.vectorBits = cnnc::vectorRegisterBits(*machine);
+    pipeline.int8DotProductBits = cnnc::int8DotProductBits(*machine);
   }
   pipeline.modelName = name;
   if (quantize == Quantize::Int8) {

@@ -137,6 +137,11 @@ std::vector<std::string> requiredCPUFeatures(const llvm::TargetMachine &machine)
 /// left to LLVM's loop vectorizer).
 unsigned vectorRegisterBits(const llvm::TargetMachine &machine);
 
+/// The width of `machine`'s u8 x s8 dot product (vpdpbusd): 512 with
+/// AVX512-VNNI on 512-bit registers, 256 with AVX-VNNI (or AVX512-VNNI and
+/// VL); 0 without one.
+unsigned int8DotProductBits(const llvm::TargetMachine &machine);
+
 /// The feature names the runtime's check understands.
 llvm::ArrayRef<const char *> checkableCPUFeatures();
 

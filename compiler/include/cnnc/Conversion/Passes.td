@@ -17,13 +17,22 @@ def ConvertCNNToLinalg : Pass<"cnnc-convert-cnn-to-linalg", "mlir::func::FuncOp"
     with the scalar function in arith and math. Ops without a lowering yet
     make the pass fail with a message naming them.
   }];
+  let options = [
+    Option<"int8DotProductBits", "int8-dot-product-bits", "unsigned",
+           /*default=*/"0",
+           "Width of the target's u8 x s8 dot product (vpdpbusd: 512 with "
+           "AVX512-VNNI, 256 with AVX-VNNI), which the integer convolution's "
+           "kernel uses; 0: none, the generic loops">,
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",
     "cnnc::cnnk::KernelDialect",
     "mlir::linalg::LinalgDialect",
+    "mlir::LLVM::LLVMDialect",
     "mlir::math::MathDialect",
     "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect",
   ];
 }
 

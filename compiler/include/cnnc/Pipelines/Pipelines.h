@@ -32,6 +32,10 @@ struct PipelineOptions {
   /// The target's SIMD register width in bits (512, 256), which the
   /// convolution kernels are tiled for; 0 leaves them to LLVM's vectorizer.
   unsigned vectorBits = 0;
+  /// The width of the target's u8 x s8 dot product instruction (512:
+  /// AVX512-VNNI, 256: AVX-VNNI), which the integer convolutions use; 0
+  /// leaves them to LLVM's vectorizer.
+  unsigned int8DotProductBits = 0;
   /// How convolutions are computed: Auto for the cost model of
   /// cnnc/Kernels/ConvolutionAlgorithm.h (per layer), or one algorithm
   /// wherever it applies.

@@ -13,6 +13,8 @@
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 #include "cnnc/Dialect/Kernel/IR/KernelDialect.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -29,13 +31,14 @@ namespace {
 
 struct ConvertCNNToLinalgPass
     : cnnc::impl::ConvertCNNToLinalgBase<ConvertCNNToLinalgPass> {
+  using ConvertCNNToLinalgBase::ConvertCNNToLinalgBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, cnnk::KernelDialect,
-                           linalg::LinalgDialect,
+                           linalg::LinalgDialect, LLVM::LLVMDialect,
                            math::MathDialect, scf::SCFDialect,
-                           tensor::TensorDialect>();
+                           tensor::TensorDialect, vector::VectorDialect>();
     target.addIllegalDialect<cnn::CNNDialect>();
     RewritePatternSet patterns(ctx);
     lowering::populateElementwiseLowerings(patterns);
@@ -50,7 +53,7 @@ struct ConvertCNNToLinalgPass
     lowering::populateResizeLowerings(patterns);
     lowering::populateGradientLowerings(patterns);
     lowering::populatePoolGradientLowerings(patterns);
-    lowering::populateQuantizationLowerings(patterns);
+    lowering::populateQuantizationLowerings(patterns, int8DotProductBits);
     // Name every op that no pattern lowers, rather than the first.
     llvm::SmallPtrSet<const void *, 32> lowered;
     for (const std::unique_ptr<RewritePattern> &pattern :

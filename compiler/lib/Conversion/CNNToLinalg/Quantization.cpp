@@ -15,7 +15,14 @@
 
 #include "StructuredBuilders.h"
 
+#include "cnnc/Dialect/CNN/IR/ConstantElements.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -346,6 +353,242 @@ Value reduceGeneric(OpBuilder &b, Location loc, ValueRange inputs, Value init,
       .getResult(0);
 }
 
+/// The bytes of the constant `value` (a cnn.constant, dense or a resource),
+/// or none.
+std::optional<std::vector<char>> constantBytes(Value value) {
+  auto constant = value.getDefiningOp<cnn::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(constant.getType());
+  size_t size = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+  Attribute attr = constant.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    ArrayRef<char> raw = dense.getRawData();
+    if (dense.isSplat()) {
+      std::vector<char> bytes;
+      for (size_t i = 0; i < size; i += raw.size())
+        bytes.insert(bytes.end(), raw.begin(), raw.end());
+      return bytes;
+    }
+    return std::vector<char>(raw.begin(), raw.end());
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      if (blob->getData().size() == size)
+        return std::vector<char>(blob->getData().begin(),
+                                 blob->getData().end());
+  return std::nullopt;
+}
+
+/// sum x * w of a one-group convolution of uint8 `input` (NHWC, padded)
+/// with the constant int8 `weight` [F, C, KH, KW] on the target's vpdpbusd
+/// (`bits` wide: L = bits / 32 int32 lanes): the weight packed at compile
+/// time as [ceil(F / L), KH, KW, C / 4, L * 4] (four channels of one output
+/// channel per int32 lane, the order vpdpbusd multiplies them in); per
+/// output row and tile of 4 pixels and L channels, 4 accumulators over the
+/// window, each step one weight vector and four broadcast 4-byte inputs.
+/// Null when it does not apply (C not a multiple of 4, a weight that is
+/// not constant).
+Value dotProductProducts(OpBuilder &b, Location loc, cnn::ConvIntegerOp op,
+                         Value input, unsigned bits) {
+  auto weightType = op.getWeight().getType();
+  int64_t f = weightType.getDimSize(0), c = weightType.getDimSize(1);
+  int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
+  std::optional<std::vector<char>> weights = constantBytes(op.getWeight());
+  if (c % 4 != 0 || !weights || op.getGroups() != 1)
+    return {};
+  const int64_t lanes = bits / 32, rows = 4;
+  int64_t tiles = (f + lanes - 1) / lanes, c4 = c / 4;
+  std::vector<char> packed(tiles * kh * kw * c4 * lanes * 4, 0);
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j) {
+          int64_t to = ((((o / lanes) * kh + i) * kw + j) * c4 + ch / 4) *
+                           lanes * 4 +
+                       (o % lanes) * 4 + ch % 4;
+          packed[to] = (*weights)[((o * c + ch) * kh + i) * kw + j];
+        }
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto packedType =
+      RankedTensorType::get({tiles, kh, kw, c4, lanes * 4}, i8);
+  Value filter = arith::ConstantOp::create(
+      b, loc, cnn::constantElements(packedType, packed, "packed_int8"));
+
+  RankedTensorType type = op.getType();
+  int64_t n = type.getDimSize(0), oh = type.getDimSize(2),
+          ow = type.getDimSize(3);
+  auto resultType = RankedTensorType::get({n, oh, ow, f}, i32);
+  Value result = tensor::EmptyOp::create(b, loc, resultType.getShape(), i32);
+  auto accType = VectorType::get({lanes}, i32);
+  auto bytesType = VectorType::get({lanes * 4}, i8);
+  auto quadType = VectorType::get({4}, i8);
+  StringAttr intrinsic = b.getStringAttr(
+      bits == 512 ? "llvm.x86.avx512.vpdpbusd.512"
+                  : "llvm.x86.avx512.vpdpbusd.256");
+  int64_t strideH = op.getStrides()[0], strideW = op.getStrides()[1];
+  int64_t dilationH = op.getDilations()[0], dilationW = op.getDilations()[1];
+  auto index = [&](OpBuilder &ib, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ib, loc, v);
+  };
+  auto affine = [&](OpBuilder &ib, Value x, int64_t a, Value y, int64_t bb,
+                    int64_t offset) -> Value {
+    // x * a + y * bb + offset
+    Value sum = arith::AddIOp::create(
+        ib, loc, arith::MulIOp::create(ib, loc, x, index(ib, a)),
+        arith::MulIOp::create(ib, loc, y, index(ib, bb)));
+    return offset ? arith::AddIOp::create(ib, loc, sum, index(ib, offset))
+                        .getResult()
+                  : sum;
+  };
+  auto forFrom = [&](OpBuilder &lb, int64_t lower, int64_t upper,
+                     int64_t step, ValueRange init,
+                     function_ref<SmallVector<Value>(OpBuilder &, Value,
+                                                     ValueRange)>
+                         body) {
+    return scf::ForOp::create(
+               lb, loc, index(lb, lower), index(lb, upper), index(lb, step),
+               init,
+               [&](OpBuilder &fb, Location, Value iv, ValueRange args) {
+                 scf::YieldOp::create(fb, loc, body(fb, iv, args));
+               })
+        .getResults();
+  };
+  auto forLoop = [&](OpBuilder &lb, int64_t upper, int64_t step,
+                     ValueRange init,
+                     function_ref<SmallVector<Value>(OpBuilder &, Value,
+                                                     ValueRange)>
+                         body) {
+    return forFrom(lb, 0, upper, step, init, body);
+  };
+  Value zeroByte =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 0));
+  Value zeroWord =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(i32, 0));
+  // One output row per iteration of a parallel loop over (n, oh), written
+  // into its [1, 1, OW, F] slice.
+  Value zeroIndex = index(b, 0);
+  auto rowType = RankedTensorType::get({1, 1, ow, f}, i32);
+  SmallVector<OpFoldResult> rowSizes{b.getIndexAttr(1), b.getIndexAttr(1),
+                                     b.getIndexAttr(ow), b.getIndexAttr(f)};
+  SmallVector<OpFoldResult> unitStrides(4, b.getIndexAttr(1));
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(oh)},
+      ValueRange{result}, std::nullopt,
+      [&](OpBuilder &hb, Location, ValueRange args) {
+        Value in = args[0], ih = args[1];
+        SmallVector<OpFoldResult> rowOffsets{in, ih, hb.getIndexAttr(0),
+                                             hb.getIndexAttr(0)};
+        Value row = tensor::ExtractSliceOp::create(
+            hb, loc, rowType, args[2], rowOffsets, rowSizes, unitStrides);
+        ValueRange outH = row;
+        auto rowResult = [&]() -> SmallVector<Value> {
+              // Tiles of `tileRows` pixels from `lower` to `upper` (in
+              // bounds: the transfers are only masked along the channels).
+              auto pixelTiles = [&](OpBuilder &pb, int64_t lower,
+                                    int64_t upper, int64_t tileRows,
+                                    ValueRange outP) {
+              return SmallVector<Value>(forFrom(
+                  pb, lower, upper, tileRows, outP,
+                  [&](OpBuilder &wb, Value iw, ValueRange outW) {
+                    return SmallVector<Value>(forLoop(
+                        wb, tiles, 1, outW,
+                        [&](OpBuilder &tb, Value it, ValueRange outT) {
+                          Value zeros = vector::BroadcastOp::create(
+                              tb, loc, accType, zeroWord);
+                          SmallVector<Value> init(tileRows, zeros);
+                          auto window = [&](OpBuilder &kb, Value ki,
+                                            ValueRange accI) {
+                            return SmallVector<Value>(forLoop(
+                                kb, kw, 1, accI,
+                                [&](OpBuilder &jb, Value kj, ValueRange accJ) {
+                                  return SmallVector<Value>(forLoop(
+                                      jb, c4, 1, accJ,
+                                      [&](OpBuilder &cb, Value ic,
+                                          ValueRange acc) {
+                                        Value w = vector::TransferReadOp::create(
+                                            cb, loc, bytesType, filter,
+                                            ValueRange{it, ki, kj, ic,
+                                                       index(cb, 0)},
+                                            zeroByte,
+                                            ArrayRef<bool>{true});
+                                        Value row = affine(cb, ih, strideH, ki,
+                                                           dilationH, 0);
+                                        Value channel = arith::MulIOp::create(
+                                            cb, loc, ic, index(cb, 4));
+                                        SmallVector<Value> next;
+                                        for (int64_t r = 0; r < tileRows; ++r) {
+                                          Value column = affine(
+                                              cb, iw, strideW, kj, dilationW,
+                                              r * strideW);
+                                          Value quad =
+                                              vector::TransferReadOp::create(
+                                                  cb, loc, quadType, input,
+                                                  ValueRange{in, row, column,
+                                                             channel},
+                                                  zeroByte,
+                                                  ArrayRef<bool>{true});
+                                          Value word = vector::ExtractOp::create(
+                                              cb, loc,
+                                              vector::BitCastOp::create(
+                                                  cb, loc,
+                                                  VectorType::get({1}, i32),
+                                                  quad),
+                                              ArrayRef<int64_t>{0});
+                                          Value x = vector::BitCastOp::create(
+                                              cb, loc, bytesType,
+                                              vector::BroadcastOp::create(
+                                                  cb, loc, accType, word));
+                                          next.push_back(
+                                              LLVM::CallIntrinsicOp::create(
+                                                  cb, loc, accType, intrinsic,
+                                                  ValueRange{acc[r], x, w})
+                                                  .getResult(0));
+                                        }
+                                        return next;
+                                      }));
+                                }));
+                          };
+                          ValueRange sums = forLoop(
+                              tb, kh, 1, init,
+                              [&](OpBuilder &kb, Value ki, ValueRange acc) {
+                                return window(kb, ki, acc);
+                              });
+                          Value out = outT[0];
+                          Value f0 =
+                              arith::MulIOp::create(tb, loc, it, index(tb, lanes));
+                          for (int64_t r = 0; r < tileRows; ++r) {
+                            Value column = arith::AddIOp::create(
+                                tb, loc, iw, index(tb, r));
+                            out = vector::TransferWriteOp::create(
+                                      tb, loc, sums[r], out,
+                                      ValueRange{zeroIndex, zeroIndex,
+                                                 column, f0},
+                                      ArrayRef<bool>{false})
+                                      .getResult();
+                          }
+                          return SmallVector<Value>{out};
+                        }));
+                  }));
+              };
+              int64_t full = ow / rows * rows;
+              SmallVector<Value> out(outH);
+              if (full > 0)
+                out = pixelTiles(hb, 0, full, rows, out);
+              if (full < ow)
+                out = pixelTiles(hb, full, ow, 1, out);
+              return out;
+        }();
+        auto terminator = scf::InParallelOp::create(hb, loc);
+        OpBuilder::InsertionGuard guard(hb);
+        hb.setInsertionPointToStart(terminator.getBody());
+        tensor::ParallelInsertSliceOp::create(hb, loc, rowResult[0], args[2],
+                                              rowOffsets, rowSizes,
+                                              unitStrides);
+      });
+  return forall.getResult(0);
+}
+
 /// The integer convolution, as
 ///   sum (x - xz)(w - wz) = sum x*w - xz * sum (w - wz) - wz * sum x
 ///                          (+ K * xz * wz, inside the second term)
@@ -357,7 +600,9 @@ Value reduceGeneric(OpBuilder &b, Location loc, ValueRange inputs, Value init,
 /// sums of x are only computed for a non-zero weight zero point. The last
 /// generic adds the corrections and writes NCHW.
 struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ConvIntegerLowering(MLIRContext *ctx, unsigned dotProductBits)
+      : OpConversionPattern(ctx), dotProductBits(dotProductBits) {}
+  unsigned dotProductBits;
   LogicalResult
   matchAndRewrite(cnn::ConvIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -418,14 +663,19 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
         AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
     SmallVector<IteratorType> iterators(4, IteratorType::parallel);
     iterators.append(3, IteratorType::reduction);
-    Value products = reduceGeneric(
-        rewriter, loc, ValueRange{input, weight}, zeros({n, oh, ow, channels}),
-        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value product =
-              arith::MulIOp::create(b, l, widen(b, l, args[0], unsignedX),
-                                    widen(b, l, args[1], unsignedW));
-          return arith::AddIOp::create(b, l, args[2], product);
-        });
+    Value products;
+    if (dotProductBits && unsignedX && !unsignedW)
+      products = dotProductProducts(rewriter, loc, op, input, dotProductBits);
+    if (!products)
+      products = reduceGeneric(
+          rewriter, loc, ValueRange{input, weight},
+          zeros({n, oh, ow, channels}), maps, iterators,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            Value product =
+                arith::MulIOp::create(b, l, widen(b, l, args[0], unsignedX),
+                                      widen(b, l, args[1], unsignedW));
+            return arith::AddIOp::create(b, l, args[2], product);
+          });
 
     // sum (w - wz) per output channel.
     SmallVector<AffineMap> weightMaps{
@@ -585,8 +835,8 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
 } // namespace
 
 void cnnc::lowering::populateQuantizationLowerings(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, unsigned dotProductBits) {
   patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
-               CastLowering, ConvIntegerLowering, MatmulIntegerLowering>(
-      patterns.getContext());
+               CastLowering, MatmulIntegerLowering>(patterns.getContext());
+  patterns.add<ConvIntegerLowering>(patterns.getContext(), dotProductBits);
 }
