@@ -40,3 +40,6 @@ except OSError:
     host_flags = set()
 if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= host_flags:
     config.available_features.add("avx512")
+# The u8 x s8 dot product (vpdpbusd) the int8 kernels use with -mcpu=native.
+if host_flags & {"avx512_vnni", "avx_vnni"}:
+    config.available_features.add("vnni")

@@ -136,6 +136,12 @@ def cases():
     yield qlinearconv_case("qlinearconv_1x1", rng, u8, s8, 32, 24, (5, 5),
                            (1, 1), (0, 0, 0, 0), (1, 1), (1, 1), 1, True,
                            True)
+    # A stem: 3 input channels (padded to 4 for vpdpbusd), 7x7 stride 2,
+    # 20 output channels (a partial vector), 11 output columns (a partial
+    # tile of pixels).
+    yield qlinearconv_case("qlinearconv_stem", rng, u8, s8, 3, 20, (21, 22),
+                           (7, 7), (3, 3, 3, 3), (2, 2), (1, 1), 1, True,
+                           True)
 
     # ConvInteger with a per-channel uint8 weight zero point.
     x = rng.integers(0, 256, (2, 3, 6, 6)).astype(u8)

@@ -387,18 +387,35 @@ std::optional<std::vector<char>> constantBytes(Value value) {
 /// channel per int32 lane, the order vpdpbusd multiplies them in); per
 /// output row and tile of 4 pixels and L channels, 4 accumulators over the
 /// window, each step one weight vector and four broadcast 4-byte inputs.
-/// Null when it does not apply (C not a multiple of 4, a weight that is
-/// not constant).
-Value dotProductProducts(OpBuilder &b, Location loc, cnn::ConvIntegerOp op,
-                         Value input, unsigned bits) {
-  auto weightType = op.getWeight().getType();
-  int64_t f = weightType.getDimSize(0), c = weightType.getDimSize(1);
-  int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
-  std::optional<std::vector<char>> weights = constantBytes(op.getWeight());
-  if (c % 4 != 0 || !weights || op.getGroups() != 1)
-    return {};
+/// Channels that are not a multiple of 4 are padded (the input with zeros,
+/// the packed weight with zeros).
+struct DotProductConvolution {
+  /// The int8 weight as [F, C, KH, KW] bytes.
+  std::vector<char> weights;
+  int64_t f, c, kh, kw;
+  int64_t n, oh, ow;
+  int64_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
+};
+
+Value dotProductProducts(OpBuilder &b, Location loc,
+                         const DotProductConvolution &conv, Value input,
+                         unsigned bits) {
+  int64_t f = conv.f, c = conv.c, kh = conv.kh, kw = conv.kw;
+  const std::vector<char> *weights = &conv.weights;
+  if (c % 4 != 0) {
+    // Four channels per int32 lane: the input's last dimension padded.
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.back() = (c + 3) / 4 * 4;
+    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)),
+        high(4, b.getIndexAttr(0));
+    high[3] = b.getIndexAttr(shape.back() - c);
+    Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+    input = tensor::PadOp::create(b, loc, type.clone(shape), input, low, high,
+                                  zero);
+  }
   const int64_t lanes = bits / 32, rows = 4;
-  int64_t tiles = (f + lanes - 1) / lanes, c4 = c / 4;
+  int64_t tiles = (f + lanes - 1) / lanes, c4 = (c + 3) / 4;
   std::vector<char> packed(tiles * kh * kw * c4 * lanes * 4, 0);
   for (int64_t o = 0; o < f; ++o)
     for (int64_t ch = 0; ch < c; ++ch)
@@ -415,9 +432,7 @@ Value dotProductProducts(OpBuilder &b, Location loc, cnn::ConvIntegerOp op,
   Value filter = arith::ConstantOp::create(
       b, loc, cnn::constantElements(packedType, packed, "packed_int8"));
 
-  RankedTensorType type = op.getType();
-  int64_t n = type.getDimSize(0), oh = type.getDimSize(2),
-          ow = type.getDimSize(3);
+  int64_t n = conv.n, oh = conv.oh, ow = conv.ow;
   auto resultType = RankedTensorType::get({n, oh, ow, f}, i32);
   Value result = tensor::EmptyOp::create(b, loc, resultType.getShape(), i32);
   auto accType = VectorType::get({lanes}, i32);
@@ -426,8 +441,8 @@ Value dotProductProducts(OpBuilder &b, Location loc, cnn::ConvIntegerOp op,
   StringAttr intrinsic = b.getStringAttr(
       bits == 512 ? "llvm.x86.avx512.vpdpbusd.512"
                   : "llvm.x86.avx512.vpdpbusd.256");
-  int64_t strideH = op.getStrides()[0], strideW = op.getStrides()[1];
-  int64_t dilationH = op.getDilations()[0], dilationW = op.getDilations()[1];
+  int64_t strideH = conv.strideH, strideW = conv.strideW;
+  int64_t dilationH = conv.dilationH, dilationW = conv.dilationW;
   auto index = [&](OpBuilder &ib, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(ib, loc, v);
   };
@@ -664,8 +679,24 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     SmallVector<IteratorType> iterators(4, IteratorType::parallel);
     iterators.append(3, IteratorType::reduction);
     Value products;
-    if (dotProductBits && unsignedX && !unsignedW)
-      products = dotProductProducts(rewriter, loc, op, input, dotProductBits);
+    std::optional<std::vector<char>> constantWeight =
+        constantBytes(op.getWeight());
+    if (dotProductBits && unsignedX && !unsignedW && groups == 1 &&
+        constantWeight) {
+      DotProductConvolution conv{std::move(*constantWeight),
+                                 channels,
+                                 inPerGroup,
+                                 weightType.getDimSize(2),
+                                 weightType.getDimSize(3),
+                                 n,
+                                 oh,
+                                 ow,
+                                 strides[0],
+                                 strides[1],
+                                 dilations[0],
+                                 dilations[1]};
+      products = dotProductProducts(rewriter, loc, conv, input, dotProductBits);
+    }
     if (!products)
       products = reduceGeneric(
           rewriter, loc, ValueRange{input, weight},
@@ -769,10 +800,127 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
 /// The integer matrix product over (batch..., m, n, k); operands' batch
 /// dimensions broadcast as numpy's.
 struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
-  using OpConversionPattern::OpConversionPattern;
+  MatmulIntegerLowering(MLIRContext *ctx, unsigned dotProductBits)
+      : OpConversionPattern(ctx), dotProductBits(dotProductBits) {}
+  unsigned dotProductBits;
+
+  /// A uint8 [M, K] by constant int8 [K, N] product on the vpdpbusd kernel:
+  /// the 1x1 convolution of one row of M pixels, with the zero points as
+  /// corrections (xz * column sums of w - wz, wz * row sums of x) as the
+  /// convolution's.
+  Value onDotProducts(cnn::MatmulIntegerOp op, OpAdaptor adaptor,
+                      ConversionPatternRewriter &rewriter) const {
+    auto lhsType = op.getLhs().getType();
+    auto rhsType = op.getRhs().getType();
+    if (!dotProductBits || lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
+        !isUnsigned(lhsType) || isUnsigned(rhsType))
+      return {};
+    std::optional<std::vector<char>> rhs = constantBytes(op.getRhs());
+    if (!rhs)
+      return {};
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
+            n = rhsType.getDimSize(1);
+    DotProductConvolution conv{std::vector<char>(rhs->size()), n, k, 1, 1, 1,
+                               1, m};
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        conv.weights[j * k + i] = (*rhs)[i * n + j];
+    Value lhs = signless(rewriter, loc, adaptor.getLhs());
+    Value image = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({1, 1, m, k}, rewriter.getI8Type()),
+        lhs, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    Value products4 =
+        dotProductProducts(rewriter, loc, conv, image, dotProductBits);
+    Type i32 = rewriter.getI32Type();
+    Value products = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({m, n}, i32), products4,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    using utils::IteratorType;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto zeros = [&](ArrayRef<int64_t> shape) {
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, i32);
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getI32IntegerAttr(0));
+      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    };
+    Value rhsValue = signless(rewriter, loc, adaptor.getRhs());
+    Value lhsZero = signless(rewriter, loc, adaptor.getLhsZeroPoint());
+    Value rhsZero = signless(rewriter, loc, adaptor.getRhsZeroPoint());
+    bool perColumn = cast<RankedTensorType>(rhsZero.getType()).getRank() == 1;
+    // Column sums of (w - wz): (k | n) -> n.
+    Value columnSums = reduceGeneric(
+        rewriter, loc, ValueRange{rhsValue, rhsZero}, zeros({n}),
+        {AffineMap::get(2, 0, {d(1), d(0)}, ctx),
+         perColumn ? AffineMap::get(2, 0, {d(0)}, ctx)
+                   : AffineMap::get(2, 0, {}, ctx),
+         AffineMap::get(2, 0, {d(0)}, ctx)},
+        {IteratorType::parallel, IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value w = arith::SubIOp::create(b, l, widen(b, l, args[0], false),
+                                          widen(b, l, args[1], false));
+          return arith::AddIOp::create(b, l, args[2], w);
+        });
+    bool zeroRhsZero = isZeroConstant(op.getRhsZeroPoint());
+    Value rowSums;
+    if (!zeroRhsZero)
+      rowSums = reduceGeneric(
+          rewriter, loc, ValueRange{lhs}, zeros({m}),
+          {AffineMap::get(2, 0, {d(0), d(1)}, ctx),
+           AffineMap::get(2, 0, {d(0)}, ctx)},
+          {IteratorType::parallel, IteratorType::reduction},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return arith::AddIOp::create(b, l, args[1],
+                                         widen(b, l, args[0], true));
+          });
+    SmallVector<Value> inputs{products, columnSums, lhsZero};
+    SmallVector<AffineMap> maps{AffineMap::get(2, 0, {d(0), d(1)}, ctx),
+                                AffineMap::get(2, 0, {d(1)}, ctx),
+                                AffineMap::get(2, 0, {}, ctx)};
+    if (rowSums) {
+      inputs.append({rowSums, rhsZero});
+      maps.push_back(AffineMap::get(2, 0, {d(0)}, ctx));
+      maps.push_back(perColumn ? AffineMap::get(2, 0, {d(1)}, ctx)
+                               : AffineMap::get(2, 0, {}, ctx));
+    }
+    Value bias = adaptor.getBias();
+    if (bias) {
+      inputs.push_back(bias);
+      maps.push_back(AffineMap::get(2, 0, {d(1)}, ctx));
+    }
+    maps.push_back(rewriter.getMultiDimIdentityMap(2));
+    Value init = tensor::EmptyOp::create(rewriter, loc, {m, n}, i32);
+    SmallVector<IteratorType> parallel(2, IteratorType::parallel);
+    return linalg::GenericOp::create(
+               rewriter, loc, op.getType(), inputs, init, maps, parallel,
+               [&](OpBuilder &b, Location l, ValueRange args) {
+                 Value acc = arith::SubIOp::create(
+                     b, l, args[0],
+                     arith::MulIOp::create(b, l, widen(b, l, args[2], true),
+                                           args[1]));
+                 size_t next = 3;
+                 if (rowSums) {
+                   acc = arith::SubIOp::create(
+                       b, l, acc,
+                       arith::MulIOp::create(b, l, widen(b, l, args[4], false),
+                                             args[3]));
+                   next = 5;
+                 }
+                 if (bias)
+                   acc = arith::AddIOp::create(b, l, acc, args[next]);
+                 linalg::YieldOp::create(b, l, acc);
+               })
+        .getResult(0);
+  }
+
   LogicalResult
   matchAndRewrite(cnn::MatmulIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (Value result = onDotProducts(op, adaptor, rewriter)) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     RankedTensorType type = op.getType();
@@ -837,6 +985,7 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
 void cnnc::lowering::populateQuantizationLowerings(
     RewritePatternSet &patterns, unsigned dotProductBits) {
   patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
-               CastLowering, MatmulIntegerLowering>(patterns.getContext());
-  patterns.add<ConvIntegerLowering>(patterns.getContext(), dotProductBits);
+               CastLowering>(patterns.getContext());
+  patterns.add<ConvIntegerLowering, MatmulIntegerLowering>(
+      patterns.getContext(), dotProductBits);
 }
