@@ -59,8 +59,9 @@ void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
     return;
   // -O2 and -O3: weights computed once, inference identities gone, batch
   // norms folded into convolutions, padding into convolutions, then the
-  // epilogues (residual add, activation) fused into conv and matmul; last
-  // the channels-last layout, whose transposed weights fold.
+  // epilogues (residual add, activation) fused into conv and matmul, the
+  // QDQ layers folded onto the integer kernels; last the channels-last
+  // layout, whose transposed weights fold.
   pm.addNestedPass<func::FuncOp>(createFoldConstants());
   pm.addNestedPass<func::FuncOp>(createRemoveInferenceIdentities());
   pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
