@@ -2,7 +2,8 @@
 # `make test-all`: every network of check-numerics.py (LeNet-5, SimpleCNN
 # and the torchvision classification models) compiled by cnnc and compared
 # with PyTorch at batch 1 and 8 (-O3), and at batch 1 without the graph
-# passes (-O0); then the .cnn examples exported and run in ONNX Runtime.
+# passes (-O0); then the .cnn examples exported and run in ONNX Runtime, and
+# the int8 export of the demo's model scored by ONNX Runtime and by cnnc.
 # Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,5 +30,14 @@ log="$build/test-all-dsl-ort.log"
 passed=$((passed + $(grep -c '^matched' "$log")))
 failed=$((failed + $(grep -c '^FAILED' "$log")))
 rm -rf "$build/test-all-dsl"
+
+# The int8 export scored by ONNX Runtime against cnnc's int8 object.
+log="$build/test-all-int8-ort.log"
+rm -rf "$build/test-all-int8"
+bash "$root/test/models/check-int8-ort.sh" "$build" "$node_modules" \
+  "$build/test-all-int8" | tee "$log"
+passed=$((passed + $(grep -c '^matched' "$log")))
+failed=$((failed + $(grep -c '^FAILED' "$log")))
+rm -rf "$build/test-all-int8"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

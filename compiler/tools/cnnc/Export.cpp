@@ -29,6 +29,12 @@ int exportModelFile(const ExportCommandOptions &options) {
   }
   if (mlir::failed(function))
     return UserError;
+  if (options.quantize) {
+    DiagnosticPrinter printer(*context);
+    if (int status = quantizeModel(*module, *options.quantize,
+                                   options.pipeline, options.target))
+      return status;
+  }
 
   onnx::ExportOptions exportOptions;
   exportOptions.symbolicBatch = !options.fixedBatch;

@@ -57,6 +57,11 @@ cl::SubCommand exportCommand("export",
                              "Write a model (.cnn, .mlir or .onnx) as an "
                              "ONNX file, as written (no optimization), for "
                              "ONNX Runtime and other tools");
+cl::SubCommand quantizeCommand("quantize",
+                               "Quantize a float model to int8 after "
+                               "training (calibrated on samples) and write "
+                               "it as a QDQ ONNX file, for ONNX Runtime or "
+                               "cnnc compile");
 cl::SubCommand trainCommand("train",
                             "Compile a model with its train step and train it "
                             "on Fashion-MNIST; write the trained model as "
@@ -66,23 +71,25 @@ cl::SubCommand trainCommand("train",
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model>"),
                                cl::Required, cl::sub(compileCommand),
                                cl::sub(runCommand), cl::sub(trainCommand),
-                               cl::sub(exportCommand));
+                               cl::sub(exportCommand),
+                               cl::sub(quantizeCommand));
 cl::list<std::string> shapeBindings(
     "shape", cl::desc("Static shape of a graph input with symbolic dimensions"),
     cl::value_desc("NAME=1x3x224x224"), cl::sub(compileCommand),
-    cl::sub(runCommand), cl::sub(exportCommand));
+    cl::sub(runCommand), cl::sub(exportCommand), cl::sub(quantizeCommand));
 cl::opt<int64_t> batchSize("batch",
                            cl::desc("Value of every symbolic batch (first) "
                                     "dimension of the graph inputs"),
                            cl::value_desc("N"), cl::init(0),
                            cl::sub(compileCommand), cl::sub(runCommand),
-                           cl::sub(trainCommand), cl::sub(exportCommand));
+                           cl::sub(trainCommand), cl::sub(exportCommand),
+                           cl::sub(quantizeCommand));
 cl::list<std::string> constBindings(
     "const",
     cl::desc("Bind a graph input (a shape, axes, pads or scales) to the "
              "tensor in an ONNX TensorProto file"),
     cl::value_desc("NAME=FILE.pb"), cl::sub(compileCommand),
-    cl::sub(runCommand), cl::sub(exportCommand));
+    cl::sub(runCommand), cl::sub(exportCommand), cl::sub(quantizeCommand));
 enum OptLevel { O0, O1, O2, O3 };
 cl::opt<OptLevel> optLevel(cl::desc("Optimization level"), cl::init(O2),
                            cl::values(clEnumVal(O0, "no optimization"),
@@ -96,7 +103,8 @@ cl::opt<std::string> mcpu("mcpu",
                                    "default: this machine), x86-64-v3 (any "
                                    "AVX2 machine), skylake-avx512, ..."),
                           cl::init("native"), cl::sub(compileCommand),
-                          cl::sub(runCommand), cl::sub(trainCommand));
+                          cl::sub(runCommand), cl::sub(trainCommand),
+                          cl::sub(quantizeCommand));
 cl::opt<cnnc::AlgorithmChoice> convAlgorithm(
     "conv-algorithm",
     cl::desc("How convolutions are computed: auto (the default: a cost model "
@@ -113,7 +121,8 @@ cl::opt<std::string> targetTriple("target-triple",
 cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::sub(compileCommand), cl::sub(trainCommand),
-                                cl::sub(exportCommand));
+                                cl::sub(exportCommand),
+                                cl::sub(quantizeCommand));
 cl::opt<std::string> modelName("name",
                                cl::desc("The C name of the model, prefix of "
                                         "its symbols (default: from the "
@@ -134,15 +143,17 @@ cl::opt<std::string> calibration(
     cl::desc("The samples --quantize measures activations on: a folder of "
              "input_N.pb files or of ONNX test-data folders, or "
              "fashion-mnist[:DIR]"),
-    cl::value_desc("SOURCE"), cl::sub(compileCommand));
+    cl::value_desc("SOURCE"), cl::sub(compileCommand),
+    cl::sub(quantizeCommand));
 cl::opt<int64_t> calibrationSamples(
     "calibration-samples",
     cl::desc("How many samples --calibration runs (default 256)"),
-    cl::init(256), cl::sub(compileCommand));
+    cl::init(256), cl::sub(compileCommand), cl::sub(quantizeCommand));
 cl::list<std::string> keepFloat(
     "keep-float",
     cl::desc("ONNX nodes --quantize leaves in float (comma-separated)"),
-    cl::value_desc("NODE,..."), cl::CommaSeparated, cl::sub(compileCommand));
+    cl::value_desc("NODE,..."), cl::CommaSeparated, cl::sub(compileCommand),
+    cl::sub(quantizeCommand));
 cl::opt<Emit> emitKind(
     "emit",
     cl::desc("What to write (default: from -o's extension: .o an object, .s "
@@ -269,7 +280,7 @@ cl::opt<bool> fixedBatch("fixed-batch",
                          cl::desc("Keep the model's batch size in the ONNX "
                                   "file (default: dimension 0 of the inputs "
                                   "and outputs is the symbolic 'batch')"),
-                         cl::sub(exportCommand));
+                         cl::sub(exportCommand), cl::sub(quantizeCommand));
 
 cnnc::ModelBindings modelBindings() {
   cnnc::ModelBindings bindings;
@@ -546,6 +557,36 @@ int runExport() {
   return cnnc::exportModelFile(options);
 }
 
+int runQuantize() {
+  if (!checkBatch())
+    return UserError;
+  if (!outputFile.getNumOccurrences() || !calibration.getNumOccurrences()) {
+    llvm::errs() << "cnnc: error: quantize needs --calibration=SOURCE and -o "
+                    "FILE.onnx\n";
+    return UserError;
+  }
+  if (calibrationSamples < 1 || calibrationSamples > 1000000) {
+    llvm::errs() << "cnnc: error: --calibration-samples " << calibrationSamples
+                 << ": expected 1 to 1000000\n";
+    return UserError;
+  }
+  if (mlir::failed(cnnc::checkOutputPaths({outputFile}, inputPaths())))
+    return UserError;
+  cnnc::ExportCommandOptions options;
+  options.model = inputFile;
+  options.output = outputFile;
+  options.bindings = modelBindings();
+  options.fixedBatch = fixedBatch;
+  options.version = CNNC_VERSION;
+  cnnc::CalibrationOptions calibrate;
+  calibrate.source = calibration;
+  calibrate.samples = calibrationSamples;
+  calibrate.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  options.quantize = calibrate;
+  options.target = targetOptions();
+  return cnnc::exportModelFile(options);
+}
+
 int runTrain() {
   if (mlir::failed(cnnc::checkOutputPaths({outputFile}, inputPaths())))
     return UserError;
@@ -616,6 +657,8 @@ int main(int argc, char **argv) {
     return runTrain();
   if (exportCommand)
     return runExport();
+  if (quantizeCommand)
+    return runQuantize();
   llvm::errs() << "cnnc: error: expected a command; see 'cnnc --help'\n";
   return UserError;
 }

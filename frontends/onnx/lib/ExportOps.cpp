@@ -576,9 +576,27 @@ llvm::Error Exporter::exportOp(Operation *op) {
       .Case([&](cnn::ReduceOp reduce) {
         begin(op, reduce.getKind() == cnn::ReduceKind::Sum    ? "ReduceSum"
                   : reduce.getKind() == cnn::ReduceKind::Mean ? "ReduceMean"
-                                                              : "ReduceMax");
+                  : reduce.getKind() == cnn::ReduceKind::Max  ? "ReduceMax"
+                                                              : "ReduceMin");
         return exportReduce(reduce);
       })
+      // The QDQ form: QuantizeLinear and DequantizeLinear with their
+      // scale, zero point and axis, as ONNX Runtime's quantizer writes them.
+      .Case<cnn::QuantizeOp, cnn::DequantizeOp>(
+          [&](auto quantization) -> llvm::Error {
+            llvm::StringRef opType = llvm::isa<cnn::QuantizeOp>(op)
+                                         ? "QuantizeLinear"
+                                         : "DequantizeLinear";
+            begin(op, opType);
+            auto inputs = use(op->getOperands());
+            if (!inputs)
+              return inputs.takeError();
+            proto::NodeProto &node =
+                define(opType, *inputs, quantization.getResult());
+            if (std::optional<uint64_t> axis = quantization.getAxis())
+              setInt(node, "axis", static_cast<int64_t>(*axis));
+            return llvm::Error::success();
+          })
       .Case([&](cnn::PadOp pad) {
         begin(op, "Pad");
         return exportPad(pad);
