@@ -385,8 +385,9 @@ std::optional<std::vector<char>> constantBytes(Value value) {
 /// (`bits` wide: L = bits / 32 int32 lanes): the weight packed at compile
 /// time as [ceil(F / L), KH, KW, C / 4, L * 4] (four channels of one output
 /// channel per int32 lane, the order vpdpbusd multiplies them in); per
-/// output row and tile of 4 pixels and L channels, 4 accumulators over the
-/// window, each step one weight vector and four broadcast 4-byte inputs.
+/// output row, per tile of L channels (its weights then stay in cache), per
+/// tile of 4 pixels, 4 accumulators over the window, each step one weight
+/// vector and four broadcast 4-byte inputs.
 /// Channels that are not a multiple of 4 are padded (the input with zeros,
 /// the packed weight with zeros).
 struct DotProductConvolution {
@@ -503,12 +504,14 @@ Value dotProductProducts(OpBuilder &b, Location loc,
               auto pixelTiles = [&](OpBuilder &pb, int64_t lower,
                                     int64_t upper, int64_t tileRows,
                                     ValueRange outP) {
-              return SmallVector<Value>(forFrom(
-                  pb, lower, upper, tileRows, outP,
-                  [&](OpBuilder &wb, Value iw, ValueRange outW) {
-                    return SmallVector<Value>(forLoop(
-                        wb, tiles, 1, outW,
-                        [&](OpBuilder &tb, Value it, ValueRange outT) {
+              // Channel tiles outside the pixels: one tile's weights
+              // (KH * KW * C * L bytes) stay in cache over the row.
+              return SmallVector<Value>(forLoop(
+                  pb, tiles, 1, outP,
+                  [&](OpBuilder &wb, Value it, ValueRange outW) {
+                    return SmallVector<Value>(forFrom(
+                        wb, lower, upper, tileRows, outW,
+                        [&](OpBuilder &tb, Value iw, ValueRange outT) {
                           Value zeros = vector::BroadcastOp::create(
                               tb, loc, accType, zeroWord);
                           SmallVector<Value> init(tileRows, zeros);
@@ -681,6 +684,26 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     Value products;
     std::optional<std::vector<char>> constantWeight =
         constantBytes(op.getWeight());
+    std::optional<std::vector<char>> constantWeightZero =
+        constantBytes(op.getWeightZeroPoint());
+    // sum (w - wz) per output channel, at compile time for constants.
+    Value weightSums;
+    if (constantWeight && constantWeightZero) {
+      int64_t perChannel = constantWeight->size() / channels;
+      std::vector<int32_t> sums(channels, 0);
+      auto value = [&](char byte) {
+        return unsignedW ? int32_t(uint8_t(byte)) : int32_t(int8_t(byte));
+      };
+      for (int64_t o = 0; o < channels; ++o) {
+        int32_t zero = value(
+            (*constantWeightZero)[constantWeightZero->size() == 1 ? 0 : o]);
+        for (int64_t i = 0; i < perChannel; ++i)
+          sums[o] += value((*constantWeight)[o * perChannel + i]) - zero;
+      }
+      auto sumsType = RankedTensorType::get({channels}, i32);
+      weightSums = arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(sumsType, ArrayRef(sums)));
+    }
     if (dotProductBits && unsignedX && !unsignedW && groups == 1 &&
         constantWeight) {
       DotProductConvolution conv{std::move(*constantWeight),
@@ -717,7 +740,8 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     SmallVector<IteratorType> weightIterators{
         IteratorType::parallel, IteratorType::reduction,
         IteratorType::reduction, IteratorType::reduction};
-    Value weightSums = reduceGeneric(
+    if (!weightSums)
+      weightSums = reduceGeneric(
         rewriter, loc, ValueRange{weight, wZero}, zeros({channels}),
         weightMaps, weightIterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
