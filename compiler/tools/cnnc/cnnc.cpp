@@ -378,6 +378,23 @@ std::string headerPath(llvm::StringRef path) {
   return header.str().str();
 }
 
+/// The calibration options of `cnnc compile --quantize` and `cnnc quantize`.
+cnnc::CalibrationOptions calibrationOptions() {
+  cnnc::CalibrationOptions calibrate;
+  calibrate.source = calibration;
+  calibrate.samples = calibrationSamples;
+  calibrate.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  return calibrate;
+}
+
+bool checkCalibrationSamples() {
+  if (calibrationSamples >= 1 && calibrationSamples <= 1000000)
+    return true;
+  llvm::errs() << "cnnc: error: --calibration-samples " << calibrationSamples
+               << ": expected 1 to 1000000\n";
+  return false;
+}
+
 int runCompile() {
   if (!checkBatch())
     return UserError;
@@ -389,11 +406,8 @@ int runCompile() {
                  << "\n";
     return UserError;
   }
-  if (calibrationSamples < 1 || calibrationSamples > 1000000) {
-    llvm::errs() << "cnnc: error: --calibration-samples " << calibrationSamples
-                 << ": expected 1 to 1000000\n";
+  if (!checkCalibrationSamples())
     return UserError;
-  }
   Emit emit = emitKind == Emit::Default ? defaultEmit(outputFile) : emitKind;
   bool generatesCode = emit == Emit::LLVM || emit == Emit::Asm ||
                        emit == Emit::Obj;
@@ -454,12 +468,8 @@ int runCompile() {
   }
   pipeline.modelName = name;
   if (quantize == Quantize::Int8) {
-    cnnc::CalibrationOptions calibrate;
-    calibrate.source = calibration;
-    calibrate.samples = calibrationSamples;
-    calibrate.keepFloat.assign(keepFloat.begin(), keepFloat.end());
-    if (int status = cnnc::quantizeModel(*module, calibrate, pipeline,
-                                         targetOptions()))
+    if (int status = cnnc::quantizeModel(*module, calibrationOptions(),
+                                         pipeline, targetOptions()))
       return status;
   }
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
@@ -565,11 +575,8 @@ int runQuantize() {
                     "FILE.onnx\n";
     return UserError;
   }
-  if (calibrationSamples < 1 || calibrationSamples > 1000000) {
-    llvm::errs() << "cnnc: error: --calibration-samples " << calibrationSamples
-                 << ": expected 1 to 1000000\n";
+  if (!checkCalibrationSamples())
     return UserError;
-  }
   if (mlir::failed(cnnc::checkOutputPaths({outputFile}, inputPaths())))
     return UserError;
   cnnc::ExportCommandOptions options;
@@ -578,11 +585,7 @@ int runQuantize() {
   options.bindings = modelBindings();
   options.fixedBatch = fixedBatch;
   options.version = CNNC_VERSION;
-  cnnc::CalibrationOptions calibrate;
-  calibrate.source = calibration;
-  calibrate.samples = calibrationSamples;
-  calibrate.keepFloat.assign(keepFloat.begin(), keepFloat.end());
-  options.quantize = calibrate;
+  options.quantize = calibrationOptions();
   options.target = targetOptions();
   return cnnc::exportModelFile(options);
 }

@@ -273,25 +273,15 @@ struct CastLowering : OpConversionPattern<cnn::CastOp> {
   }
 };
 
-/// `input` (signless) padded with the scalar `value` (a 0-D tensor).
+/// `input` (signless) padded with the scalar in the 0-D tensor `value`.
 Value padWithValue(OpBuilder &b, Location loc, Value input,
                    ArrayRef<int64_t> low, ArrayRef<int64_t> high,
                    Value value) {
   if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
       llvm::all_of(high, [](int64_t v) { return v == 0; }))
     return input;
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> shape;
-  for (auto [d, dim] : llvm::enumerate(type.getShape()))
-    shape.push_back(dim + low[d] + high[d]);
-  Value padding = tensor::ExtractOp::create(b, loc, value, ValueRange());
-  SmallVector<OpFoldResult> lowPads, highPads;
-  for (auto [l, h] : llvm::zip(low, high)) {
-    lowPads.push_back(b.getIndexAttr(l));
-    highPads.push_back(b.getIndexAttr(h));
-  }
-  return tensor::PadOp::create(b, loc, type.clone(shape), input, lowPads,
-                               highPads, padding);
+  return padWithScalar(b, loc, input, low, high,
+                       tensor::ExtractOp::create(b, loc, value, ValueRange()));
 }
 
 /// The int32 accumulator of an integer kernel: the bias broadcast along
@@ -338,6 +328,13 @@ bool isZeroConstant(Value value) {
     return false;
   return llvm::all_of(attr.getValues<APInt>(),
                       [](const APInt &v) { return v.isZero(); });
+}
+
+/// An int32 tensor of zeros: the start of a sum.
+Value int32Zeros(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getI32Type());
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
 }
 
 /// A parallel-and-reduction linalg.generic of `resultType` from `init`.
@@ -664,10 +661,7 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     using utils::IteratorType;
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     auto zeros = [&](ArrayRef<int64_t> shape) {
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, i32);
-      Value zero =
-          arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
-      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+      return int32Zeros(rewriter, loc, shape);
     };
 
     // sum x * w over (n, oh, ow, f | kh, kw, c), NHWC.
@@ -864,10 +858,7 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
     using utils::IteratorType;
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     auto zeros = [&](ArrayRef<int64_t> shape) {
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, i32);
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getI32IntegerAttr(0));
-      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+      return int32Zeros(rewriter, loc, shape);
     };
     Value rhsValue = signless(rewriter, loc, adaptor.getRhs());
     Value lhsZero = signless(rewriter, loc, adaptor.getLhsZeroPoint());

@@ -62,10 +62,20 @@ Value padWith(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
       llvm::all_of(high, [](int64_t v) { return v == 0; }))
     return input;
   auto type = cast<RankedTensorType>(input.getType());
+  return padWithScalar(b, loc, input, low, high,
+                       floatConstant(b, loc, type.getElementType(), value));
+}
+
+Value padWithScalar(OpBuilder &b, Location loc, Value input,
+                    ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                    Value padding) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape;
   for (auto [d, dim] : llvm::enumerate(type.getShape()))
     shape.push_back(dim + low[d] + high[d]);
-  Value padding = floatConstant(b, loc, type.getElementType(), value);
   SmallVector<OpFoldResult> lowPads, highPads;
   for (auto [l, h] : llvm::zip(low, high)) {
     lowPads.push_back(b.getIndexAttr(l));

@@ -48,6 +48,11 @@ mlir::Value epilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value result,
 mlir::Value padWith(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                     llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
                     double value);
+/// The same with the scalar `padding` (of the element type), which may be
+/// computed at run time (an input's zero point).
+mlir::Value padWithScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value input, llvm::ArrayRef<int64_t> low,
+                          llvm::ArrayRef<int64_t> high, mlir::Value padding);
 
 /// The accumulator of a convolution: zeros, or the bias broadcast along
 /// `channelDim`.
