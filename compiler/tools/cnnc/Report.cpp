@@ -141,6 +141,18 @@ int64_t flopsOf(Operation *op) {
     return out * (2 * k + (matmul.getBias() ? 1 : 0) +
                   (matmul.getActivation() ? 1 : 0));
   }
+  // The integer kernels: int8 multiply-adds (counted as operations, as
+  // GOP/s of int8 are), plus the bias.
+  if (auto conv = dyn_cast<cnn::ConvIntegerOp>(op)) {
+    auto weight = conv.getWeight().getType();
+    int64_t perOutput = weight.getNumElements() / weight.getDimSize(0);
+    return out * (2 * perOutput + (conv.getBias() ? 1 : 0));
+  }
+  if (auto matmul = dyn_cast<cnn::MatmulIntegerOp>(op)) {
+    auto lhs = matmul.getLhs().getType();
+    return out * (2 * lhs.getDimSize(lhs.getRank() - 1) +
+                  (matmul.getBias() ? 1 : 0));
+  }
   if (auto pool = dyn_cast<cnn::PoolOp>(op))
     return out * product(pool.getKernel());
   if (auto global = dyn_cast<cnn::GlobalPoolOp>(op))
@@ -170,6 +182,11 @@ std::string opName(Operation *op) {
     if (std::optional<cnn::ActivationKind> kind = matmul.getActivation())
       name += "+" + cnn::stringifyActivationKind(*kind).str();
   }
+  if (auto conv = dyn_cast<cnn::ConvIntegerOp>(op); conv && conv.getBias())
+    name += "+bias";
+  if (auto matmul = dyn_cast<cnn::MatmulIntegerOp>(op);
+      matmul && matmul.getBias())
+    name += "+bias";
   return name;
 }
 
