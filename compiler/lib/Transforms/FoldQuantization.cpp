@@ -123,9 +123,9 @@ FailureOr<Value> integerBias(PatternRewriter &rewriter, Location loc,
 /// xs * ws / ys as cnn ops (folded later when constant).
 Value multiplier(PatternRewriter &rewriter, Location loc, Value xs, Value ws,
                  Value ys) {
-  auto mul = cnn::BinaryOp::create(
-      rewriter, loc, cast<RankedTensorType>(ws.getType()),
-      cnn::BinaryKind::Mul, xs, ws);
+  auto mul =
+      cnn::BinaryOp::create(rewriter, loc, cast<RankedTensorType>(ws.getType()),
+                            cnn::BinaryKind::Mul, xs, ws);
   return cnn::BinaryOp::create(rewriter, loc, mul.getType(),
                                cnn::BinaryKind::Div, mul, ys);
 }
@@ -157,8 +157,7 @@ struct FoldQuantizedConv : OpRewritePattern<cnn::QuantizeOp> {
     Value weightZero = w.getZeroPoint();
     auto acc = cnn::ConvIntegerOp::create(
         rewriter, loc,
-        RankedTensorType::get(conv.getType().getShape(),
-                              rewriter.getI32Type()),
+        RankedTensorType::get(conv.getType().getShape(), rewriter.getI32Type()),
         x.getInput(), w.getInput(), x.getZeroPoint(), weightZero, *bias,
         conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
         conv.getGroupsAttr());
@@ -172,8 +171,7 @@ struct FoldQuantizedConv : OpRewritePattern<cnn::QuantizeOp> {
 };
 
 /// `value` (a 2-D integer constant) transposed, or none.
-Value transposedConstant(PatternRewriter &rewriter, Location loc,
-                         Value value) {
+Value transposedConstant(PatternRewriter &rewriter, Location loc, Value value) {
   std::optional<std::vector<int64_t>> data = transforms::constantInts(value);
   auto type = cast<RankedTensorType>(value.getType());
   if (!data || type.getRank() != 2)
@@ -183,8 +181,8 @@ Value transposedConstant(PatternRewriter &rewriter, Location loc,
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < columns; ++c)
       transposed[c * rows + r] = (*data)[r * columns + c];
-  return transforms::createIntConstant(
-      rewriter, loc, type.clone({columns, rows}), transposed);
+  return transforms::createIntConstant(rewriter, loc,
+                                       type.clone({columns, rows}), transposed);
 }
 
 struct FoldQuantizedMatmul : OpRewritePattern<cnn::QuantizeOp> {
@@ -264,8 +262,9 @@ struct FoldQuantizationPass
     : cnnc::impl::FoldQuantizationBase<FoldQuantizationPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldQuantizedConv, FoldQuantizedMatmul,
-                 ReshapeBeforeDequantize>(&getContext());
+    patterns
+        .add<FoldQuantizedConv, FoldQuantizedMatmul, ReshapeBeforeDequantize>(
+            &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

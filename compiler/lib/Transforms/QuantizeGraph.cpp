@@ -31,8 +31,8 @@ bool namedIn(Location loc, const llvm::StringSet<> &names) {
 
 /// The weight a layer quantizes per output channel, and that channel's
 /// axis in it; null for an op that is not a quantizable layer.
-std::pair<OpOperand *, int64_t> quantizableWeight(Operation *op,
-                                                  const llvm::StringSet<> &keep) {
+std::pair<OpOperand *, int64_t>
+quantizableWeight(Operation *op, const llvm::StringSet<> &keep) {
   if (namedIn(op->getLoc(), keep))
     return {nullptr, 0};
   if (auto conv = dyn_cast<cnn::ConvOp>(op)) {

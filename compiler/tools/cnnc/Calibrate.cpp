@@ -76,8 +76,8 @@ int readSamples(const CalibrationOptions &options,
     if (!readDataset(options.source, data, "--calibration"))
       return UserError;
     int64_t batch = input.shape[0], pixels = kImageSize * kImageSize;
-    int64_t images = std::min<int64_t>(options.samples,
-                                       data.trainImages.dims[0]);
+    int64_t images =
+        std::min<int64_t>(options.samples, data.trainImages.dims[0]);
     for (int64_t first = 0; first < images; first += batch) {
       std::string bytes(input.bytes, '\0');
       auto *values = reinterpret_cast<float *>(bytes.data());
@@ -107,11 +107,10 @@ int readSamples(const CalibrationOptions &options,
       return calibrationError(llvm::toString(tensor.takeError()));
     if (static_cast<int>(tensor->type) != input.elementType ||
         !llvm::equal(tensor->shape, input.shape))
-      return calibrationError(file + ": expected float " +
-                              shapeText(input.shape) + " (the input '" +
-                              input.name + "'), got " +
-                              onnx::elementTypeName(tensor->type) + " " +
-                              shapeText(tensor->shape));
+      return calibrationError(
+          file + ": expected float " + shapeText(input.shape) +
+          " (the input '" + input.name + "'), got " +
+          onnx::elementTypeName(tensor->type) + " " + shapeText(tensor->shape));
     samples.push_back(std::move(tensor->bytes));
   }
   return Success;

@@ -1,4 +1,5 @@
-//===- Calibrate.h - Post-training quantization: calibrate, quantize -*- C++ -*-===//
+//===- Calibrate.h - Post-training quantization: calibrate, quantize -*- C++
+//-*-===//
 //
 // `cnnc compile --quantize=int8 --calibration=SOURCE`: the float model's
 // batch norms folded, the activations its convolutions and matmuls read and
@@ -34,8 +35,7 @@ struct CalibrationOptions {
 /// Quantizes `module` (a float model) to int8 in place. Returns Success, or
 /// the exit code with the error printed.
 int quantizeModel(mlir::ModuleOp module, const CalibrationOptions &options,
-                  const PipelineOptions &pipeline,
-                  const TargetOptions &target);
+                  const PipelineOptions &pipeline, const TargetOptions &target);
 
 } // namespace cnnc
 

@@ -67,16 +67,17 @@ bool readDataset(llvm::StringRef spec, Dataset &data, llvm::StringRef flag) {
     const cnnc_idx &idx = *file.into;
     if (file.rank == 3 &&
         (idx.dims[1] != kImageSize || idx.dims[2] != kImageSize)) {
-      llvm::errs() << "cnnc: error: " << file.path << ": images of " << idx.dims[1] << "x" << idx.dims[2]
+      llvm::errs() << "cnnc: error: " << file.path << ": images of "
+                   << idx.dims[1] << "x" << idx.dims[2]
                    << " pixels; Fashion-MNIST's are 28x28\n";
       return false;
     }
     if (file.rank == 1)
       for (size_t i = 0; i < idx.size; ++i)
         if (idx.data[i] >= kClasses) {
-          llvm::errs() << "cnnc: error: " << file.path << ": label " << static_cast<int>(idx.data[i])
-                       << " of item " << i << " is not a class (0 to "
-                       << kClasses - 1 << ")\n";
+          llvm::errs() << "cnnc: error: " << file.path << ": label "
+                       << static_cast<int>(idx.data[i]) << " of item " << i
+                       << " is not a class (0 to " << kClasses - 1 << ")\n";
           return false;
         }
   }

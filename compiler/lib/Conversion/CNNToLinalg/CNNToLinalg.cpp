@@ -53,7 +53,8 @@ struct ConvertCNNToLinalgPass
     lowering::populateResizeLowerings(patterns);
     lowering::populateGradientLowerings(patterns);
     lowering::populatePoolGradientLowerings(patterns);
-    lowering::populateQuantizationLowerings(patterns, int8DotProductBits);
+    lowering::populateQuantizationLowerings(patterns);
+    lowering::populateIntegerKernelLowerings(patterns, int8DotProductBits);
     // Name every op that no pattern lowers, rather than the first.
     llvm::SmallPtrSet<const void *, 32> lowered;
     for (const std::unique_ptr<RewritePattern> &pattern :

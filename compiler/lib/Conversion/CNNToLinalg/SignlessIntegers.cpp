@@ -28,8 +28,7 @@ Type signlessOf(Type type) {
                : IntegerType::get(type.getContext(), integer.getWidth());
   if (auto shaped = dyn_cast<ShapedType>(type)) {
     Type element = signlessOf(shaped.getElementType());
-    return element == shaped.getElementType() ? type
-                                              : shaped.clone(element);
+    return element == shaped.getElementType() ? type : shaped.clone(element);
   }
   if (auto function = dyn_cast<FunctionType>(type)) {
     SmallVector<Type> inputs, results;

@@ -128,9 +128,10 @@ void populateReductionLowerings(mlir::RewritePatternSet &patterns);
 void populateResizeLowerings(mlir::RewritePatternSet &patterns);
 void populateGradientLowerings(mlir::RewritePatternSet &patterns);
 void populatePoolGradientLowerings(mlir::RewritePatternSet &patterns);
+void populateQuantizationLowerings(mlir::RewritePatternSet &patterns);
 /// `dotProductBits`: the width of the target's vpdpbusd, 0 for none.
-void populateQuantizationLowerings(mlir::RewritePatternSet &patterns,
-                                   unsigned dotProductBits);
+void populateIntegerKernelLowerings(mlir::RewritePatternSet &patterns,
+                                    unsigned dotProductBits);
 
 /// Rewrites every unsigned integer type under `root` (ui8 of quantized
 /// tensors) to the signless one, once no cnn op is left to read it.

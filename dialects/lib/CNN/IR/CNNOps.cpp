@@ -12,6 +12,7 @@
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
 #include "OpDiagnostics.h"
+#include "WindowInference.h"
 #include "cnnc/Dialect/CNN/IR/ShapeArithmetic.h"
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
@@ -22,21 +23,9 @@ using namespace cnnc;
 using namespace cnnc::cnn;
 using namespace cnnc::cnn::detail;
 
-namespace {
-
-/// The attributes of a sliding window over the spatial dimensions.
-struct Window {
-  ArrayRef<int64_t> kernel;
-  ArrayRef<int64_t> strides;
-  ArrayRef<int64_t> pads;
-  ArrayRef<int64_t> dilations;
-};
-
-} // namespace
-
-/// (two per dimension for `pads`).
-static LogicalResult verifyWindowArity(const Diagnoser &fail, size_t spatial,
-                                       const Window &window) {
+LogicalResult cnnc::cnn::detail::verifyWindowArity(const Diagnoser &fail,
+                                                   size_t spatial,
+                                                   const Window &window) {
   auto check = [&](ArrayRef<int64_t> values, size_t expected,
                    StringRef name) -> LogicalResult {
     if (values.size() == expected)
@@ -58,7 +47,7 @@ static LogicalResult verifyWindowArity(const Diagnoser &fail, size_t spatial,
 /// Sizes beyond this are refused: they would overflow any element count.
 static constexpr int64_t kMaxDimSize = int64_t(1) << 62;
 
-static FailureOr<SmallVector<int64_t>> windowOutputSizes(const Diagnoser &fail,
+FailureOr<SmallVector<int64_t>> cnnc::cnn::detail::windowOutputSizes(const Diagnoser &fail,
                                                          RankedTensorType input,
                                                          const Window &window,
                                                          bool ceilMode) {
@@ -116,7 +105,7 @@ static LogicalResult verifyChannelParameter(const Diagnoser &fail,
 //===----------------------------------------------------------------------===//
 
 /// Checks the ranks of a convolution's [N, C, D1..Dk] input and its weight.
-static LogicalResult verifyConvRanks(const Diagnoser &fail,
+LogicalResult cnnc::cnn::detail::verifyConvRanks(const Diagnoser &fail,
                                      RankedTensorType input,
                                      RankedTensorType weight) {
   if (failed(verifyActivationRank(fail, input, 1)))
@@ -132,11 +121,11 @@ static LogicalResult verifyConvRanks(const Diagnoser &fail,
 /// `channelsOut` are the channel counts the weight implies. The weight and
 /// the bias have the input's element type, except in the integer
 /// convolution, whose ODS types constrain them (`integer`).
-static LogicalResult
-verifyConvOperands(const Diagnoser &fail, RankedTensorType input,
-                   RankedTensorType weight, Value bias, int64_t groups,
-                   int64_t weightInputChannels, int64_t channelsOut,
-                   bool integer = false) {
+LogicalResult
+cnnc::cnn::detail::verifyConvOperands(const Diagnoser &fail, RankedTensorType input,
+                           RankedTensorType weight, Value bias, int64_t groups,
+                           int64_t weightInputChannels, int64_t channelsOut,
+                           bool integer) {
   Type element = input.getElementType();
   if (!integer &&
       failed(verifySameElementType(fail, "weight", weight, element)))
@@ -216,49 +205,6 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   llvm::append_range(shape, *sizes);
   auto result = RankedTensorType::get(shape, input.getElementType());
   types.push_back(channelsLast ? permuted(result, kToChannelsLast) : result);
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// ConvIntegerOp
-//===----------------------------------------------------------------------===//
-
-LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *context,
-                                              std::optional<Location> loc,
-                                              Adaptor adaptor,
-                                              SmallVectorImpl<Type> &types) {
-  Diagnoser fail(loc, getOperationName());
-  auto input = tensorType(adaptor.getInput());
-  auto weight = tensorType(adaptor.getWeight());
-  if (input.getRank() != 4)
-    return fail("expected a 2-D convolution (an input of rank 4), got ",
-                input);
-  int64_t groups = adaptor.getGroups();
-  int64_t channelsOut = weight.getDimSize(0);
-  if (failed(verifyConvRanks(fail, input, weight)) ||
-      failed(verifyConvOperands(fail, input, weight, adaptor.getBias(), groups,
-                                weight.getDimSize(1), channelsOut,
-                                /*integer=*/true)))
-    return failure();
-  if (tensorType(adaptor.getInputZeroPoint()).getRank() != 0)
-    return fail("expected a 0-D input zero point, got ",
-                adaptor.getInputZeroPoint().getType());
-  auto weightZero = tensorType(adaptor.getWeightZeroPoint());
-  if (weightZero.getRank() != 0 &&
-      !(weightZero.getRank() == 1 && weightZero.getDimSize(0) == channelsOut))
-    return fail("expected a 0-D weight zero point or one of shape [",
-                channelsOut, "] (per output channel), got ", weightZero);
-  Window window{weight.getShape().drop_front(2), adaptor.getStrides(),
-                adaptor.getPads(), adaptor.getDilations()};
-  if (failed(verifyWindowArity(fail, 2, window)))
-    return failure();
-  FailureOr<SmallVector<int64_t>> sizes =
-      windowOutputSizes(fail, input, window, /*ceilMode=*/false);
-  if (failed(sizes))
-    return failure();
-  SmallVector<int64_t> shape{input.getDimSize(0), channelsOut};
-  llvm::append_range(shape, *sizes);
-  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 32)));
   return success();
 }
 
@@ -561,9 +507,10 @@ LogicalResult BinaryOp::inferReturnTypes(MLIRContext *,
 
 /// The shape of a batched matrix product of `lhs` and `rhs` (each transposed
 /// in its last two dimensions when asked), or an error.
-static FailureOr<SmallVector<int64_t>>
-matmulShape(const Diagnoser &fail, RankedTensorType lhs, RankedTensorType rhs,
-            bool transposeLhs, bool transposeRhs) {
+FailureOr<SmallVector<int64_t>>
+cnnc::cnn::detail::matmulShape(const Diagnoser &fail, RankedTensorType lhs,
+                    RankedTensorType rhs, bool transposeLhs,
+                    bool transposeRhs) {
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
     return fail("expected operands of rank 2 or more, got ", lhs, " and ", rhs);
   int64_t lhsRank = lhs.getRank(), rhsRank = rhs.getRank();
@@ -613,38 +560,6 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                   " to broadcast to the product's shape ", shapeString(shape));
   }
   types.push_back(RankedTensorType::get(shape, element));
-  return success();
-}
-
-LogicalResult MatmulIntegerOp::inferReturnTypes(MLIRContext *context,
-                                                std::optional<Location> loc,
-                                                Adaptor adaptor,
-                                                SmallVectorImpl<Type> &types) {
-  Diagnoser fail(loc, getOperationName());
-  auto lhs = tensorType(adaptor.getLhs());
-  auto rhs = tensorType(adaptor.getRhs());
-  FailureOr<SmallVector<int64_t>> shape =
-      matmulShape(fail, lhs, rhs, /*transposeLhs=*/false,
-                  /*transposeRhs=*/false);
-  if (failed(shape))
-    return failure();
-  if (tensorType(adaptor.getLhsZeroPoint()).getRank() != 0)
-    return fail("expected a 0-D lhs zero point, got ",
-                adaptor.getLhsZeroPoint().getType());
-  auto rhsZero = tensorType(adaptor.getRhsZeroPoint());
-  int64_t columns = shape->back();
-  if (rhsZero.getRank() != 0 &&
-      !(rhsZero.getRank() == 1 && rhsZero.getDimSize(0) == columns))
-    return fail("expected a 0-D rhs zero point or one of shape [", columns,
-                "] (per column), got ", rhsZero);
-  if (Value bias = adaptor.getBias()) {
-    auto biasType = tensorType(bias);
-    if (biasType.getRank() != 1 || biasType.getDimSize(0) != columns)
-      return fail("expected a bias of shape [", columns, "] (per column), got ",
-                  biasType);
-  }
-  types.push_back(
-      RankedTensorType::get(*shape, IntegerType::get(context, 32)));
   return success();
 }
 
@@ -765,8 +680,6 @@ LogicalResult MatmulOp::verify() {
   return verifyFusedActivation(*this);
 }
 LogicalResult ReduceOp::verify() { return verifyByInference(*this); }
-LogicalResult ConvIntegerOp::verify() { return verifyByInference(*this); }
-LogicalResult MatmulIntegerOp::verify() { return verifyByInference(*this); }
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   return verifyByInference(*this);
 }

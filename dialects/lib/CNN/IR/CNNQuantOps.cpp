@@ -2,15 +2,16 @@
 //
 // The rule that ODS cannot state for quantize, dequantize and requantize: a
 // per-tensor scale is 0-D, a per-axis one 1-D of the size of dimension
-// `axis`, and a scale known at compile time is positive and finite. The
-// integer convolution and matrix product infer their types in CNNOps.cpp,
-// beside their float forms.
+// `axis`, and a scale known at compile time is positive and finite; and the
+// result types of the integer convolution and matrix product, with the
+// checks of their float forms (WindowInference.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "cnnc/Dialect/CNN/IR/CNNOps.h"
 
 #include "OpDiagnostics.h"
+#include "WindowInference.h"
 
 #include "mlir/IR/Matchers.h"
 
@@ -69,3 +70,79 @@ LogicalResult RequantizeOp::verify() {
            << getZeroPoint().getType();
   return verifyQuantParameters(*this, getInput(), getMultiplier(), getAxis());
 }
+
+//===----------------------------------------------------------------------===//
+// ConvIntegerOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *context,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto input = tensorType(adaptor.getInput());
+  auto weight = tensorType(adaptor.getWeight());
+  if (input.getRank() != 4)
+    return fail("expected a 2-D convolution (an input of rank 4), got ", input);
+  int64_t groups = adaptor.getGroups();
+  int64_t channelsOut = weight.getDimSize(0);
+  if (failed(verifyConvRanks(fail, input, weight)) ||
+      failed(verifyConvOperands(fail, input, weight, adaptor.getBias(), groups,
+                                weight.getDimSize(1), channelsOut,
+                                /*integer=*/true)))
+    return failure();
+  if (tensorType(adaptor.getInputZeroPoint()).getRank() != 0)
+    return fail("expected a 0-D input zero point, got ",
+                adaptor.getInputZeroPoint().getType());
+  auto weightZero = tensorType(adaptor.getWeightZeroPoint());
+  if (weightZero.getRank() != 0 &&
+      !(weightZero.getRank() == 1 && weightZero.getDimSize(0) == channelsOut))
+    return fail("expected a 0-D weight zero point or one of shape [",
+                channelsOut, "] (per output channel), got ", weightZero);
+  Window window{weight.getShape().drop_front(2), adaptor.getStrides(),
+                adaptor.getPads(), adaptor.getDilations()};
+  if (failed(verifyWindowArity(fail, 2, window)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> sizes =
+      windowOutputSizes(fail, input, window, /*ceilMode=*/false);
+  if (failed(sizes))
+    return failure();
+  SmallVector<int64_t> shape{input.getDimSize(0), channelsOut};
+  llvm::append_range(shape, *sizes);
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 32)));
+  return success();
+}
+
+LogicalResult MatmulIntegerOp::inferReturnTypes(MLIRContext *context,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  Diagnoser fail(loc, getOperationName());
+  auto lhs = tensorType(adaptor.getLhs());
+  auto rhs = tensorType(adaptor.getRhs());
+  FailureOr<SmallVector<int64_t>> shape =
+      matmulShape(fail, lhs, rhs, /*transposeLhs=*/false,
+                  /*transposeRhs=*/false);
+  if (failed(shape))
+    return failure();
+  if (tensorType(adaptor.getLhsZeroPoint()).getRank() != 0)
+    return fail("expected a 0-D lhs zero point, got ",
+                adaptor.getLhsZeroPoint().getType());
+  auto rhsZero = tensorType(adaptor.getRhsZeroPoint());
+  int64_t columns = shape->back();
+  if (rhsZero.getRank() != 0 &&
+      !(rhsZero.getRank() == 1 && rhsZero.getDimSize(0) == columns))
+    return fail("expected a 0-D rhs zero point or one of shape [", columns,
+                "] (per column), got ", rhsZero);
+  if (Value bias = adaptor.getBias()) {
+    auto biasType = tensorType(bias);
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != columns)
+      return fail("expected a bias of shape [", columns, "] (per column), got ",
+                  biasType);
+  }
+  types.push_back(RankedTensorType::get(*shape, IntegerType::get(context, 32)));
+  return success();
+}
+
+LogicalResult ConvIntegerOp::verify() { return verifyByInference(*this); }
+LogicalResult MatmulIntegerOp::verify() { return verifyByInference(*this); }

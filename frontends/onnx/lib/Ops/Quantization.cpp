@@ -37,8 +37,7 @@ FailureOr<Value> zeros(NodeImporter &node, ElementType type,
   int64_t count = 1;
   for (int64_t d : shape)
     count *= d;
-  Tensor tensor = Tensor::fromInts(type, shape,
-                                   std::vector<int64_t>(count, 0));
+  Tensor tensor = Tensor::fromInts(type, shape, std::vector<int64_t>(count, 0));
   tensor.name = node.node().name + "_zero_point";
   return node.constant(tensor);
 }
@@ -72,11 +71,11 @@ readParameters(NodeImporter &node, size_t scaleIndex, size_t zeroIndex,
     result.type = node.inputType(zeroIndex);
     if (!llvm::is_contained(allowed, result.type))
       return node.error()
-             << "the " << what << " zero point (input " << zeroIndex
-             << ") is " << elementTypeName(result.type)
-             << "; cnnc quantizes to int8 and uint8 (and reads int32 "
-                "biases), not to "
-             << elementTypeName(result.type),
+                 << "the " << what << " zero point (input " << zeroIndex
+                 << ") is " << elementTypeName(result.type)
+                 << "; cnnc quantizes to int8 and uint8 (and reads int32 "
+                    "biases), not to "
+                 << elementTypeName(result.type),
              failure();
     if (node.inputShape(zeroIndex) != scaleShape)
       return node.error() << "expected the " << what << " zero point (input "
@@ -120,8 +119,8 @@ readParameters(NodeImporter &node, size_t scaleIndex, size_t zeroIndex,
   FailureOr<Value> scale = node.input(scaleIndex);
   if (failed(scale))
     return failure();
-  FailureOr<Value> zero = zeroGiven ? node.anyInput(zeroIndex)
-                                    : zeros(node, result.type, shape);
+  FailureOr<Value> zero =
+      zeroGiven ? node.anyInput(zeroIndex) : zeros(node, result.type, shape);
   if (failed(zero))
     return failure();
   if (!perAxis && !scaleShape.empty()) {
@@ -143,8 +142,7 @@ IntegerAttr axisAttr(NodeImporter &node, std::optional<int64_t> axis) {
 /// The tensor type of `shape` with elements of ONNX `type`.
 RankedTensorType tensorOf(NodeImporter &node, llvm::ArrayRef<int64_t> shape,
                           ElementType type) {
-  return RankedTensorType::get(shape,
-                               convertElementType(node.context(), type));
+  return RankedTensorType::get(shape, convertElementType(node.context(), type));
 }
 
 /// QuantizeLinear and DequantizeLinear are per axis from opset 13.
@@ -169,8 +167,7 @@ LogicalResult convertQuantizeLinear(NodeImporter &node) {
     return failure();
   auto defaultType = static_cast<ElementType>(*outputType);
   if (!isQuantizedType(defaultType))
-    return node.error() << "'output_dtype' is "
-                        << elementTypeName(defaultType)
+    return node.error() << "'output_dtype' is " << elementTypeName(defaultType)
                         << "; cnnc quantizes to int8 and uint8",
            failure();
   llvm::ArrayRef<int64_t> shape = node.inputShape(0);
@@ -181,8 +178,8 @@ LogicalResult convertQuantizeLinear(NodeImporter &node) {
   if (failed(params) || failed(x))
     return failure();
   return node.setResult(node.create<cnn::QuantizeOp>(
-      tensorOf(node, shape, params->type), *x, params->scale,
-      params->zeroPoint, axisAttr(node, params->axis)));
+      tensorOf(node, shape, params->type), *x, params->scale, params->zeroPoint,
+      axisAttr(node, params->axis)));
 }
 
 LogicalResult convertDequantizeLinear(NodeImporter &node) {
@@ -197,9 +194,8 @@ LogicalResult convertDequantizeLinear(NodeImporter &node) {
                         << elementTypeName(type),
            failure();
   llvm::ArrayRef<int64_t> shape = node.inputShape(0);
-  FailureOr<QuantParameters> params =
-      readParameters(node, 1, 2, shape, "input", type, perAxisRule(node),
-                     {type});
+  FailureOr<QuantParameters> params = readParameters(
+      node, 1, 2, shape, "input", type, perAxisRule(node), {type});
   FailureOr<Value> x = node.anyInput(0);
   if (failed(params) || failed(x))
     return failure();
@@ -245,12 +241,11 @@ LogicalResult convertDynamicQuantizeLinear(NodeImporter &node) {
       cnn::BinaryKind::Max,
       node.createInferred<cnn::ReduceOp>(cnn::ReduceKind::Max, *x, all, false),
       zero);
-  FailureOr<Value> scale = binary(cnn::BinaryKind::Div,
-                                  binary(cnn::BinaryKind::Sub, high, low),
-                                  scalar(255.0));
-  FailureOr<Value> shifted =
-      binary(cnn::BinaryKind::Sub, zero, binary(cnn::BinaryKind::Div, low,
-                                                scale));
+  FailureOr<Value> scale =
+      binary(cnn::BinaryKind::Div, binary(cnn::BinaryKind::Sub, high, low),
+             scalar(255.0));
+  FailureOr<Value> shifted = binary(cnn::BinaryKind::Sub, zero,
+                                    binary(cnn::BinaryKind::Div, low, scale));
   if (failed(shifted))
     return failure();
   FailureOr<Value> clipped = node.create<cnn::ActivationOp>(
@@ -258,12 +253,12 @@ LogicalResult convertDynamicQuantizeLinear(NodeImporter &node) {
       b.getF32FloatAttr(255));
   if (failed(clipped))
     return failure();
-  FailureOr<Value> rounded = node.create<cnn::UnaryOp>(
-      scalarType, cnn::UnaryKind::Round, *clipped);
+  FailureOr<Value> rounded =
+      node.create<cnn::UnaryOp>(scalarType, cnn::UnaryKind::Round, *clipped);
   if (failed(rounded))
     return failure();
-  auto u8 = RankedTensorType::get({}, convertElementType(node.context(),
-                                                         ElementType::UInt8));
+  auto u8 = RankedTensorType::get(
+      {}, convertElementType(node.context(), ElementType::UInt8));
   FailureOr<Value> zeroPoint = node.create<cnn::CastOp>(u8, *rounded);
   if (failed(zeroPoint))
     return failure();
@@ -297,8 +292,8 @@ FailureOr<Value> zeroPointInput(NodeImporter &node, size_t i,
   if (!node.hasInput(i))
     return zeros(node, dataType, {});
   if (node.inputType(i) != dataType)
-    return node.error() << "expected the " << role << " zero point (input "
-                        << i << ") to be " << elementTypeName(dataType)
+    return node.error() << "expected the " << role << " zero point (input " << i
+                        << ") to be " << elementTypeName(dataType)
                         << " as its tensor, got "
                         << elementTypeName(node.inputType(i)),
            failure();
@@ -333,8 +328,7 @@ FailureOr<ConvAttributes> readConv(NodeImporter &node, size_t xIndex,
   if (input.size() != 4 || weight.size() != 4)
     return node.error() << "expected a 2-D convolution (input and weight of "
                            "rank 4), got shapes "
-                        << formatShape(input) << " and "
-                        << formatShape(weight),
+                        << formatShape(input) << " and " << formatShape(weight),
            failure();
   ConvAttributes result;
   FailureOr<int64_t> group = node.getInt("group", 1);
@@ -357,8 +351,9 @@ FailureOr<Value> convInteger(NodeImporter &node, const ConvAttributes &conv,
                              Value x, Value w, Value xZero, Value wZero,
                              Value bias) {
   return node.createInferredFrom<cnn::ConvIntegerOp>(
-      node.builder().getI32Type(), x, w, xZero, wZero, bias, conv.window.strides, conv.window.pads,
-      conv.window.dilations, static_cast<uint64_t>(conv.groups));
+      node.builder().getI32Type(), x, w, xZero, wZero, bias,
+      conv.window.strides, conv.window.pads, conv.window.dilations,
+      static_cast<uint64_t>(conv.groups));
 }
 
 LogicalResult convertConvInteger(NodeImporter &node) {
@@ -373,12 +368,12 @@ LogicalResult convertConvInteger(NodeImporter &node) {
     return failure();
   FailureOr<Value> xZero =
       zeroPointInput(node, 2, node.inputType(0), "input", std::nullopt);
-  FailureOr<Value> wZero = zeroPointInput(node, 3, node.inputType(1),
-                                          "weight", node.inputShape(1)[0]);
+  FailureOr<Value> wZero = zeroPointInput(node, 3, node.inputType(1), "weight",
+                                          node.inputShape(1)[0]);
   if (failed(xZero) || failed(wZero))
     return failure();
-  return node.setResult(convInteger(node, *conv, *x, *w, *xZero, *wZero,
-                                    Value()));
+  return node.setResult(
+      convInteger(node, *conv, *x, *w, *xZero, *wZero, Value()));
 }
 
 /// The float multiplier a_scale * b_scale / y_scale of a QLinear op, and
@@ -386,9 +381,8 @@ LogicalResult convertConvInteger(NodeImporter &node) {
 FailureOr<Value> multiplier(NodeImporter &node, const QuantParameters &a,
                             const QuantParameters &b,
                             const QuantParameters &y) {
-  FailureOr<Value> product =
-      node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Mul, a.scale,
-                                         b.scale);
+  FailureOr<Value> product = node.createInferred<cnn::BinaryOp>(
+      cnn::BinaryKind::Mul, a.scale, b.scale);
   if (failed(product))
     return failure();
   return node.createInferred<cnn::BinaryOp>(cnn::BinaryKind::Div, *product,
@@ -410,8 +404,8 @@ LogicalResult convertQLinearConv(NodeImporter &node) {
   ElementType xType = node.inputType(0), wType = node.inputType(3);
   // The input's parameters are per tensor; the weight's per tensor or per
   // output channel (axis 0 of the weight, axis 1 of the result).
-  FailureOr<QuantParameters> xq = readParameters(
-      node, 1, 2, input, "input", xType, std::nullopt, {xType});
+  FailureOr<QuantParameters> xq =
+      readParameters(node, 1, 2, input, "input", xType, std::nullopt, {xType});
   FailureOr<QuantParameters> wq =
       readParameters(node, 4, 5, weight, "weight", wType, /*axis=*/0, {wType});
   if (failed(xq) || failed(wq))
@@ -479,8 +473,7 @@ LogicalResult convertMatMulInteger(NodeImporter &node) {
                                           node.inputShape(1).back());
   if (failed(aZero) || failed(bZero))
     return failure();
-  return node.setResult(
-      node.createInferredFrom<cnn::MatmulIntegerOp>(
+  return node.setResult(node.createInferredFrom<cnn::MatmulIntegerOp>(
       node.builder().getI32Type(), *a, *b, *aZero, *bZero, Value()));
 }
 
@@ -502,8 +495,8 @@ LogicalResult convertQLinearMatMul(NodeImporter &node) {
       node, 1, 2, node.inputShape(0), "a", aType, std::nullopt, {aType});
   FailureOr<QuantParameters> bq = readParameters(
       node, 4, 5, node.inputShape(3), "b", bType, std::nullopt, {bType});
-  FailureOr<QuantParameters> yq = readParameters(
-      node, 6, 7, {}, "output", yType, std::nullopt, {yType});
+  FailureOr<QuantParameters> yq =
+      readParameters(node, 6, 7, {}, "output", yType, std::nullopt, {yType});
   if (failed(aq) || failed(bq) || failed(yq))
     return failure();
   FailureOr<Value> acc = node.createInferredFrom<cnn::MatmulIntegerOp>(

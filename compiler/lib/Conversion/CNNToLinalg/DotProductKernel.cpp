@@ -1,0 +1,233 @@
+//===- DotProductKernel.cpp - Integer convolutions on vpdpbusd ------------===//
+//
+// The u8 x s8 products of a one-group convolution (and of a matrix product,
+// its 1x1 case) as a generated kernel on the target's dot product
+// instruction, on tensors: vector transfers and llvm.call_intrinsic in
+// scf loops, the rows in an scf.forall that becomes the runtime's parallel
+// loops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IntegerBuilders.h"
+
+#include "cnnc/Dialect/CNN/IR/ConstantElements.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace cnnc::lowering {
+
+/// sum x * w of a one-group convolution of uint8 `input` (NHWC, padded)
+/// with the constant int8 `weight` [F, C, KH, KW] on the target's vpdpbusd
+/// (`bits` wide: L = bits / 32 int32 lanes): the weight packed at compile
+/// time as [ceil(F / L), KH, KW, C / 4, L * 4] (four channels of one output
+/// channel per int32 lane, the order vpdpbusd multiplies them in); per
+/// output row, per tile of L channels (its weights then stay in cache), per
+/// tile of 4 pixels, 4 accumulators over the window, each step one weight
+/// vector and four broadcast 4-byte inputs.
+/// Channels that are not a multiple of 4 are padded (the input with zeros,
+/// the packed weight with zeros).
+
+Value dotProductProducts(OpBuilder &b, Location loc,
+                         const DotProductConvolution &conv, Value input,
+                         unsigned bits) {
+  int64_t f = conv.f, c = conv.c, kh = conv.kh, kw = conv.kw;
+  const std::vector<char> *weights = &conv.weights;
+  if (c % 4 != 0) {
+    // Four channels per int32 lane: the input's last dimension padded.
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.back() = (c + 3) / 4 * 4;
+    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)),
+        high(4, b.getIndexAttr(0));
+    high[3] = b.getIndexAttr(shape.back() - c);
+    Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+    input = tensor::PadOp::create(b, loc, type.clone(shape), input, low, high,
+                                  zero);
+  }
+  const int64_t lanes = bits / 32, rows = 4;
+  int64_t tiles = (f + lanes - 1) / lanes, c4 = (c + 3) / 4;
+  std::vector<char> packed(tiles * kh * kw * c4 * lanes * 4, 0);
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j) {
+          int64_t to =
+              ((((o / lanes) * kh + i) * kw + j) * c4 + ch / 4) * lanes * 4 +
+              (o % lanes) * 4 + ch % 4;
+          packed[to] = (*weights)[((o * c + ch) * kh + i) * kw + j];
+        }
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto packedType = RankedTensorType::get({tiles, kh, kw, c4, lanes * 4}, i8);
+  Value filter = arith::ConstantOp::create(
+      b, loc, cnn::constantElements(packedType, packed, "packed_int8"));
+
+  int64_t n = conv.n, oh = conv.oh, ow = conv.ow;
+  auto resultType = RankedTensorType::get({n, oh, ow, f}, i32);
+  Value result = tensor::EmptyOp::create(b, loc, resultType.getShape(), i32);
+  auto accType = VectorType::get({lanes}, i32);
+  auto bytesType = VectorType::get({lanes * 4}, i8);
+  auto quadType = VectorType::get({4}, i8);
+  StringAttr intrinsic =
+      b.getStringAttr(bits == 512 ? "llvm.x86.avx512.vpdpbusd.512"
+                                  : "llvm.x86.avx512.vpdpbusd.256");
+  int64_t strideH = conv.strideH, strideW = conv.strideW;
+  int64_t dilationH = conv.dilationH, dilationW = conv.dilationW;
+  auto index = [&](OpBuilder &ib, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ib, loc, v);
+  };
+  auto affine = [&](OpBuilder &ib, Value x, int64_t a, Value y, int64_t bb,
+                    int64_t offset) -> Value {
+    // x * a + y * bb + offset
+    Value sum = arith::AddIOp::create(
+        ib, loc, arith::MulIOp::create(ib, loc, x, index(ib, a)),
+        arith::MulIOp::create(ib, loc, y, index(ib, bb)));
+    return offset ? arith::AddIOp::create(ib, loc, sum, index(ib, offset))
+                        .getResult()
+                  : sum;
+  };
+  auto forFrom =
+      [&](OpBuilder &lb, int64_t lower, int64_t upper, int64_t step,
+          ValueRange init,
+          function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+              body) {
+        return scf::ForOp::create(
+                   lb, loc, index(lb, lower), index(lb, upper), index(lb, step),
+                   init,
+                   [&](OpBuilder &fb, Location, Value iv, ValueRange args) {
+                     scf::YieldOp::create(fb, loc, body(fb, iv, args));
+                   })
+            .getResults();
+      };
+  auto forLoop =
+      [&](OpBuilder &lb, int64_t upper, int64_t step, ValueRange init,
+          function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+              body) { return forFrom(lb, 0, upper, step, init, body); };
+  Value zeroByte = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 0));
+  Value zeroWord = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i32, 0));
+  // One output row per iteration of a parallel loop over (n, oh), written
+  // into its [1, 1, OW, F] slice.
+  Value zeroIndex = index(b, 0);
+  auto rowType = RankedTensorType::get({1, 1, ow, f}, i32);
+  SmallVector<OpFoldResult> rowSizes{b.getIndexAttr(1), b.getIndexAttr(1),
+                                     b.getIndexAttr(ow), b.getIndexAttr(f)};
+  SmallVector<OpFoldResult> unitStrides(4, b.getIndexAttr(1));
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(oh)},
+      ValueRange{result}, std::nullopt,
+      [&](OpBuilder &hb, Location, ValueRange args) {
+        Value in = args[0], ih = args[1];
+        SmallVector<OpFoldResult> rowOffsets{in, ih, hb.getIndexAttr(0),
+                                             hb.getIndexAttr(0)};
+        Value row = tensor::ExtractSliceOp::create(
+            hb, loc, rowType, args[2], rowOffsets, rowSizes, unitStrides);
+        ValueRange outH = row;
+        auto rowResult = [&]() -> SmallVector<Value> {
+          // Tiles of `tileRows` pixels from `lower` to `upper` (in
+          // bounds: the transfers are only masked along the channels).
+          auto pixelTiles = [&](OpBuilder &pb, int64_t lower, int64_t upper,
+                                int64_t tileRows, ValueRange outP) {
+            // Channel tiles outside the pixels: one tile's weights
+            // (KH * KW * C * L bytes) stay in cache over the row.
+            return SmallVector<Value>(forLoop(
+                pb, tiles, 1, outP,
+                [&](OpBuilder &wb, Value it, ValueRange outW) {
+                  return SmallVector<Value>(forFrom(
+                      wb, lower, upper, tileRows, outW,
+                      [&](OpBuilder &tb, Value iw, ValueRange outT) {
+                        Value zeros = vector::BroadcastOp::create(
+                            tb, loc, accType, zeroWord);
+                        SmallVector<Value> init(tileRows, zeros);
+                        auto window = [&](OpBuilder &kb, Value ki,
+                                          ValueRange accI) {
+                          return SmallVector<Value>(forLoop(
+                              kb, kw, 1, accI,
+                              [&](OpBuilder &jb, Value kj, ValueRange accJ) {
+                                return SmallVector<Value>(forLoop(
+                                    jb, c4, 1, accJ,
+                                    [&](OpBuilder &cb, Value ic,
+                                        ValueRange acc) {
+                                      Value w = vector::TransferReadOp::create(
+                                          cb, loc, bytesType, filter,
+                                          ValueRange{it, ki, kj, ic,
+                                                     index(cb, 0)},
+                                          zeroByte, ArrayRef<bool>{true});
+                                      Value row = affine(cb, ih, strideH, ki,
+                                                         dilationH, 0);
+                                      Value channel = arith::MulIOp::create(
+                                          cb, loc, ic, index(cb, 4));
+                                      SmallVector<Value> next;
+                                      for (int64_t r = 0; r < tileRows; ++r) {
+                                        Value column =
+                                            affine(cb, iw, strideW, kj,
+                                                   dilationW, r * strideW);
+                                        Value quad =
+                                            vector::TransferReadOp::create(
+                                                cb, loc, quadType, input,
+                                                ValueRange{in, row, column,
+                                                           channel},
+                                                zeroByte, ArrayRef<bool>{true});
+                                        Value word = vector::ExtractOp::create(
+                                            cb, loc,
+                                            vector::BitCastOp::create(
+                                                cb, loc,
+                                                VectorType::get({1}, i32),
+                                                quad),
+                                            ArrayRef<int64_t>{0});
+                                        Value x = vector::BitCastOp::create(
+                                            cb, loc, bytesType,
+                                            vector::BroadcastOp::create(
+                                                cb, loc, accType, word));
+                                        next.push_back(
+                                            LLVM::CallIntrinsicOp::create(
+                                                cb, loc, accType, intrinsic,
+                                                ValueRange{acc[r], x, w})
+                                                .getResult(0));
+                                      }
+                                      return next;
+                                    }));
+                              }));
+                        };
+                        ValueRange sums = forLoop(
+                            tb, kh, 1, init,
+                            [&](OpBuilder &kb, Value ki, ValueRange acc) {
+                              return window(kb, ki, acc);
+                            });
+                        Value out = outT[0];
+                        Value f0 = arith::MulIOp::create(tb, loc, it,
+                                                         index(tb, lanes));
+                        for (int64_t r = 0; r < tileRows; ++r) {
+                          Value column =
+                              arith::AddIOp::create(tb, loc, iw, index(tb, r));
+                          out =
+                              vector::TransferWriteOp::create(
+                                  tb, loc, sums[r], out,
+                                  ValueRange{zeroIndex, zeroIndex, column, f0},
+                                  ArrayRef<bool>{false})
+                                  .getResult();
+                        }
+                        return SmallVector<Value>{out};
+                      }));
+                }));
+          };
+          int64_t full = ow / rows * rows;
+          SmallVector<Value> out(outH);
+          if (full > 0)
+            out = pixelTiles(hb, 0, full, rows, out);
+          if (full < ow)
+            out = pixelTiles(hb, full, ow, 1, out);
+          return out;
+        }();
+        auto terminator = scf::InParallelOp::create(hb, loc);
+        OpBuilder::InsertionGuard guard(hb);
+        hb.setInsertionPointToStart(terminator.getBody());
+        tensor::ParallelInsertSliceOp::create(
+            hb, loc, rowResult[0], args[2], rowOffsets, rowSizes, unitStrides);
+      });
+  return forall.getResult(0);
+}
+
+} // namespace cnnc::lowering

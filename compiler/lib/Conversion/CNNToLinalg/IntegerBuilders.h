@@ -1,0 +1,81 @@
+//===- IntegerBuilders.h - What the int8 lowerings share --------*- C++ -*-===//
+//
+// The builders of the int8 lowerings (Quantization.cpp, IntegerKernels.cpp,
+// DotProductKernel.cpp): signedness (a ui8 tensor is bitcast to i8 for the
+// arithmetic and back; the sign chooses extui or extsi), int32 sums and
+// reductions, the bytes of a constant, and the vpdpbusd kernel. Private to
+// CNNToLinalg.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_CONVERSION_CNNTOLINALG_INTEGERBUILDERS_H
+#define CNNC_CONVERSION_CNNTOLINALG_INTEGERBUILDERS_H
+
+#include "StructuredBuilders.h"
+
+#include <optional>
+#include <vector>
+
+namespace cnnc::lowering {
+
+/// Whether `type` (or its elements) is an unsigned integer (uint8).
+bool isUnsigned(mlir::Type type);
+
+/// A scalar integer of signless type widened to i32, by its source's sign.
+mlir::Value widen(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                  bool isUnsignedSource);
+
+/// `type` with its elements signless.
+mlir::RankedTensorType signlessType(mlir::RankedTensorType type);
+
+/// `value` as a tensor of signless elements (a bitcast when it is not).
+mlir::Value signless(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
+
+/// `value` (signless) as a tensor of `type`.
+mlir::Value retyped(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                    mlir::Type type);
+
+/// `input` (signless) padded with the scalar in the 0-D tensor `value`.
+mlir::Value padWithValue(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value input, llvm::ArrayRef<int64_t> low,
+                         llvm::ArrayRef<int64_t> high, mlir::Value value);
+
+/// Whether `value` is a constant whose elements are all zero.
+bool isZeroConstant(mlir::Value value);
+
+/// An int32 tensor of zeros: the start of a sum.
+mlir::Value int32Zeros(mlir::OpBuilder &b, mlir::Location loc,
+                       llvm::ArrayRef<int64_t> shape);
+
+/// A linalg.generic of `init`'s type over `inputs` with `maps` and
+/// `iterators`, `fn` its body (block arguments in, the yielded value out).
+mlir::Value
+reduceGeneric(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+              mlir::Value init, llvm::ArrayRef<mlir::AffineMap> maps,
+              llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+              llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                             mlir::ValueRange)>
+                  fn);
+
+/// The bytes of the constant `value` (a cnn.constant, dense or a resource),
+/// or none.
+std::optional<std::vector<char>> constantBytes(mlir::Value value);
+
+/// A one-group convolution for the vpdpbusd kernel (DotProductKernel.cpp):
+/// its int8 weight as [F, C, KH, KW] bytes and its sizes.
+struct DotProductConvolution {
+  std::vector<char> weights;
+  int64_t f, c, kh, kw;
+  int64_t n, oh, ow;
+  int64_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
+};
+
+/// sum x * w of `conv` over the uint8 `input` (NHWC, padded) on the
+/// target's vpdpbusd, `bits` wide: int32 [N, OH, OW, F].
+mlir::Value dotProductProducts(mlir::OpBuilder &b, mlir::Location loc,
+                               const DotProductConvolution &conv,
+                               mlir::Value input, unsigned bits);
+
+} // namespace cnnc::lowering
+
+#endif // CNNC_CONVERSION_CNNTOLINALG_INTEGERBUILDERS_H

@@ -1,0 +1,454 @@
+//===- IntegerKernels.cpp - The integer convolution and matrix product ----===//
+//
+// cnn.conv_integer and cnn.matmul_integer in int32, with the zero points as
+// corrections of a plain product of bytes (see ConvIntegerLowering), the
+// product on the vpdpbusd kernel where the target has one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IntegerBuilders.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace cnnc;
+using namespace cnnc::lowering;
+
+namespace {
+
+/// The int32 accumulator of an integer kernel: the bias broadcast along
+/// `channelDim`, or zeros.
+Value integerAccumulator(OpBuilder &b, Location loc, RankedTensorType type,
+                         Value bias, int64_t channelDim) {
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  if (!bias) {
+    Value zero =
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(b.getI32Type(), 0));
+    return linalg::FillOp::create(b, loc, zero, init).getResult(0);
+  }
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps{
+      AffineMap::get(rank, 0, getAffineDimExpr(channelDim, b.getContext())),
+      b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, bias, init, maps, iterators,
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc, args[0]);
+             })
+      .getResult(0);
+}
+
+/// acc + (x - x_zero) * (w - w_zero) in int32: the body of the integer
+/// convolution and matrix product. `args` are x, w, x_zero, w_zero, acc.
+Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
+                         bool unsignedX, bool unsignedW) {
+  Value x = arith::SubIOp::create(b, loc, widen(b, loc, args[0], unsignedX),
+                                  widen(b, loc, args[2], unsignedX));
+  Value w = arith::SubIOp::create(b, loc, widen(b, loc, args[1], unsignedW),
+                                  widen(b, loc, args[3], unsignedW));
+  return arith::AddIOp::create(b, loc, args[4],
+                               arith::MulIOp::create(b, loc, x, w));
+}
+
+/// The integer convolution, as
+///   sum (x - xz)(w - wz) = sum x*w - xz * sum (w - wz) - wz * sum x
+///                          (+ K * xz * wz, inside the second term)
+/// so that the main loop nest is a plain product of the widened bytes,
+/// channels innermost and contiguous (input NHWC, weight [F, KH, KW, C]),
+/// the dot-product form LLVM's vectorizer and the x86 backend turn into
+/// vpmaddwd / vpdpbusd (u8 x s8 with VNNI). The input is padded with its
+/// zero point, so that padded taps cancel in the correction. The window
+/// sums of x are only computed for a non-zero weight zero point. The last
+/// generic adds the corrections and writes NCHW.
+struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
+  ConvIntegerLowering(MLIRContext *ctx, unsigned dotProductBits)
+      : OpConversionPattern(ctx), dotProductBits(dotProductBits) {}
+  unsigned dotProductBits;
+  LogicalResult
+  matchAndRewrite(cnn::ConvIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = op.getType();
+    auto weightType = op.getWeight().getType();
+    bool unsignedX = isUnsigned(op.getInput().getType());
+    bool unsignedW = isUnsigned(weightType);
+    Type i32 = rewriter.getI32Type();
+    Value xZero = signless(rewriter, loc, adaptor.getInputZeroPoint());
+    SmallVector<int64_t> low, high;
+    splitPads(op.getPads(), 4, 2, low, high);
+    Value padded =
+        padWithValue(rewriter, loc, signless(rewriter, loc, adaptor.getInput()),
+                     low, high, xZero);
+    auto transposed = [&](Value value) {
+      auto t = cast<RankedTensorType>(value.getType());
+      const int64_t toLast[] = {0, 2, 3, 1};
+      SmallVector<int64_t> shape;
+      for (int64_t d : toLast)
+        shape.push_back(t.getDimSize(d));
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, shape, t.getElementType());
+      return linalg::TransposeOp::create(rewriter, loc, value, empty, toLast)
+          .getResult()[0];
+    };
+    Value input = transposed(padded);
+    Value weight =
+        transposed(signless(rewriter, loc, adaptor.getWeight())); // FKKC
+    Value wZero = signless(rewriter, loc, adaptor.getWeightZeroPoint());
+    bool perChannelZero =
+        cast<RankedTensorType>(wZero.getType()).getRank() != 0;
+
+    int64_t n = type.getDimSize(0), channels = type.getDimSize(1);
+    int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+    int64_t groups = op.getGroups();
+    int64_t outPerGroup = channels / groups;
+    int64_t inPerGroup = weightType.getDimSize(1);
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    using utils::IteratorType;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto zeros = [&](ArrayRef<int64_t> shape) {
+      return int32Zeros(rewriter, loc, shape);
+    };
+
+    // sum x * w over (n, oh, ow, f | kh, kw, c), NHWC.
+    AffineExpr channel = d(3).floorDiv(outPerGroup) * inPerGroup + d(6);
+    SmallVector<AffineMap> maps{
+        AffineMap::get(7, 0,
+                       {d(0), d(1) * strides[0] + d(4) * dilations[0],
+                        d(2) * strides[1] + d(5) * dilations[1], channel},
+                       ctx),
+        AffineMap::get(7, 0, {d(3), d(4), d(5), d(6)}, ctx),
+        AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+    SmallVector<IteratorType> iterators(4, IteratorType::parallel);
+    iterators.append(3, IteratorType::reduction);
+    Value products;
+    std::optional<std::vector<char>> constantWeight =
+        constantBytes(op.getWeight());
+    std::optional<std::vector<char>> constantWeightZero =
+        constantBytes(op.getWeightZeroPoint());
+    // sum (w - wz) per output channel, at compile time for constants.
+    Value weightSums;
+    if (constantWeight && constantWeightZero) {
+      int64_t perChannel = constantWeight->size() / channels;
+      std::vector<int32_t> sums(channels, 0);
+      auto value = [&](char byte) {
+        return unsignedW ? int32_t(uint8_t(byte)) : int32_t(int8_t(byte));
+      };
+      for (int64_t o = 0; o < channels; ++o) {
+        int32_t zero = value(
+            (*constantWeightZero)[constantWeightZero->size() == 1 ? 0 : o]);
+        for (int64_t i = 0; i < perChannel; ++i)
+          sums[o] += value((*constantWeight)[o * perChannel + i]) - zero;
+      }
+      auto sumsType = RankedTensorType::get({channels}, i32);
+      weightSums = arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(sumsType, ArrayRef(sums)));
+    }
+    if (dotProductBits && unsignedX && !unsignedW && groups == 1 &&
+        constantWeight) {
+      DotProductConvolution conv{std::move(*constantWeight),
+                                 channels,
+                                 inPerGroup,
+                                 weightType.getDimSize(2),
+                                 weightType.getDimSize(3),
+                                 n,
+                                 oh,
+                                 ow,
+                                 strides[0],
+                                 strides[1],
+                                 dilations[0],
+                                 dilations[1]};
+      products = dotProductProducts(rewriter, loc, conv, input, dotProductBits);
+    }
+    if (!products)
+      products =
+          reduceGeneric(rewriter, loc, ValueRange{input, weight},
+                        zeros({n, oh, ow, channels}), maps, iterators,
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          Value product = arith::MulIOp::create(
+                              b, l, widen(b, l, args[0], unsignedX),
+                              widen(b, l, args[1], unsignedW));
+                          return arith::AddIOp::create(b, l, args[2], product);
+                        });
+
+    // sum (w - wz) per output channel.
+    SmallVector<AffineMap> weightMaps{
+        AffineMap::get(4, 0, {d(0), d(1), d(2), d(3)}, ctx),
+        perChannelZero ? AffineMap::get(4, 0, {d(0)}, ctx)
+                       : AffineMap::get(4, 0, {}, ctx),
+        AffineMap::get(4, 0, {d(0)}, ctx)};
+    SmallVector<IteratorType> weightIterators{
+        IteratorType::parallel, IteratorType::reduction,
+        IteratorType::reduction, IteratorType::reduction};
+    if (!weightSums)
+      weightSums =
+          reduceGeneric(rewriter, loc, ValueRange{weight, wZero},
+                        zeros({channels}), weightMaps, weightIterators,
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          Value w = arith::SubIOp::create(
+                              b, l, widen(b, l, args[0], unsignedW),
+                              widen(b, l, args[1], unsignedW));
+                          return arith::AddIOp::create(b, l, args[2], w);
+                        });
+
+    // sum x over each window and group, when the weight zero point is not
+    // zero: [N, OH, OW, G]. An empty [KH, KW, C / groups] tensor names the
+    // window's loops (as linalg's pooling takes its window).
+    bool zeroWeightZero = isZeroConstant(op.getWeightZeroPoint());
+    Value windowSums;
+    if (!zeroWeightZero) {
+      Value window = tensor::EmptyOp::create(
+          rewriter, loc,
+          ArrayRef<int64_t>{weightType.getDimSize(2), weightType.getDimSize(3),
+                            inPerGroup},
+          i32);
+      SmallVector<AffineMap> windowMaps{
+          AffineMap::get(7, 0,
+                         {d(0), d(1) * strides[0] + d(4) * dilations[0],
+                          d(2) * strides[1] + d(5) * dilations[1],
+                          d(3) * inPerGroup + d(6)},
+                         ctx),
+          AffineMap::get(7, 0, {d(4), d(5), d(6)}, ctx),
+          AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+      windowSums =
+          reduceGeneric(rewriter, loc, ValueRange{input, window},
+                        zeros({n, oh, ow, groups}), windowMaps, iterators,
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          return arith::AddIOp::create(
+                              b, l, args[2], widen(b, l, args[0], unsignedX));
+                        });
+    }
+
+    // acc = products - xz * weightSums[f] - wz[f] * windowSums + bias, NCHW.
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), i32);
+    SmallVector<Value> inputs{products, weightSums, xZero};
+    SmallVector<AffineMap> finalMaps{
+        AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, ctx),
+        AffineMap::get(4, 0, {d(1)}, ctx), AffineMap::get(4, 0, {}, ctx)};
+    if (windowSums) {
+      inputs.append({windowSums, wZero});
+      finalMaps.push_back(AffineMap::get(
+          4, 0, {d(0), d(2), d(3), d(1).floorDiv(outPerGroup)}, ctx));
+      finalMaps.push_back(perChannelZero ? AffineMap::get(4, 0, {d(1)}, ctx)
+                                         : AffineMap::get(4, 0, {}, ctx));
+    }
+    Value bias = adaptor.getBias();
+    if (bias) {
+      inputs.push_back(bias);
+      finalMaps.push_back(AffineMap::get(4, 0, {d(1)}, ctx));
+    }
+    finalMaps.push_back(rewriter.getMultiDimIdentityMap(4));
+    SmallVector<IteratorType> parallel(4, IteratorType::parallel);
+    auto result = linalg::GenericOp::create(
+        rewriter, loc, type, inputs, init, finalMaps, parallel,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value acc = arith::SubIOp::create(
+              b, l, args[0],
+              arith::MulIOp::create(b, l, widen(b, l, args[2], unsignedX),
+                                    args[1]));
+          size_t next = 3;
+          if (windowSums) {
+            acc = arith::SubIOp::create(
+                b, l, acc,
+                arith::MulIOp::create(b, l, widen(b, l, args[4], unsignedW),
+                                      args[3]));
+            next = 5;
+          }
+          if (bias)
+            acc = arith::AddIOp::create(b, l, acc, args[next]);
+          linalg::YieldOp::create(b, l, acc);
+        });
+    rewriter.replaceOp(op, result.getResult(0));
+    return success();
+  }
+};
+
+/// The integer matrix product over (batch..., m, n, k); operands' batch
+/// dimensions broadcast as numpy's.
+struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
+  MatmulIntegerLowering(MLIRContext *ctx, unsigned dotProductBits)
+      : OpConversionPattern(ctx), dotProductBits(dotProductBits) {}
+  unsigned dotProductBits;
+
+  /// A uint8 [M, K] by constant int8 [K, N] product on the vpdpbusd kernel:
+  /// the 1x1 convolution of one row of M pixels, with the zero points as
+  /// corrections (xz * column sums of w - wz, wz * row sums of x) as the
+  /// convolution's.
+  Value onDotProducts(cnn::MatmulIntegerOp op, OpAdaptor adaptor,
+                      ConversionPatternRewriter &rewriter) const {
+    auto lhsType = op.getLhs().getType();
+    auto rhsType = op.getRhs().getType();
+    if (!dotProductBits || lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
+        !isUnsigned(lhsType) || isUnsigned(rhsType))
+      return {};
+    std::optional<std::vector<char>> rhs = constantBytes(op.getRhs());
+    if (!rhs)
+      return {};
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
+            n = rhsType.getDimSize(1);
+    DotProductConvolution conv{
+        std::vector<char>(rhs->size()), n, k, 1, 1, 1, 1, m};
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        conv.weights[j * k + i] = (*rhs)[i * n + j];
+    Value lhs = signless(rewriter, loc, adaptor.getLhs());
+    Value image = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({1, 1, m, k}, rewriter.getI8Type()), lhs,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    Value products4 =
+        dotProductProducts(rewriter, loc, conv, image, dotProductBits);
+    Type i32 = rewriter.getI32Type();
+    Value products = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({m, n}, i32), products4,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    using utils::IteratorType;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto zeros = [&](ArrayRef<int64_t> shape) {
+      return int32Zeros(rewriter, loc, shape);
+    };
+    Value rhsValue = signless(rewriter, loc, adaptor.getRhs());
+    Value lhsZero = signless(rewriter, loc, adaptor.getLhsZeroPoint());
+    Value rhsZero = signless(rewriter, loc, adaptor.getRhsZeroPoint());
+    bool perColumn = cast<RankedTensorType>(rhsZero.getType()).getRank() == 1;
+    // Column sums of (w - wz): (k | n) -> n.
+    Value columnSums = reduceGeneric(
+        rewriter, loc, ValueRange{rhsValue, rhsZero}, zeros({n}),
+        {AffineMap::get(2, 0, {d(1), d(0)}, ctx),
+         perColumn ? AffineMap::get(2, 0, {d(0)}, ctx)
+                   : AffineMap::get(2, 0, {}, ctx),
+         AffineMap::get(2, 0, {d(0)}, ctx)},
+        {IteratorType::parallel, IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value w = arith::SubIOp::create(b, l, widen(b, l, args[0], false),
+                                          widen(b, l, args[1], false));
+          return arith::AddIOp::create(b, l, args[2], w);
+        });
+    bool zeroRhsZero = isZeroConstant(op.getRhsZeroPoint());
+    Value rowSums;
+    if (!zeroRhsZero)
+      rowSums = reduceGeneric(rewriter, loc, ValueRange{lhs}, zeros({m}),
+                              {AffineMap::get(2, 0, {d(0), d(1)}, ctx),
+                               AffineMap::get(2, 0, {d(0)}, ctx)},
+                              {IteratorType::parallel, IteratorType::reduction},
+                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                return arith::AddIOp::create(
+                                    b, l, args[1], widen(b, l, args[0], true));
+                              });
+    SmallVector<Value> inputs{products, columnSums, lhsZero};
+    SmallVector<AffineMap> maps{AffineMap::get(2, 0, {d(0), d(1)}, ctx),
+                                AffineMap::get(2, 0, {d(1)}, ctx),
+                                AffineMap::get(2, 0, {}, ctx)};
+    if (rowSums) {
+      inputs.append({rowSums, rhsZero});
+      maps.push_back(AffineMap::get(2, 0, {d(0)}, ctx));
+      maps.push_back(perColumn ? AffineMap::get(2, 0, {d(1)}, ctx)
+                               : AffineMap::get(2, 0, {}, ctx));
+    }
+    Value bias = adaptor.getBias();
+    if (bias) {
+      inputs.push_back(bias);
+      maps.push_back(AffineMap::get(2, 0, {d(1)}, ctx));
+    }
+    maps.push_back(rewriter.getMultiDimIdentityMap(2));
+    Value init = tensor::EmptyOp::create(rewriter, loc, {m, n}, i32);
+    SmallVector<IteratorType> parallel(2, IteratorType::parallel);
+    return linalg::GenericOp::create(
+               rewriter, loc, op.getType(), inputs, init, maps, parallel,
+               [&](OpBuilder &b, Location l, ValueRange args) {
+                 Value acc = arith::SubIOp::create(
+                     b, l, args[0],
+                     arith::MulIOp::create(b, l, widen(b, l, args[2], true),
+                                           args[1]));
+                 size_t next = 3;
+                 if (rowSums) {
+                   acc = arith::SubIOp::create(
+                       b, l, acc,
+                       arith::MulIOp::create(b, l, widen(b, l, args[4], false),
+                                             args[3]));
+                   next = 5;
+                 }
+                 if (bias)
+                   acc = arith::AddIOp::create(b, l, acc, args[next]);
+                 linalg::YieldOp::create(b, l, acc);
+               })
+        .getResult(0);
+  }
+
+  LogicalResult
+  matchAndRewrite(cnn::MatmulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (Value result = onDotProducts(op, adaptor, rewriter)) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), loops = rank + 1;
+    int64_t batch = rank - 2;
+    AffineExpr m = getAffineDimExpr(batch, ctx),
+               n = getAffineDimExpr(batch + 1, ctx),
+               k = getAffineDimExpr(batch + 2, ctx);
+    // An operand's batch dimensions, aligned at the right of the result's,
+    // with size-1 dimensions read at 0.
+    auto operandMap = [&](RankedTensorType operand, AffineExpr row,
+                          AffineExpr column) {
+      int64_t operandBatch = operand.getRank() - 2;
+      SmallVector<AffineExpr> exprs;
+      for (int64_t i = 0; i < operandBatch; ++i) {
+        int64_t d = batch - operandBatch + i;
+        if (operand.getDimSize(i) == 1 && type.getDimSize(d) != 1)
+          exprs.push_back(getAffineConstantExpr(0, ctx));
+        else
+          exprs.push_back(getAffineDimExpr(d, ctx));
+      }
+      exprs.push_back(row);
+      exprs.push_back(column);
+      return AffineMap::get(loops, 0, exprs, ctx);
+    };
+    Value rhsZero = signless(rewriter, loc, adaptor.getRhsZeroPoint());
+    SmallVector<AffineExpr> resultExprs;
+    for (int64_t i = 0; i < rank; ++i)
+      resultExprs.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<AffineMap> maps{
+        operandMap(op.getLhs().getType(), m, k),
+        operandMap(op.getRhs().getType(), k, n),
+        AffineMap::get(loops, 0, {}, ctx),
+        cast<RankedTensorType>(rhsZero.getType()).getRank() == 0
+            ? AffineMap::get(loops, 0, {}, ctx)
+            : AffineMap::get(loops, 0, {n}, ctx),
+        AffineMap::get(loops, 0, resultExprs, ctx)};
+    using utils::IteratorType;
+    SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
+    iterators.push_back(IteratorType::reduction);
+    Value init =
+        integerAccumulator(rewriter, loc, type, adaptor.getBias(), rank - 1);
+    bool unsignedLhs = isUnsigned(op.getLhs().getType());
+    bool unsignedRhs = isUnsigned(op.getRhs().getType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type,
+        ValueRange{signless(rewriter, loc, adaptor.getLhs()),
+                   signless(rewriter, loc, adaptor.getRhs()),
+                   signless(rewriter, loc, adaptor.getLhsZeroPoint()), rhsZero},
+        init, maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, multiplyAccumulate(b, l, args, unsignedLhs, unsignedRhs));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void cnnc::lowering::populateIntegerKernelLowerings(RewritePatternSet &patterns,
+                                                    unsigned dotProductBits) {
+  patterns.add<ConvIntegerLowering, MatmulIntegerLowering>(
+      patterns.getContext(), dotProductBits);
+}
