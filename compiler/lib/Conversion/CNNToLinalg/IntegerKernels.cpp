@@ -53,6 +53,27 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args,
                                arith::MulIOp::create(b, loc, x, w));
 }
 
+/// products - xz * weightSums - wz * windowSums + bias, one element: the end
+/// of the integer convolution and matrix product. `args` are products,
+/// weight sums, xz, then (with `windowSums`) window sums and wz, then (with
+/// `bias`) the bias.
+Value correctedSum(OpBuilder &b, Location l, ValueRange args, bool unsignedX,
+                   bool unsignedW, bool windowSums, bool bias) {
+  Value acc = arith::SubIOp::create(
+      b, l, args[0],
+      arith::MulIOp::create(b, l, widen(b, l, args[2], unsignedX), args[1]));
+  size_t next = 3;
+  if (windowSums) {
+    acc = arith::SubIOp::create(
+        b, l, acc,
+        arith::MulIOp::create(b, l, widen(b, l, args[4], unsignedW), args[3]));
+    next = 5;
+  }
+  if (bias)
+    acc = arith::AddIOp::create(b, l, acc, args[next]);
+  return acc;
+}
+
 /// The integer convolution, as
 ///   sum (x - xz)(w - wz) = sum x*w - xz * sum (w - wz) - wz * sum x
 ///                          (+ K * xz * wz, inside the second term)
@@ -84,15 +105,7 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
         padWithValue(rewriter, loc, signless(rewriter, loc, adaptor.getInput()),
                      low, high, xZero);
     auto transposed = [&](Value value) {
-      auto t = cast<RankedTensorType>(value.getType());
-      const int64_t toLast[] = {0, 2, 3, 1};
-      SmallVector<int64_t> shape;
-      for (int64_t d : toLast)
-        shape.push_back(t.getDimSize(d));
-      Value empty =
-          tensor::EmptyOp::create(rewriter, loc, shape, t.getElementType());
-      return linalg::TransposeOp::create(rewriter, loc, value, empty, toLast)
-          .getResult()[0];
+      return permute(rewriter, loc, value, cnn::kToChannelsLast);
     };
     Value input = transposed(padded);
     Value weight =
@@ -245,21 +258,11 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     auto result = linalg::GenericOp::create(
         rewriter, loc, type, inputs, init, finalMaps, parallel,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value acc = arith::SubIOp::create(
-              b, l, args[0],
-              arith::MulIOp::create(b, l, widen(b, l, args[2], unsignedX),
-                                    args[1]));
-          size_t next = 3;
-          if (windowSums) {
-            acc = arith::SubIOp::create(
-                b, l, acc,
-                arith::MulIOp::create(b, l, widen(b, l, args[4], unsignedW),
-                                      args[3]));
-            next = 5;
-          }
-          if (bias)
-            acc = arith::AddIOp::create(b, l, acc, args[next]);
-          linalg::YieldOp::create(b, l, acc);
+          linalg::YieldOp::create(
+              b, l,
+              correctedSum(b, l, args, unsignedX, unsignedW,
+                           static_cast<bool>(windowSums),
+                           static_cast<bool>(bias)));
         });
     rewriter.replaceOp(op, result.getResult(0));
     return success();
@@ -361,21 +364,12 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
     return linalg::GenericOp::create(
                rewriter, loc, op.getType(), inputs, init, maps, parallel,
                [&](OpBuilder &b, Location l, ValueRange args) {
-                 Value acc = arith::SubIOp::create(
-                     b, l, args[0],
-                     arith::MulIOp::create(b, l, widen(b, l, args[2], true),
-                                           args[1]));
-                 size_t next = 3;
-                 if (rowSums) {
-                   acc = arith::SubIOp::create(
-                       b, l, acc,
-                       arith::MulIOp::create(b, l, widen(b, l, args[4], false),
-                                             args[3]));
-                   next = 5;
-                 }
-                 if (bias)
-                   acc = arith::AddIOp::create(b, l, acc, args[next]);
-                 linalg::YieldOp::create(b, l, acc);
+                 linalg::YieldOp::create(
+                     b, l,
+                     correctedSum(b, l, args, /*unsignedX=*/true,
+                                  /*unsignedW=*/false,
+                                  static_cast<bool>(rowSums),
+                                  static_cast<bool>(bias)));
                })
         .getResult(0);
   }

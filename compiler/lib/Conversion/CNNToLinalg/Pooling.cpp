@@ -13,20 +13,6 @@ using namespace cnnc::lowering;
 
 namespace {
 
-/// `value` with its dimensions permuted: result dimension i is `value`'s
-/// dimension permutation[i].
-Value permute(OpBuilder &b, Location loc, Value value,
-              ArrayRef<int64_t> permutation) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t d : permutation)
-    shape.push_back(type.getDimSize(d));
-  Value empty =
-      tensor::EmptyOp::create(b, loc, shape, type.getElementType());
-  return linalg::TransposeOp::create(b, loc, value, empty, permutation)
-      .getResult()[0];
-}
-
 /// linalg's max pooling `MaxOp` or sum pooling `SumOp` of `source` over
 /// `window` into `init`.
 template <typename MaxOp, typename SumOp>

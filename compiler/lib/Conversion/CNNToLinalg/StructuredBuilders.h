@@ -44,6 +44,11 @@ mlir::Value epilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value result,
                      std::optional<cnn::ActivationKind> kind,
                      mlir::FloatAttr alpha, mlir::FloatAttr beta);
 
+/// `value` with its dimensions permuted (a linalg.transpose): result
+/// dimension i is `value`'s dimension permutation[i].
+mlir::Value permute(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                    llvm::ArrayRef<int64_t> permutation);
+
 /// `input` padded with `value`: `low` and `high` per dimension.
 mlir::Value padWith(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                     llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
