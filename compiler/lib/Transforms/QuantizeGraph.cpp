@@ -136,6 +136,18 @@ SmallVector<Value> quantizationPoints(func::FuncOp function,
   return points.takeVector();
 }
 
+SmallVector<CalibratedLayer>
+calibratedLayers(func::FuncOp function, const llvm::StringSet<> &keepFloat) {
+  SmallVector<CalibratedLayer> layers;
+  function.walk([&](Operation *op) {
+    if (!isa<cnn::ConvOp, cnn::MatmulOp>(op))
+      return;
+    bool quantized = quantizableWeight(op, keepFloat).first;
+    layers.push_back({op, quantized ? quantizedOutput(op) : Value()});
+  });
+  return layers;
+}
+
 void quantizeGraph(func::FuncOp function, ArrayRef<Value> points,
                    ArrayRef<TensorRange> ranges,
                    const llvm::StringSet<> &keepFloat) {

@@ -10,10 +10,13 @@
 #include "cnnc/Transforms/QuantizeGraph.h"
 #include "cnnc/runtime.h"
 
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -116,18 +119,132 @@ int readSamples(const CalibrationOptions &options,
   return Success;
 }
 
-void widen(TensorRange &range, const float *values, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) {
-    range.min = std::min(range.min, values[i]);
-    range.max = std::max(range.max, values[i]);
+/// A progress bar on stderr while calibrating, when stderr is a terminal.
+class Progress {
+public:
+  Progress(int64_t total) : total(total) {}
+  ~Progress() {
+    if (shown)
+      llvm::errs() << "\r\033[K";
   }
+  void step(llvm::StringRef what) {
+    ++done;
+    if (!llvm::errs().is_displayed())
+      return;
+    int width = 30, filled = static_cast<int>(width * done / total);
+    llvm::errs() << "\rcnnc: calibrating (" << what << ") ["
+                 << std::string(filled, '=') << std::string(width - filled, ' ')
+                 << "] " << done << "/" << total << "\033[K";
+    llvm::errs().flush();
+    shown = true;
+  }
+
+private:
+  int64_t total, done = 0;
+  bool shown = false;
+};
+
+/// A model compiled into this process with some of its values as extra
+/// outputs, run one sample at a time.
+class Probe {
+public:
+  ~Probe() { cnnc_workspace_free(workspace); }
+
+  /// Compiles a copy of `module` whose model function also returns
+  /// `values` (values of `module`); the model's input stands for itself.
+  int build(ModuleOp module, ArrayRef<Value> values, llvm::StringRef name,
+            PipelineOptions pipeline, const TargetOptions &target) {
+    IRMapping mapping;
+    OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone(mapping));
+    func::FuncOp function = *findModelFunction(*copy);
+    Operation *terminator = function.getBody().front().getTerminator();
+    for (Value value : values) {
+      Value mapped = mapping.lookupOrDefault(value);
+      if (isa<BlockArgument>(mapped)) {
+        resultOf.push_back(-1);
+        continue;
+      }
+      resultOf.push_back(terminator->getNumOperands());
+      (void)function.insertResult(function.getNumResults(), mapped.getType(),
+                                  DictionaryAttr());
+      terminator->insertOperands(terminator->getNumOperands(), mapped);
+    }
+    pipeline.modelName = name.str();
+    pipeline.training.reset();
+    if (int status = compileAndLoad(*copy, pipeline, target, model))
+      return status;
+    for (const TensorDescription &output : model.interface.outputs) {
+      outputs.emplace_back(output.bytes, '\0');
+      pointers.push_back(outputs.back().data());
+    }
+    workspace = cnnc_workspace_alloc(model.loaded->workspaceSize());
+    if (!workspace)
+      return calibrationError(cnnc_last_error());
+    return Success;
+  }
+
+  const ModelInterface &interface() const { return model.interface; }
+
+  int run(const std::string &sample) {
+    const void *inputs[] = {sample.data()};
+    if (model.loaded->run(inputs, pointers.data(), workspace) != 0)
+      return calibrationError(cnnc_last_error());
+    return Success;
+  }
+
+  /// The bytes of the model's output `index` after the last run.
+  llvm::ArrayRef<float> output(size_t index) const {
+    return {reinterpret_cast<const float *>(outputs[index].data()),
+            outputs[index].size() / sizeof(float)};
+  }
+  /// The bytes of `values[index]` after running `sample`.
+  llvm::ArrayRef<float> value(size_t index, const std::string &sample) const {
+    if (resultOf[index] < 0)
+      return {reinterpret_cast<const float *>(sample.data()),
+              sample.size() / sizeof(float)};
+    return output(resultOf[index]);
+  }
+
+private:
+  InProcessModel model;
+  std::vector<int> resultOf;
+  std::vector<std::string> outputs;
+  std::vector<void *> pointers;
+  void *workspace = nullptr;
+};
+
+std::string methodName(const CalibrationOptions &options) {
+  switch (options.method) {
+  case CalibrationMethod::MinMax:
+    return "minmax";
+  case CalibrationMethod::Percentile:
+    return llvm::formatv("percentile {0}",
+                         llvm::format("%g", options.percentile))
+        .str();
+  case CalibrationMethod::Entropy:
+    return "entropy";
+  }
+  return "";
+}
+
+/// The number of rows of `output` ([rows, classes]) whose largest entry is
+/// at the same class in `a` and `b`.
+int64_t agreeingRows(llvm::ArrayRef<float> a, llvm::ArrayRef<float> b,
+                     int64_t rows, int64_t classes) {
+  int64_t agree = 0;
+  for (int64_t row = 0; row < rows; ++row) {
+    auto first = a.begin() + row * classes, second = b.begin() + row * classes;
+    agree += std::max_element(first, first + classes) - first ==
+             std::max_element(second, second + classes) - second;
+  }
+  return agree;
 }
 
 } // namespace
 
 int quantizeModel(ModuleOp module, const CalibrationOptions &options,
-                  const PipelineOptions &pipeline,
-                  const TargetOptions &target) {
+                  const PipelineOptions &pipeline, const TargetOptions &target,
+                  QuantizationReport *report) {
   FailureOr<func::FuncOp> function = findModelFunction(module);
   if (failed(function))
     return UserError;
@@ -148,28 +265,12 @@ int quantizeModel(ModuleOp module, const CalibrationOptions &options,
     return calibrationError("the model has no convolution or matrix product "
                             "with constant weights to quantize");
 
-  // The float model with every point as an extra output (the model's own
-  // input is measured on the samples themselves).
-  OwningOpRef<ModuleOp> probe = module.clone();
-  func::FuncOp probeFunction = *findModelFunction(*probe);
-  SmallVector<Value> probePoints = quantizationPoints(probeFunction, keep);
-  auto terminator = probeFunction.getBody().front().getTerminator();
-  SmallVector<int> outputOf(probePoints.size(), -1);
-  for (auto [i, point] : llvm::enumerate(probePoints)) {
-    if (isa<BlockArgument>(point))
-      continue;
-    outputOf[i] = terminator->getNumOperands();
-    (void)probeFunction.insertResult(probeFunction.getNumResults(),
-                                     point.getType(), DictionaryAttr());
-    terminator->insertOperands(terminator->getNumOperands(), point);
-  }
-  PipelineOptions probeOptions = pipeline;
-  probeOptions.modelName = "cnnc_calibration";
-  probeOptions.training.reset();
-  InProcessModel model;
-  if (int status = compileAndLoad(*probe, probeOptions, target, model))
+  // The float model with every point as an extra output.
+  Probe floats;
+  if (int status =
+          floats.build(module, points, "cnnc_calibration", pipeline, target))
     return status;
-  const ModelInterface &interface = model.interface;
+  const ModelInterface &interface = floats.interface();
   if (interface.inputs.size() != 1 ||
       interface.inputs[0].elementType != CNNC_ELEMENT_FLOAT)
     return calibrationError("calibration feeds one float input; the model "
@@ -180,37 +281,100 @@ int quantizeModel(ModuleOp module, const CalibrationOptions &options,
   if (int status = readSamples(options, interface.inputs[0], samples))
     return status;
 
-  std::vector<TensorRange> ranges(points.size(),
-                                  TensorRange{INFINITY, -INFINITY});
-  std::vector<std::string> outputs;
-  std::vector<void *> outputPointers;
-  for (const TensorDescription &output : interface.outputs) {
-    outputs.emplace_back(output.bytes, '\0');
-    outputPointers.push_back(outputs.back().data());
-  }
-  void *workspace = cnnc_workspace_alloc(model.loaded->workspaceSize());
-  if (!workspace)
-    return calibrationError(cnnc_last_error());
+  int64_t passes = 1 + needsHistogram(options.method) + (report != nullptr);
+  Progress progress(passes * static_cast<int64_t>(samples.size()));
+  std::vector<RangeObserver> observers(points.size());
   for (const std::string &sample : samples) {
-    const void *inputs[] = {sample.data()};
-    if (model.loaded->run(inputs, outputPointers.data(), workspace) != 0) {
-      cnnc_workspace_free(workspace);
-      return calibrationError(cnnc_last_error());
-    }
+    if (int status = floats.run(sample))
+      return status;
     for (size_t i = 0; i < points.size(); ++i) {
-      const std::string &bytes =
-          outputOf[i] < 0 ? sample : outputs[outputOf[i]];
-      widen(ranges[i], reinterpret_cast<const float *>(bytes.data()),
-            bytes.size() / sizeof(float));
+      llvm::ArrayRef<float> values = floats.value(i, sample);
+      observers[i].observeRange(values.data(), values.size());
     }
+    progress.step("ranges");
   }
-  cnnc_workspace_free(workspace);
-  for (const TensorRange &range : ranges)
-    if (!std::isfinite(range.min) || !std::isfinite(range.max))
+  for (const RangeObserver &observer : observers)
+    if (!observer.finite())
       return calibrationError("the float model computes values that are not "
                               "finite on the samples; nothing to calibrate "
                               "on");
+  if (needsHistogram(options.method)) {
+    for (const std::string &sample : samples) {
+      if (int status = floats.run(sample))
+        return status;
+      for (size_t i = 0; i < points.size(); ++i) {
+        llvm::ArrayRef<float> values = floats.value(i, sample);
+        observers[i].observeHistogram(values.data(), values.size());
+      }
+      progress.step("histograms");
+    }
+  }
+  std::vector<TensorRange> ranges;
+  for (const RangeObserver &observer : observers)
+    ranges.push_back(observer.range(options.method, options.percentile));
+
+  SmallVector<CalibratedLayer> layers = calibratedLayers(*function, keep);
   quantizeGraph(*function, points, ranges, keep);
+  if (!report)
+    return Success;
+
+  // The int8 model against the float one: each int8 layer's output (the
+  // dequantized value its consumers read) and the model's first output.
+  report->method = methodName(options);
+  report->samples = samples.size();
+  SmallVector<Value> measured;
+  std::vector<size_t> pointOf;
+  for (const CalibratedLayer &layer : layers) {
+    LayerPrecision row;
+    collectNodes(layer.op->getLoc(), row.nodes);
+    row.int8 = static_cast<bool>(layer.output);
+    report->layers.push_back(row);
+    if (!layer.output)
+      continue;
+    // The point's one user is its quantize, whose one user the dequantize.
+    Operation *quantize = *layer.output.getUsers().begin();
+    measured.push_back(quantize->getResult(0).getUsers().begin()->getResult(0));
+    pointOf.push_back(llvm::find(points, layer.output) - points.begin());
+  }
+  Probe integers;
+  if (int status = integers.build(module, measured, "cnnc_calibration_int8",
+                                  pipeline, target))
+    return status;
+  std::vector<double> signal(measured.size()), noise(measured.size());
+  const TensorDescription &result = interface.outputs[0];
+  bool classes =
+      result.shape.size() == 2 && result.elementType == CNNC_ELEMENT_FLOAT;
+  int64_t agree = 0;
+  for (const std::string &sample : samples) {
+    if (int status = floats.run(sample))
+      return status;
+    if (int status = integers.run(sample))
+      return status;
+    for (size_t i = 0; i < measured.size(); ++i) {
+      llvm::ArrayRef<float> exact = floats.value(pointOf[i], sample);
+      llvm::ArrayRef<float> approximate = integers.value(i, sample);
+      for (size_t j = 0; j < exact.size(); ++j) {
+        double difference = double(exact[j]) - approximate[j];
+        signal[i] += double(exact[j]) * exact[j];
+        noise[i] += difference * difference;
+      }
+    }
+    if (classes) {
+      agree += agreeingRows(floats.output(0), integers.output(0),
+                            result.shape[0], result.shape[1]);
+      report->rows += result.shape[0];
+    }
+    progress.step("int8 against float");
+  }
+  size_t next = 0;
+  for (LayerPrecision &row : report->layers)
+    if (row.int8) {
+      row.sqnr = noise[next] == 0 ? INFINITY
+                                  : 10 * std::log10(signal[next] / noise[next]);
+      ++next;
+    }
+  if (classes && report->rows)
+    report->top1Agreement = double(agree) / report->rows;
   return Success;
 }
 

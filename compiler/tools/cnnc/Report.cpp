@@ -16,6 +16,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace cnnc {
@@ -31,25 +33,6 @@ int64_t elements(Type type) {
   return shaped && shaped.hasStaticShape() ? shaped.getNumElements() : 0;
 }
 
-/// "conv1 (Conv)" for each ONNX node location in `loc`.
-void collectNodes(Location loc, std::vector<std::string> &nodes) {
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    for (Location part : fused.getLocations())
-      collectNodes(part, nodes);
-    return;
-  }
-  auto name = dyn_cast<NameLoc>(loc);
-  if (!name)
-    return;
-  if (auto opType = dyn_cast<NameLoc>(name.getChildLoc())) {
-    std::string text = (name.getName().str() + " (" +
-                        opType.getName().str() + ")");
-    if (!llvm::is_contained(nodes, text))
-      nodes.push_back(text);
-    return;
-  }
-  collectNodes(name.getChildLoc(), nodes);
-}
 
 /// The layout of an activation of `rank` with its channels first.
 std::string channelsFirstLayout(int64_t rank) {
@@ -209,6 +192,25 @@ std::string describeTile(StringRef algorithm,
 
 } // namespace
 
+void collectNodes(Location loc, std::vector<std::string> &nodes) {
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location part : fused.getLocations())
+      collectNodes(part, nodes);
+    return;
+  }
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return;
+  if (auto opType = dyn_cast<NameLoc>(name.getChildLoc())) {
+    std::string text = (name.getName().str() + " (" +
+                        opType.getName().str() + ")");
+    if (!llvm::is_contained(nodes, text))
+      nodes.push_back(text);
+    return;
+  }
+  collectNodes(name.getChildLoc(), nodes);
+}
+
 int64_t countGraphOps(ModuleOp module) {
   int64_t count = 0;
   module.walk([&](Operation *op) { count += isGraphOp(op); });
@@ -293,6 +295,28 @@ void printReport(llvm::raw_ostream &os, const Report &report) {
                            : std::string("not planned (the output is not "
                                          "code: use -o FILE.o)"))
      << "\n";
+  if (!report.quantization)
+    return;
+  const QuantizationReport &quantization = *report.quantization;
+  os << "\nquantization: int8, calibrated by " << quantization.method
+     << " on " << quantization.samples << " samples\n";
+  os << llvm::format("%-4s %-9s %9s  %s\n", "#", "precision", "SQNR dB",
+                     "layer (ONNX nodes)");
+  for (auto [i, layer] : llvm::enumerate(quantization.layers)) {
+    std::string sqnr = !layer.int8 ? "-"
+                       : std::isinf(layer.sqnr)
+                           ? "exact"
+                           : llvm::formatv("{0:F1}", layer.sqnr).str();
+    os << llvm::format("%-4zu %-9s %9s  ", i, layer.int8 ? "int8" : "float",
+                       sqnr.c_str())
+       << (layer.nodes.empty() ? "-" : llvm::join(layer.nodes, ", ")) << "\n";
+  }
+  if (quantization.top1Agreement)
+    os << llvm::format("top-1 agreement with float: %.2f%% of %lld rows\n",
+                       100 * *quantization.top1Agreement,
+                       static_cast<long long>(quantization.rows));
+  else
+    os << "top-1 agreement with float: - (the output is not [N, classes])\n";
 }
 
 } // namespace cnnc

@@ -28,6 +28,28 @@ struct ReportRow {
   int64_t flops = 0;
 };
 
+/// One convolution or matrix product of a model `--quantize` compiled.
+struct LayerPrecision {
+  std::vector<std::string> nodes; // "conv1 (Conv)"
+  bool int8 = false;
+  /// The signal-to-quantization-noise ratio of the layer's output in the
+  /// int8 model against the float model's, in dB, over the calibration
+  /// samples (int8 layers only; infinite where they are equal).
+  double sqnr = 0;
+};
+
+/// What `--quantize=int8` made of the model, measured on the calibration
+/// samples.
+struct QuantizationReport {
+  std::string method; // "minmax", "percentile 99.99", "entropy"
+  int64_t samples = 0;
+  std::vector<LayerPrecision> layers;
+  /// The fraction of samples' rows whose top class the int8 model and the
+  /// float model agree on (none when the output is not [N, classes]).
+  std::optional<double> top1Agreement;
+  int64_t rows = 0;
+};
+
 struct Report {
   /// N when cnnc-split-batch compiled the graph for one of N images.
   int64_t batchSplit = 1;
@@ -35,7 +57,11 @@ struct Report {
   std::vector<ReportRow> rows;
   int64_t weightBytes = 0;
   std::optional<uint64_t> arenaBytes;
+  std::optional<QuantizationReport> quantization;
 };
+
+/// "conv1 (Conv)" for each ONNX node location in `loc`, once each.
+void collectNodes(mlir::Location loc, std::vector<std::string> &nodes);
 
 /// The cnn ops of `module` that compute (not constants).
 int64_t countGraphOps(mlir::ModuleOp module);

@@ -29,9 +29,9 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -149,6 +149,24 @@ cl::opt<int64_t> calibrationSamples(
     "calibration-samples",
     cl::desc("How many samples --calibration runs (default 256)"),
     cl::init(256), cl::sub(compileCommand), cl::sub(quantizeCommand));
+cl::opt<cnnc::CalibrationMethod> calibrationMethod(
+    "calibration-method",
+    cl::desc("How --calibration turns the values an activation took into "
+             "its range"),
+    cl::init(cnnc::CalibrationMethod::MinMax),
+    cl::values(clEnumValN(cnnc::CalibrationMethod::MinMax, "minmax",
+                          "the smallest and largest value (the default)"),
+               clEnumValN(cnnc::CalibrationMethod::Percentile, "percentile",
+                          "clipped at --calibration-percentile of |x|"),
+               clEnumValN(cnnc::CalibrationMethod::Entropy, "entropy",
+                          "clipped where the KL divergence of the "
+                          "quantized histogram is least (TensorRT's)")),
+    cl::sub(compileCommand), cl::sub(quantizeCommand));
+cl::opt<double> calibrationPercentile(
+    "calibration-percentile",
+    cl::desc("The percentile of |x| --calibration-method=percentile clips "
+             "at (default 99.99)"),
+    cl::init(99.99), cl::sub(compileCommand), cl::sub(quantizeCommand));
 cl::list<std::string> keepFloat(
     "keep-float",
     cl::desc("ONNX nodes --quantize leaves in float (comma-separated)"),
@@ -383,16 +401,32 @@ cnnc::CalibrationOptions calibrationOptions() {
   cnnc::CalibrationOptions calibrate;
   calibrate.source = calibration;
   calibrate.samples = calibrationSamples;
+  calibrate.method = calibrationMethod;
+  calibrate.percentile = calibrationPercentile;
   calibrate.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   return calibrate;
 }
 
 bool checkCalibrationSamples() {
-  if (calibrationSamples >= 1 && calibrationSamples <= 1000000)
-    return true;
-  llvm::errs() << "cnnc: error: --calibration-samples " << calibrationSamples
-               << ": expected 1 to 1000000\n";
-  return false;
+  if (!(calibrationSamples >= 1 && calibrationSamples <= 1000000)) {
+    llvm::errs() << "cnnc: error: --calibration-samples "
+                 << calibrationSamples << ": expected 1 to 1000000\n";
+    return false;
+  }
+  if (!(calibrationPercentile > 50 && calibrationPercentile <= 100)) {
+    llvm::errs() << "cnnc: error: --calibration-percentile "
+                 << llvm::format("%g", calibrationPercentile.getValue())
+                 << ": expected more than 50, at "
+                 << "most 100\n";
+    return false;
+  }
+  if (calibrationPercentile.getNumOccurrences() &&
+      calibrationMethod != cnnc::CalibrationMethod::Percentile) {
+    llvm::errs() << "cnnc: error: --calibration-percentile needs "
+                    "--calibration-method=percentile\n";
+    return false;
+  }
+  return true;
 }
 
 int runCompile() {
@@ -467,15 +501,20 @@ int runCompile() {
     pipeline.int8DotProductBits = cnnc::int8DotProductBits(*machine);
   }
   pipeline.modelName = name;
+  cnnc::Report graphReport;
   if (quantize == Quantize::Int8) {
-    if (int status = cnnc::quantizeModel(*module, calibrationOptions(),
-                                         pipeline, targetOptions()))
+    cnnc::QuantizationReport quantization;
+    if (int status =
+            cnnc::quantizeModel(*module, calibrationOptions(), pipeline,
+                                targetOptions(),
+                                report ? &quantization : nullptr))
       return status;
+    if (report)
+      graphReport.quantization = std::move(quantization);
   }
   cnnc::Stage last = generatesCode        ? cnnc::Stage::LLVMDialect
                      : emit == Emit::Linalg ? cnnc::Stage::Linalg
                                             : cnnc::Stage::CNN;
-  cnnc::Report graphReport;
   if (report) {
     graphReport.opsBefore = cnnc::countGraphOps(*module);
     // The report describes the optimized graph (the graph stage on a

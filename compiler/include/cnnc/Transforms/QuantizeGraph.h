@@ -32,6 +32,18 @@ llvm::SmallVector<mlir::Value>
 quantizationPoints(mlir::func::FuncOp function,
                    const llvm::StringSet<> &keepFloat);
 
+/// A convolution or matrix product of a graph, and the activation that
+/// carries its output when quantizationPoints quantizes it (null when the
+/// layer stays in float: named in keepFloat, or of a form the integer
+/// kernels do not take).
+struct CalibratedLayer {
+  mlir::Operation *op;
+  mlir::Value output;
+};
+llvm::SmallVector<CalibratedLayer>
+calibratedLayers(mlir::func::FuncOp function,
+                 const llvm::StringSet<> &keepFloat);
+
 /// Rewrites `function` into its QDQ form: each point quantized and
 /// dequantized with the uint8 parameters of its range (widened to hold 0),
 /// each quantized layer's weight int8 per output channel behind a
