@@ -24,8 +24,14 @@ F(2x2,3x3) and F(4x4,3x3)), with the cost model's choice marked: GFLOP/s
 peak per layer, and the FLOP-weighted average over the network's 53
 convolutions.
 
-Usage: bench.py BUILD_DIR NODE_MODULES_DIR [MODEL:BATCH ... | convs]
-("convs": ResNet-50's convolutions only)
+Then the int8 rows (bench_int8.py): ResNet-18, ResNet-50 and MobileNetV2 at
+batch 1 and 8, quantized by `cnnc quantize`: cnnc int8, cnnc fp32, ONNX
+Runtime int8 on the same QDQ file and ONNX Runtime fp32, interleaved, with
+GOP/s and percent of the measured int8 peak (harness/peak-int8.c).
+
+Usage: bench.py BUILD_DIR NODE_MODULES_DIR [MODEL:BATCH ... | convs | int8
+| int8:MODEL:BATCH ...] ("convs": ResNet-50's convolutions only; "int8":
+the int8 rows only)
 """
 import os
 import re
@@ -43,13 +49,15 @@ HARNESS = os.path.join(ROOT, "benchmarks", "harness")
 sys.path.insert(0, os.path.join(ROOT, "test", "models"))
 import importlib  # noqa: E402
 check_numerics = importlib.import_module("check-numerics")  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+import bench_int8  # noqa: E402
 
 # Many short rounds: the engines alternate often, so a burst of load from
 # elsewhere on the machine falls on all three alike.
 ROUNDS, RUNS = 6, 5
 DEFAULT = ["lenet5:1", "simplecnn:1", "resnet18:1", "mobilenet_v2:1",
            "resnet50:1", "lenet5:8", "simplecnn:8", "resnet18:8",
-           "mobilenet_v2:8", "resnet50:8"]
+           "mobilenet_v2:8", "resnet50:8", "int8"]
 
 
 def times_of(output):
@@ -232,11 +240,14 @@ def main():
                                text=True).stdout.strip()
     peak = float(peak_line.split()[0])
     print("FP32 peak (measured): %s" % peak_line)
-    print("%-13s %5s %9s %9s %9s %8s %8s %8s %6s %9s" % (
-        "model", "batch", "cnnc ms", "ORT ms", "torch ms", "/ORT",
-        "/torch", "GFLOP/s", "%peak", "compile s"))
+    int8_specs = [spec.partition(":")[2] for spec in specs
+                  if spec.startswith("int8")]
+    if len(int8_specs) < len(specs):
+        print("%-13s %5s %9s %9s %9s %8s %8s %8s %6s %9s" % (
+            "model", "batch", "cnnc ms", "ORT ms", "torch ms", "/ORT",
+            "/torch", "GFLOP/s", "%peak", "compile s"))
     for spec in specs:
-        if spec == "convs":
+        if spec == "convs" or spec.startswith("int8"):
             continue
         name, _, batch = spec.partition(":")
         batch = int(batch or 1)
@@ -285,6 +296,10 @@ def main():
             compile_seconds, "; ".join(agree)), flush=True)
     if any(spec.startswith("resnet50") or spec == "convs" for spec in specs):
         conv_layers(build, work, env, peak)
+    if int8_specs:
+        bench_int8.rows(build, work, env, HARNESS, check_numerics,
+                        build_timer, times_of, ROUNDS, RUNS,
+                        [spec for spec in int8_specs if spec])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ QLinearMatMul (2-D and batched), MatMulInteger with per-column zero points,
 QuantizeLinear/DequantizeLinear per axis with halves and saturation, for
 every ISA variant the machine runs (--mcpu=native where the host has VNNI:
 the vpdpbusd kernel; x86-64-v4 where it has AVX-512, x86-64-v3 everywhere:
-the generic loops).
+the vpmaddubsw + vpmaddwd kernel where no pair of weights can saturate its
+int16 sums (the 7-bit cases, the pair-bound case), else the generic loops).
 
 The reference follows ONNX Runtime: the accumulator in int32, the
 multiplier x_scale * w_scale / y_scale in float32, the product rounded half
@@ -85,12 +86,13 @@ def model(name, nodes, inputs, outputs, initializers, opset=13):
 
 
 def qlinearconv_case(name, rng, x_dtype, w_dtype, c, f, size, kernel,
-                     pads, strides, dilations, groups, per_channel, bias):
+                     pads, strides, dilations, groups, per_channel, bias,
+                     w_range=None):
     info = numpy.iinfo(x_dtype)
     x = rng.integers(info.min, info.max + 1, (1, c) + size).astype(x_dtype)
     winfo = numpy.iinfo(w_dtype)
-    w = rng.integers(winfo.min, winfo.max + 1,
-                     (f, c // groups) + kernel).astype(w_dtype)
+    low, high = w_range or (winfo.min, winfo.max)
+    w = rng.integers(low, high + 1, (f, c // groups) + kernel).astype(w_dtype)
     x_scale = F32(0.02)
     x_zero = x_dtype(rng.integers(info.min, info.max + 1))
     shape = (f,) if per_channel else ()
@@ -143,6 +145,32 @@ def cases():
                            (7, 7), (3, 3, 3, 3), (2, 2), (1, 1), 1, True,
                            True)
 
+    # 7-bit weights (what --quantize writes for a target without VNNI):
+    # no pair of them saturates vpmaddubsw's int16 sums, so x86-64-v3 and
+    # -v4 run the vpmaddubsw + vpmaddwd kernel.
+    seven = (-64, 63)
+    yield qlinearconv_case("qlinearconv_u8s8_7bit", rng, u8, s8, 8, 16,
+                           (9, 9), (3, 3), (1, 1, 1, 1), (1, 1), (1, 1), 1,
+                           True, True, seven)
+    yield qlinearconv_case("qlinearconv_stem_7bit", rng, u8, s8, 3, 20,
+                           (21, 22), (7, 7), (3, 3, 3, 3), (2, 2), (1, 1), 1,
+                           True, True, seven)
+    yield qlinearconv_case("qlinearconv_1x1_7bit", rng, u8, s8, 32, 24,
+                           (5, 5), (1, 1), (0, 0, 0, 0), (1, 1), (1, 1), 1,
+                           False, True, seven)
+    # At the bound: inputs all 255, each pair of weights (channels 2k, 2k+1)
+    # one whose sum of 255 * weight reaches 32640 or -32640 (or 32385 for
+    # (127, 0)), the int32 sums compared unrounded.
+    pairs = numpy.array([[64, 64], [-64, -64], [127, 0], [-128, 0],
+                         [127, -128], [1, 127]], dtype=s8)
+    w = pairs[rng.integers(0, len(pairs), (12, 4, 3, 3))]  # [F, C/2, KH, KW, 2]
+    w = numpy.ascontiguousarray(w.transpose(0, 1, 4, 2, 3)).reshape(12, 8, 3, 3)
+    x = numpy.full((1, 8, 6, 6), 255, dtype=u8)
+    y = conv_integer(x, w, 0, 0, (0, 0, 0, 0), (1, 1), (1, 1), 1)
+    yield ("convinteger_pair_bound",
+           [helper.make_node("ConvInteger", ["x", "w", "xz", "wz"], ["y"])],
+           [("x", x)], [("y", y)], [("w", w), ("xz", u8(0)), ("wz", s8(0))])
+
     # ConvInteger with a per-channel uint8 weight zero point.
     x = rng.integers(0, 256, (2, 3, 6, 6)).astype(u8)
     w = rng.integers(0, 256, (4, 3, 2, 2)).astype(u8)
@@ -176,6 +204,15 @@ def cases():
            [helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"])],
            [("a", a)], [("y", acc.astype(numpy.int32))],
            [("b", b), ("az", u8(128)), ("bz", bz)])
+
+    # MatMulInteger with 7-bit weights (the vpmaddubsw kernel on -v3).
+    a = rng.integers(0, 256, (5, 40)).astype(u8)
+    b = rng.integers(-64, 64, (40, 18)).astype(s8)
+    acc = numpy.matmul(a.astype(numpy.int32) - 3, b.astype(numpy.int32))
+    yield ("matmulinteger_7bit",
+           [helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"])],
+           [("a", a)], [("y", acc.astype(numpy.int32))],
+           [("b", b), ("az", u8(3)), ("bz", s8(0))])
 
     # Quantize per axis: exact halves round to even, out-of-range values
     # saturate; then dequantize.

@@ -135,6 +135,16 @@ unsigned int8DotProductBits(const llvm::TargetMachine &machine) {
   return 0;
 }
 
+unsigned int8MultiplyAddBits(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  unsigned vectorBits = vectorRegisterBits(machine);
+  if (vectorBits == 512 && info->checkFeatures("+avx512bw"))
+    return 512;
+  if (vectorBits >= 256 && info->checkFeatures("+avx2"))
+    return 256;
+  return 0;
+}
+
 std::vector<std::string>
 requiredCPUFeatures(const llvm::TargetMachine &machine) {
   std::vector<std::string> required;

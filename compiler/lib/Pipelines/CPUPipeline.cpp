@@ -81,7 +81,8 @@ void addGraphPasses(OpPassManager &pm, const PipelineOptions &options) {
 
 void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(
-      createConvertCNNToLinalg({options.int8DotProductBits}));
+      createConvertCNNToLinalg(
+          {options.int8DotProductBits, options.int8MultiplyAddBits}));
   if (options.optLevel == 0)
     return;
   pm.addPass(createCanonicalizerPass());
@@ -180,6 +181,11 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
       *this, "int8-dot-product-bits",
       llvm::cl::desc("Width of the target's vpdpbusd (512, 256; 0: none)"),
       llvm::cl::init(0)};
+  Option<unsigned> int8MultiplyAddBits{
+      *this, "int8-multiply-add-bits",
+      llvm::cl::desc("Width of the target's vpmaddubsw + vpmaddwd (512, "
+                     "256; 0: none)"),
+      llvm::cl::init(0)};
   Option<AlgorithmChoice> convolutionAlgorithm{
       *this, "conv-algorithm",
       llvm::cl::desc("auto, or direct, im2col, winograd2, winograd4 for "
@@ -191,6 +197,7 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
     options.optLevel = optLevel;
     options.vectorBits = vectorBits;
     options.int8DotProductBits = int8DotProductBits;
+    options.int8MultiplyAddBits = int8MultiplyAddBits;
     options.convolutionAlgorithm = convolutionAlgorithm;
     return options;
   }

@@ -75,8 +75,9 @@ Value scalarConstant(OpBuilder &b, Location loc, Type element,
 }
 
 /// The weight `operand` (f32 constant) as dequantize(int8 constant) per
-/// channel along `axis`: symmetric, scale max|w| / 127 per channel.
-void quantizeWeight(OpBuilder &b, OpOperand &operand, int64_t axis) {
+/// channel along `axis`: symmetric, scale max|w| / limit per channel.
+void quantizeWeight(OpBuilder &b, OpOperand &operand, int64_t axis,
+                    int64_t limit) {
   Value weight = operand.get();
   auto type = cast<RankedTensorType>(weight.getType());
   std::vector<float> values = *transforms::constantFloats(weight);
@@ -91,12 +92,13 @@ void quantizeWeight(OpBuilder &b, OpOperand &operand, int64_t axis) {
     scales[channel] = std::max(scales[channel], std::fabs(values[i]));
   }
   for (float &scale : scales)
-    scale = scale > 0 ? scale / 127.0f : 1.0f;
+    scale = scale > 0 ? scale / static_cast<float>(limit) : 1.0f;
   std::vector<int64_t> quantized(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     int64_t channel = (static_cast<int64_t>(i) / inner) % channels;
     float q = std::nearbyint(values[i] / scales[channel]);
-    quantized[i] = static_cast<int64_t>(std::clamp(q, -127.0f, 127.0f));
+    quantized[i] = static_cast<int64_t>(std::clamp(
+        q, -static_cast<float>(limit), static_cast<float>(limit)));
   }
   Location loc = weight.getLoc();
   OpBuilder::InsertionGuard guard(b);
@@ -150,7 +152,7 @@ calibratedLayers(func::FuncOp function, const llvm::StringSet<> &keepFloat) {
 
 void quantizeGraph(func::FuncOp function, ArrayRef<Value> points,
                    ArrayRef<TensorRange> ranges,
-                   const llvm::StringSet<> &keepFloat) {
+                   const llvm::StringSet<> &keepFloat, int64_t weightLimit) {
   OpBuilder b(function.getContext());
   SmallVector<std::pair<OpOperand *, int64_t>> weights;
   function.walk([&](Operation *op) {
@@ -159,7 +161,7 @@ void quantizeGraph(func::FuncOp function, ArrayRef<Value> points,
       weights.push_back(weight);
   });
   for (auto [operand, axis] : weights)
-    quantizeWeight(b, *operand, axis);
+    quantizeWeight(b, *operand, axis, weightLimit);
 
   Type u8 = b.getIntegerType(8, /*isSigned=*/false);
   for (auto [point, range] : llvm::zip(points, ranges)) {

@@ -313,14 +313,24 @@ int quantizeModel(ModuleOp module, const CalibrationOptions &options,
   for (const RangeObserver &observer : observers)
     ranges.push_back(observer.range(options.method, options.percentile));
 
+  // 7-bit weights where the target's kernel sums pairs of u8 x s8 products
+  // in int16 (vpmaddubsw without VNNI): no pair can saturate.
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createTargetMachine(target);
+  if (!machine)
+    return calibrationError(llvm::toString(machine.takeError()));
+  int64_t weightLimit =
+      !int8DotProductBits(**machine) && int8MultiplyAddBits(**machine) ? 63
+                                                                       : 127;
   SmallVector<CalibratedLayer> layers = calibratedLayers(*function, keep);
-  quantizeGraph(*function, points, ranges, keep);
+  quantizeGraph(*function, points, ranges, keep, weightLimit);
   if (!report)
     return Success;
 
   // The int8 model against the float one: each int8 layer's output (the
   // dequantized value its consumers read) and the model's first output.
   report->method = methodName(options);
+  report->weightBits = weightLimit == 63 ? 7 : 8;
   report->samples = samples.size();
   SmallVector<Value> measured;
   std::vector<size_t> pointOf;

@@ -35,6 +35,13 @@ llvm::Expected<std::string> generateCode(ModuleOp module,
   return std::string(buffer.str());
 }
 
+void setTargetWidths(PipelineOptions &pipeline,
+                     const llvm::TargetMachine &machine) {
+  pipeline.vectorBits = vectorRegisterBits(machine);
+  pipeline.int8DotProductBits = int8DotProductBits(machine);
+  pipeline.int8MultiplyAddBits = int8MultiplyAddBits(machine);
+}
+
 int compileAndLoad(ModuleOp module, PipelineOptions pipeline,
                    const TargetOptions &target, InProcessModel &out,
                    llvm::function_ref<int(const ModelInterface &)> check) {
@@ -45,8 +52,7 @@ int compileAndLoad(ModuleOp module, PipelineOptions pipeline,
                  << "\n";
     return UserError;
   }
-  pipeline.vectorBits = vectorRegisterBits(**machine);
-  pipeline.int8DotProductBits = int8DotProductBits(**machine);
+  setTargetWidths(pipeline, **machine);
   FailureOr<ModelInterface> model = compileModel(module, pipeline);
   // A lowering that cannot handle an op reports it: a user error.
   if (failed(model))

@@ -35,6 +35,11 @@ llvm::Expected<std::string> generateCode(mlir::ModuleOp module,
                                          llvm::TargetMachine &machine,
                                          unsigned optLevel, Artifact artifact);
 
+/// Sets the widths `pipeline`'s kernels are generated for from `machine`:
+/// its vector registers and its int8 instructions.
+void setTargetWidths(PipelineOptions &pipeline,
+                     const llvm::TargetMachine &machine);
+
 /// A model compiled and linked into this process.
 struct InProcessModel {
   ModelInterface interface;

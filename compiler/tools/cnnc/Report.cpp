@@ -299,7 +299,12 @@ void printReport(llvm::raw_ostream &os, const Report &report) {
     return;
   const QuantizationReport &quantization = *report.quantization;
   os << "\nquantization: int8, calibrated by " << quantization.method
-     << " on " << quantization.samples << " samples\n";
+     << " on " << quantization.samples << " samples"
+     << (quantization.weightBits == 7
+             ? "; 7-bit weights (the target's vpmaddubsw sums pairs of "
+               "products in int16)"
+             : "")
+     << "\n";
   os << llvm::format("%-4s %-9s %9s  %s\n", "#", "precision", "SQNR dB",
                      "layer (ONNX nodes)");
   for (auto [i, layer] : llvm::enumerate(quantization.layers)) {

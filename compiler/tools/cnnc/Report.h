@@ -43,6 +43,8 @@ struct LayerPrecision {
 struct QuantizationReport {
   std::string method; // "minmax", "percentile 99.99", "entropy"
   int64_t samples = 0;
+  /// 8, or 7 for a target whose kernel sums pairs of products in int16.
+  int64_t weightBits = 8;
   std::vector<LayerPrecision> layers;
   /// The fraction of samples' rows whose top class the int8 model and the
   /// float model agree on (none when the output is not [N, classes]).

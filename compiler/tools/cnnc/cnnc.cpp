@@ -497,8 +497,7 @@ int runCompile() {
       return UserError;
     }
     machine = std::move(*created);
-    pipeline.vectorBits = cnnc::vectorRegisterBits(*machine);
-    pipeline.int8DotProductBits = cnnc::int8DotProductBits(*machine);
+    cnnc::setTargetWidths(pipeline, *machine);
   }
   pipeline.modelName = name;
   cnnc::Report graphReport;

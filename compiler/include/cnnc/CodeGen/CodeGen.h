@@ -142,6 +142,11 @@ unsigned vectorRegisterBits(const llvm::TargetMachine &machine);
 /// VL); 0 without one.
 unsigned int8DotProductBits(const llvm::TargetMachine &machine);
 
+/// The width of `machine`'s u8 x s8 multiply-add pair (vpmaddubsw, then
+/// vpmaddwd): 512 with AVX512BW on 512-bit registers, 256 with AVX2; 0
+/// without one.
+unsigned int8MultiplyAddBits(const llvm::TargetMachine &machine);
+
 /// The feature names the runtime's check understands.
 llvm::ArrayRef<const char *> checkableCPUFeatures();
 

@@ -22,7 +22,14 @@ def ConvertCNNToLinalg : Pass<"cnnc-convert-cnn-to-linalg", "mlir::func::FuncOp"
            /*default=*/"0",
            "Width of the target's u8 x s8 dot product (vpdpbusd: 512 with "
            "AVX512-VNNI, 256 with AVX-VNNI), which the integer convolution's "
-           "kernel uses; 0: none, the generic loops">,
+           "kernel uses; 0: none">,
+    Option<"int8MultiplyAddBits", "int8-multiply-add-bits", "unsigned",
+           /*default=*/"0",
+           "Without a dot product, the width of the target's u8 x s8 "
+           "multiply-add pair (vpmaddubsw + vpmaddwd: 512 with AVX512BW, 256 "
+           "with AVX2), which the kernel uses where the constant weight's "
+           "pair sums cannot saturate int16; 0: none. Elsewhere the generic "
+           "loops">,
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect",

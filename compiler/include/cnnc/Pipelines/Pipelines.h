@@ -36,6 +36,11 @@ struct PipelineOptions {
   /// AVX512-VNNI, 256: AVX-VNNI), which the integer convolutions use; 0
   /// leaves them to LLVM's vectorizer.
   unsigned int8DotProductBits = 0;
+  /// Without one, the width of its u8 x s8 multiply-add pair (vpmaddubsw
+  /// and vpmaddwd; 512: AVX512BW, 256: AVX2), which the integer
+  /// convolutions use where a constant weight's pair sums cannot saturate
+  /// int16 (docs/compiler/quantization.md).
+  unsigned int8MultiplyAddBits = 0;
   /// How convolutions are computed: Auto for the cost model of
   /// cnnc/Kernels/ConvolutionAlgorithm.h (per layer), or one algorithm
   /// wherever it applies.

@@ -47,11 +47,15 @@ calibratedLayers(mlir::func::FuncOp function,
 /// Rewrites `function` into its QDQ form: each point quantized and
 /// dequantized with the uint8 parameters of its range (widened to hold 0),
 /// each quantized layer's weight int8 per output channel behind a
-/// dequantize. `points` and `ranges` correspond.
+/// dequantize, symmetric in [-weightLimit, weightLimit]: 127, or 63 (7
+/// bits, ONNX Runtime's reduce_range) for a target whose int8 kernel sums
+/// pairs of products in int16 (vpmaddubsw), so that the sums never
+/// saturate. `points` and `ranges` correspond.
 void quantizeGraph(mlir::func::FuncOp function,
                    llvm::ArrayRef<mlir::Value> points,
                    llvm::ArrayRef<TensorRange> ranges,
-                   const llvm::StringSet<> &keepFloat);
+                   const llvm::StringSet<> &keepFloat,
+                   int64_t weightLimit = 127);
 
 /// The uint8 scale and zero point of `range`, widened to hold 0 (ONNX
 /// Runtime's asymmetric activations).

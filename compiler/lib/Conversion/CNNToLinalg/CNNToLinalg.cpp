@@ -54,7 +54,8 @@ struct ConvertCNNToLinalgPass
     lowering::populateGradientLowerings(patterns);
     lowering::populatePoolGradientLowerings(patterns);
     lowering::populateQuantizationLowerings(patterns);
-    lowering::populateIntegerKernelLowerings(patterns, int8DotProductBits);
+    lowering::populateIntegerKernelLowerings(
+        patterns, {int8DotProductBits, int8MultiplyAddBits});
     // Name every op that no pattern lowers, rather than the first.
     llvm::SmallPtrSet<const void *, 32> lowered;
     for (const std::unique_ptr<RewritePattern> &pattern :

@@ -1,10 +1,10 @@
-//===- DotProductKernel.cpp - Integer convolutions on vpdpbusd ------------===//
+//===- DotProductKernel.cpp - Integer convolutions on u8 x s8 products ----===//
 //
 // The u8 x s8 products of a one-group convolution (and of a matrix product,
 // its 1x1 case) as a generated kernel on the target's dot product
-// instruction, on tensors: vector transfers and llvm.call_intrinsic in
-// scf loops, the rows in an scf.forall that becomes the runtime's parallel
-// loops.
+// instruction (vpdpbusd) or multiply-add pair (vpmaddubsw + vpmaddwd), on
+// tensors: vector transfers and llvm.call_intrinsic in scf loops, the rows
+// in an scf.forall that becomes the runtime's parallel loops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,24 +16,56 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
+#include <cstdint>
+
 using namespace mlir;
 
 namespace cnnc::lowering {
 
+std::optional<DotProductStep>
+chooseDotProductStep(const Int8Instructions &instructions,
+                     const DotProductConvolution &conv) {
+  if (instructions.dotProductBits)
+    return DotProductStep{instructions.dotProductBits, /*vnni=*/true};
+  if (!instructions.multiplyAddBits)
+    return std::nullopt;
+  // vpmaddubsw sums the products of channels 2k and 2k + 1 in int16 and
+  // saturates: exact while 255 * (the pair's positive weights) and 255 *
+  // (its negative ones) stay within int16.
+  int64_t taps = conv.kh * conv.kw;
+  auto weight = [&](int64_t o, int64_t ch, int64_t tap) -> int64_t {
+    return ch < conv.c ? int8_t(conv.weights[(o * conv.c + ch) * taps + tap])
+                       : 0;
+  };
+  for (int64_t o = 0; o < conv.f; ++o)
+    for (int64_t ch = 0; ch < conv.c; ch += 2)
+      for (int64_t tap = 0; tap < taps; ++tap) {
+        int64_t a = weight(o, ch, tap), b = weight(o, ch + 1, tap);
+        int64_t positive = std::max<int64_t>(a, 0) + std::max<int64_t>(b, 0);
+        int64_t negative = std::min<int64_t>(a, 0) + std::min<int64_t>(b, 0);
+        if (255 * positive > INT16_MAX || 255 * negative < INT16_MIN)
+          return std::nullopt;
+      }
+  return DotProductStep{instructions.multiplyAddBits, /*vnni=*/false};
+}
+
 /// sum x * w of a one-group convolution of uint8 `input` (NHWC, padded)
-/// with the constant int8 `weight` [F, C, KH, KW] on the target's vpdpbusd
-/// (`bits` wide: L = bits / 32 int32 lanes): the weight packed at compile
+/// with the constant int8 `weight` [F, C, KH, KW] on `step` (`bits` wide:
+/// L = bits / 32 int32 lanes): the weight packed at compile
 /// time as [ceil(F / L), KH, KW, C / 4, L * 4] (four channels of one output
 /// channel per int32 lane, the order vpdpbusd multiplies them in); per
 /// output row, per tile of L channels (its weights then stay in cache), per
 /// tile of 4 pixels, 4 accumulators over the window, each step one weight
-/// vector and four broadcast 4-byte inputs.
+/// vector and four broadcast 4-byte inputs, the step one vpdpbusd or
+/// vpmaddubsw, vpmaddwd by ones and an add.
 /// Channels that are not a multiple of 4 are padded (the input with zeros,
 /// the packed weight with zeros).
 
 Value dotProductProducts(OpBuilder &b, Location loc,
                          const DotProductConvolution &conv, Value input,
-                         unsigned bits) {
+                         DotProductStep step) {
+  const unsigned bits = step.bits;
   int64_t f = conv.f, c = conv.c, kh = conv.kh, kw = conv.kw;
   const std::vector<char> *weights = &conv.weights;
   if (c % 4 != 0) {
@@ -74,6 +106,29 @@ Value dotProductProducts(OpBuilder &b, Location loc,
   StringAttr intrinsic =
       b.getStringAttr(bits == 512 ? "llvm.x86.avx512.vpdpbusd.512"
                                   : "llvm.x86.avx512.vpdpbusd.256");
+  StringAttr pairSums =
+      b.getStringAttr(bits == 512 ? "llvm.x86.avx512.pmaddubs.w.512"
+                                  : "llvm.x86.avx2.pmadd.ub.sw");
+  StringAttr quadSums =
+      b.getStringAttr(bits == 512 ? "llvm.x86.avx512.pmaddw.d.512"
+                                  : "llvm.x86.avx2.pmadd.wd");
+  auto halvesType = VectorType::get({lanes * 2}, b.getI16Type());
+  Value ones = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(halvesType, b.getI16IntegerAttr(1)));
+  // acc + the sum of each lane's four u8 x s8 products.
+  auto accumulate = [&](OpBuilder &sb, Value acc, Value x, Value w) -> Value {
+    if (step.vnni)
+      return LLVM::CallIntrinsicOp::create(sb, loc, accType, intrinsic,
+                                           ValueRange{acc, x, w})
+          .getResult(0);
+    Value pairs = LLVM::CallIntrinsicOp::create(sb, loc, halvesType, pairSums,
+                                                ValueRange{x, w})
+                      .getResult(0);
+    Value quads = LLVM::CallIntrinsicOp::create(sb, loc, accType, quadSums,
+                                                ValueRange{pairs, ones})
+                      .getResult(0);
+    return arith::AddIOp::create(sb, loc, acc, quads);
+  };
   int64_t strideH = conv.strideH, strideW = conv.strideW;
   int64_t dilationH = conv.dilationH, dilationW = conv.dilationW;
   auto index = [&](OpBuilder &ib, int64_t v) -> Value {
@@ -182,10 +237,7 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                                             vector::BroadcastOp::create(
                                                 cb, loc, accType, word));
                                         next.push_back(
-                                            LLVM::CallIntrinsicOp::create(
-                                                cb, loc, accType, intrinsic,
-                                                ValueRange{acc[r], x, w})
-                                                .getResult(0));
+                                            accumulate(cb, acc[r], x, w));
                                       }
                                       return next;
                                     }));

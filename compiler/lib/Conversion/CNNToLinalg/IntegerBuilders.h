@@ -70,11 +70,28 @@ struct DotProductConvolution {
   int64_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
 };
 
-/// sum x * w of `conv` over the uint8 `input` (NHWC, padded) on the
-/// target's vpdpbusd, `bits` wide: int32 [N, OH, OW, F].
+/// The instructions the kernel's step is: vpdpbusd, or vpmaddubsw (pairs
+/// of u8 x s8 products summed into int16, saturating) then vpmaddwd by ones
+/// (pairs of those into int32), `bits` wide.
+struct DotProductStep {
+  unsigned bits;
+  bool vnni;
+};
+
+/// The step `conv` runs on with `instructions`: vpdpbusd where the target
+/// has it; else vpmaddubsw where no pair of `conv`'s weights (input
+/// channels 2k and 2k+1 of one output channel and tap) can reach beyond
+/// int16 with any uint8 inputs, so that its saturation never happens; else
+/// none (the generic loops).
+std::optional<DotProductStep>
+chooseDotProductStep(const Int8Instructions &instructions,
+                     const DotProductConvolution &conv);
+
+/// sum x * w of `conv` over the uint8 `input` (NHWC, padded) on `step`:
+/// int32 [N, OH, OW, F].
 mlir::Value dotProductProducts(mlir::OpBuilder &b, mlir::Location loc,
                                const DotProductConvolution &conv,
-                               mlir::Value input, unsigned bits);
+                               mlir::Value input, DotProductStep step);
 
 } // namespace cnnc::lowering
 

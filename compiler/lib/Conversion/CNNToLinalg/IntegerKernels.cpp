@@ -2,7 +2,8 @@
 //
 // cnn.conv_integer and cnn.matmul_integer in int32, with the zero points as
 // corrections of a plain product of bytes (see ConvIntegerLowering), the
-// product on the vpdpbusd kernel where the target has one.
+// product on the u8 x s8 kernel (DotProductKernel.cpp) where the target has
+// the instructions for it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -85,9 +86,9 @@ Value correctedSum(OpBuilder &b, Location l, ValueRange args, bool unsignedX,
 /// sums of x are only computed for a non-zero weight zero point. The last
 /// generic adds the corrections and writes NCHW.
 struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
-  ConvIntegerLowering(MLIRContext *ctx, unsigned dotProductBits)
-      : OpConversionPattern(ctx), dotProductBits(dotProductBits) {}
-  unsigned dotProductBits;
+  ConvIntegerLowering(MLIRContext *ctx, Int8Instructions instructions)
+      : OpConversionPattern(ctx), instructions(instructions) {}
+  Int8Instructions instructions;
   LogicalResult
   matchAndRewrite(cnn::ConvIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -160,8 +161,7 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
       weightSums = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(sumsType, ArrayRef(sums)));
     }
-    if (dotProductBits && unsignedX && !unsignedW && groups == 1 &&
-        constantWeight) {
+    if (unsignedX && !unsignedW && groups == 1 && constantWeight) {
       DotProductConvolution conv{std::move(*constantWeight),
                                  channels,
                                  inPerGroup,
@@ -174,7 +174,9 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
                                  strides[1],
                                  dilations[0],
                                  dilations[1]};
-      products = dotProductProducts(rewriter, loc, conv, input, dotProductBits);
+      if (std::optional<DotProductStep> step =
+              chooseDotProductStep(instructions, conv))
+        products = dotProductProducts(rewriter, loc, conv, input, *step);
     }
     if (!products)
       products =
@@ -272,11 +274,11 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
 /// The integer matrix product over (batch..., m, n, k); operands' batch
 /// dimensions broadcast as numpy's.
 struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
-  MatmulIntegerLowering(MLIRContext *ctx, unsigned dotProductBits)
-      : OpConversionPattern(ctx), dotProductBits(dotProductBits) {}
-  unsigned dotProductBits;
+  MatmulIntegerLowering(MLIRContext *ctx, Int8Instructions instructions)
+      : OpConversionPattern(ctx), instructions(instructions) {}
+  Int8Instructions instructions;
 
-  /// A uint8 [M, K] by constant int8 [K, N] product on the vpdpbusd kernel:
+  /// A uint8 [M, K] by constant int8 [K, N] product on the u8 x s8 kernel:
   /// the 1x1 convolution of one row of M pixels, with the zero points as
   /// corrections (xz * column sums of w - wz, wz * row sums of x) as the
   /// convolution's.
@@ -284,7 +286,7 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
                       ConversionPatternRewriter &rewriter) const {
     auto lhsType = op.getLhs().getType();
     auto rhsType = op.getRhs().getType();
-    if (!dotProductBits || lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
+    if (lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
         !isUnsigned(lhsType) || isUnsigned(rhsType))
       return {};
     std::optional<std::vector<char>> rhs = constantBytes(op.getRhs());
@@ -299,13 +301,16 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < n; ++j)
         conv.weights[j * k + i] = (*rhs)[i * n + j];
+    std::optional<DotProductStep> step =
+        chooseDotProductStep(instructions, conv);
+    if (!step)
+      return {};
     Value lhs = signless(rewriter, loc, adaptor.getLhs());
     Value image = tensor::ExpandShapeOp::create(
         rewriter, loc,
         RankedTensorType::get({1, 1, m, k}, rewriter.getI8Type()), lhs,
         SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-    Value products4 =
-        dotProductProducts(rewriter, loc, conv, image, dotProductBits);
+    Value products4 = dotProductProducts(rewriter, loc, conv, image, *step);
     Type i32 = rewriter.getI32Type();
     Value products = tensor::CollapseShapeOp::create(
         rewriter, loc, RankedTensorType::get({m, n}, i32), products4,
@@ -441,8 +446,8 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
 
 } // namespace
 
-void cnnc::lowering::populateIntegerKernelLowerings(RewritePatternSet &patterns,
-                                                    unsigned dotProductBits) {
+void cnnc::lowering::populateIntegerKernelLowerings(
+    RewritePatternSet &patterns, Int8Instructions instructions) {
   patterns.add<ConvIntegerLowering, MatmulIntegerLowering>(
-      patterns.getContext(), dotProductBits);
+      patterns.getContext(), instructions);
 }

@@ -134,9 +134,14 @@ void populateResizeLowerings(mlir::RewritePatternSet &patterns);
 void populateGradientLowerings(mlir::RewritePatternSet &patterns);
 void populatePoolGradientLowerings(mlir::RewritePatternSet &patterns);
 void populateQuantizationLowerings(mlir::RewritePatternSet &patterns);
-/// `dotProductBits`: the width of the target's vpdpbusd, 0 for none.
+/// The target's u8 x s8 instructions the integer kernels use: the width of
+/// its vpdpbusd and of its vpmaddubsw + vpmaddwd pair, 0 for none.
+struct Int8Instructions {
+  unsigned dotProductBits = 0;
+  unsigned multiplyAddBits = 0;
+};
 void populateIntegerKernelLowerings(mlir::RewritePatternSet &patterns,
-                                    unsigned dotProductBits);
+                                    Int8Instructions instructions);
 
 /// Rewrites every unsigned integer type under `root` (ui8 of quantized
 /// tensors) to the signless one, once no cnn op is left to read it.
