@@ -88,7 +88,8 @@ def rows(build, work, env, harness, check_numerics, build_timer, times_of,
         os.makedirs(int8_dir, exist_ok=True)
         int8_obj = os.path.join(int8_dir, "model.o")
         report = subprocess.run(
-            [cnnc, "compile", qdq_path, "-o", int8_obj, "--report"],
+            [cnnc, "compile", qdq_path, "--batch", str(batch), "-o", int8_obj,
+             "--report"],
             check=True, capture_output=True, text=True, env=env).stdout
         gops = float(re.search(r"compute: ([0-9.]+) GFLOPs", report).group(1))
         float_obj = os.path.join(directory, "model.o")

@@ -6,19 +6,19 @@
 // target's vpdpbusd: 3 input channels padded to 4, the weight packed at
 // compile time as [F / lanes, KH, KW, C / 4, 4 * lanes] (one partial tile of
 // 4 channels for 512 bits: 16 lanes), each output row an iteration of an
-// scf.forall, tiles of 4 pixels (8 columns: two whole tiles), a vpdpbusd per
+// scf.forall, tiles of 8 pixels (8 columns: one whole tile), a vpdpbusd per
 // pixel and step of 4 channels.
 // AVX512-LABEL: func.func @stem
 // AVX512:         tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 1]
 // AVX512:         arith.constant dense_resource<packed_int8> : tensor<1x3x3x1x64xi8>
 // AVX512:         scf.forall (%{{.*}}, %{{.*}}) in (1, 8)
-// AVX512:           scf.for %{{.*}} = %{{.*}} to %c8 step %c4
-// AVX512-COUNT-4:     llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// AVX512:           scf.for %{{.*}} = %{{.*}} to %c8 step %c8
+// AVX512-COUNT-8:     llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // AVX512:           scf.forall.in_parallel
 // AVX512:             tensor.parallel_insert_slice {{.*}} [1, 1, 8, 4] [1, 1, 1, 1] : tensor<1x1x8x4xi32> into tensor<1x8x8x4xi32>
 // AVX256-LABEL: func.func @stem
 // AVX256:         arith.constant dense_resource<packed_int8> : tensor<1x3x3x1x32xi8>
-// AVX256-COUNT-4: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"({{.*}}) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+// AVX256-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"({{.*}}) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
 // Without a dot product instruction, the generic loops.
 // NONE-LABEL:   func.func @stem
 // NONE-NOT:       llvm.call_intrinsic
@@ -34,20 +34,22 @@ func.func @stem(%x: tensor<1x3x8x8xui8>) -> tensor<1x4x8x8xi32> {
 
 // -----
 
-// 6 output columns: one tile of 4 pixels, then 2 tiles of one pixel (the
-// transfers stay in bounds but along the channels).
+// 11 output columns: one tile of 8 pixels, then the remaining 3 as one tile
+// of 3 accumulators (the transfers stay in bounds but along the channels).
 // AVX512-LABEL: func.func @remainder
-// AVX512:         scf.for %{{.*}} = %c0{{.*}} to %c4{{.*}} step %c4
-// AVX512-COUNT-4:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
-// AVX512:         scf.for %{{.*}} = %c4{{.*}} to %c6{{.*}} step %c1
-// AVX512-COUNT-1:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
-func.func @remainder(%x: tensor<1x4x1x6xui8>) -> tensor<1x16x1x6xi32> {
+// AVX512:         scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c8
+// AVX512-COUNT-8:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AVX512:         scf.for %{{.*}} = %c8{{.*}} to %c11{{.*}} step %c3
+// AVX512-COUNT-3:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AVX512-NOT:       llvm.call_intrinsic
+// AVX512:         scf.forall.in_parallel
+func.func @remainder(%x: tensor<1x4x1x11xui8>) -> tensor<1x16x1x11xi32> {
   %w = cnn.constant dense<2> : tensor<16x4x1x1xi8>
   %xz = cnn.constant dense<0> : tensor<ui8>
   %wz = cnn.constant dense<0> : tensor<i8>
   %0 = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1
-       : (tensor<1x4x1x6xui8>, tensor<16x4x1x1xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x16x1x6xi32>
-  return %0 : tensor<1x16x1x6xi32>
+       : (tensor<1x4x1x11xui8>, tensor<16x4x1x1xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x16x1x11xi32>
+  return %0 : tensor<1x16x1x11xi32>
 }
 
 // -----

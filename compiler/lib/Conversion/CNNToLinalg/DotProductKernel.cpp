@@ -56,8 +56,9 @@ chooseDotProductStep(const Int8Instructions &instructions,
 /// time as [ceil(F / L), KH, KW, C / 4, L * 4] (four channels of one output
 /// channel per int32 lane, the order vpdpbusd multiplies them in); per
 /// output row, per tile of L channels (its weights then stay in cache), per
-/// tile of 4 pixels, 4 accumulators over the window, each step one weight
-/// vector and four broadcast 4-byte inputs, the step one vpdpbusd or
+/// tile of 8 pixels (the row's remainder one tile), as many accumulators
+/// over the window, each step one weight vector and a broadcast 4-byte
+/// input per pixel, the step one vpdpbusd or
 /// vpmaddubsw, vpmaddwd by ones and an add.
 /// Channels that are not a multiple of 4 are padded (the input with zeros,
 /// the packed weight with zeros).
@@ -80,7 +81,9 @@ Value dotProductProducts(OpBuilder &b, Location loc,
     input = tensor::PadOp::create(b, loc, type.clone(shape), input, low, high,
                                   zero);
   }
-  const int64_t lanes = bits / 32, rows = 4;
+  // Tiles of 8 pixels: 8 independent accumulators cover the dot product's
+  // latency, and each weight vector serves 8 steps.
+  const int64_t lanes = bits / 32, rows = 8;
   int64_t tiles = (f + lanes - 1) / lanes, c4 = (c + 3) / 4;
   std::vector<char> packed(tiles * kh * kw * c4 * lanes * 4, 0);
   for (int64_t o = 0; o < f; ++o)
@@ -270,7 +273,7 @@ Value dotProductProducts(OpBuilder &b, Location loc,
           if (full > 0)
             out = pixelTiles(hb, 0, full, rows, out);
           if (full < ow)
-            out = pixelTiles(hb, full, ow, 1, out);
+            out = pixelTiles(hb, full, ow, ow - full, out);
           return out;
         }();
         auto terminator = scf::InParallelOp::create(hb, loc);
