@@ -14,8 +14,15 @@
 // AVX512:         scf.forall (%{{.*}}, %{{.*}}) in (1, 8)
 // AVX512:           scf.for %{{.*}} = %{{.*}} to %c8 step %c8
 // AVX512-COUNT-8:     llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// The 8 pixels by 16 lanes transposed in registers and written channels
+// first, one run of 8 pixels per channel (the result rounded up to 16
+// channels, the 4 that exist a view of it), so that the corrections read
+// and write NCHW contiguously.
+// AVX512:           vector.transpose %{{.*}}, [1, 0] : vector<8x16xi32> to vector<16x8xi32>
+// AVX512-COUNT-16:  vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<8xi32>, tensor<1x16x1x8xi32>
 // AVX512:           scf.forall.in_parallel
-// AVX512:             tensor.parallel_insert_slice {{.*}} [1, 1, 8, 4] [1, 1, 1, 1] : tensor<1x1x8x4xi32> into tensor<1x8x8x4xi32>
+// AVX512:             tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%{{.*}}, 0, %{{.*}}, 0] [1, 16, 1, 8] [1, 1, 1, 1] : tensor<1x16x1x8xi32> into tensor<1x16x8x8xi32>
+// AVX512:         tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 4, 8, 8] [1, 1, 1, 1] : tensor<1x16x8x8xi32> to tensor<1x4x8x8xi32>
 // AVX256-LABEL: func.func @stem
 // AVX256:         arith.constant dense_resource<packed_int8> : tensor<1x3x3x1x32xi8>
 // AVX256-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"({{.*}}) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>

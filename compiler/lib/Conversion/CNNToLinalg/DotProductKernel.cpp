@@ -65,7 +65,7 @@ chooseDotProductStep(const Int8Instructions &instructions,
 
 Value dotProductProducts(OpBuilder &b, Location loc,
                          const DotProductConvolution &conv, Value input,
-                         DotProductStep step) {
+                         DotProductStep step, bool channelsFirst) {
   const unsigned bits = step.bits;
   int64_t f = conv.f, c = conv.c, kh = conv.kh, kw = conv.kw;
   const std::vector<char> *weights = &conv.weights;
@@ -101,7 +101,12 @@ Value dotProductProducts(OpBuilder &b, Location loc,
       b, loc, cnn::constantElements(packedType, packed, "packed_int8"));
 
   int64_t n = conv.n, oh = conv.oh, ow = conv.ow;
-  auto resultType = RankedTensorType::get({n, oh, ow, f}, i32);
+  // Channels first: [N, F rounded up to whole tiles, OH, OW], so that every
+  // lane of the last tile has a row to go to.
+  int64_t paddedF = tiles * lanes;
+  auto resultType =
+      channelsFirst ? RankedTensorType::get({n, paddedF, oh, ow}, i32)
+                    : RankedTensorType::get({n, oh, ow, f}, i32);
   Value result = tensor::EmptyOp::create(b, loc, resultType.getShape(), i32);
   auto accType = VectorType::get({lanes}, i32);
   auto bytesType = VectorType::get({lanes * 4}, i8);
@@ -167,19 +172,30 @@ Value dotProductProducts(OpBuilder &b, Location loc,
   Value zeroByte = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 0));
   Value zeroWord = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i32, 0));
   // One output row per iteration of a parallel loop over (n, oh), written
-  // into its [1, 1, OW, F] slice.
+  // into its [1, 1, OW, F] slice ([1, F, 1, OW] channels first).
   Value zeroIndex = index(b, 0);
-  auto rowType = RankedTensorType::get({1, 1, ow, f}, i32);
-  SmallVector<OpFoldResult> rowSizes{b.getIndexAttr(1), b.getIndexAttr(1),
-                                     b.getIndexAttr(ow), b.getIndexAttr(f)};
+  auto rowType = channelsFirst
+                     ? RankedTensorType::get({1, paddedF, 1, ow}, i32)
+                     : RankedTensorType::get({1, 1, ow, f}, i32);
+  SmallVector<OpFoldResult> rowSizes =
+      channelsFirst
+          ? SmallVector<OpFoldResult>{b.getIndexAttr(1),
+                                      b.getIndexAttr(paddedF),
+                                      b.getIndexAttr(1), b.getIndexAttr(ow)}
+          : SmallVector<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
+                                      b.getIndexAttr(ow), b.getIndexAttr(f)};
   SmallVector<OpFoldResult> unitStrides(4, b.getIndexAttr(1));
   auto forall = scf::ForallOp::create(
       b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(oh)},
       ValueRange{result}, std::nullopt,
       [&](OpBuilder &hb, Location, ValueRange args) {
         Value in = args[0], ih = args[1];
-        SmallVector<OpFoldResult> rowOffsets{in, ih, hb.getIndexAttr(0),
-                                             hb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> rowOffsets =
+            channelsFirst
+                ? SmallVector<OpFoldResult>{in, hb.getIndexAttr(0), ih,
+                                            hb.getIndexAttr(0)}
+                : SmallVector<OpFoldResult>{in, ih, hb.getIndexAttr(0),
+                                            hb.getIndexAttr(0)};
         Value row = tensor::ExtractSliceOp::create(
             hb, loc, rowType, args[2], rowOffsets, rowSizes, unitStrides);
         ValueRange outH = row;
@@ -254,6 +270,36 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                         Value out = outT[0];
                         Value f0 = arith::MulIOp::create(tb, loc, it,
                                                          index(tb, lanes));
+                        if (channelsFirst) {
+                          // The [pixels, channels] block transposed in
+                          // registers, one contiguous run of pixels per
+                          // channel.
+                          auto blockType =
+                              VectorType::get({tileRows, lanes}, i32);
+                          Value block = arith::ConstantOp::create(
+                              tb, loc,
+                              DenseElementsAttr::get(blockType,
+                                                     tb.getI32IntegerAttr(0)));
+                          for (int64_t r = 0; r < tileRows; ++r)
+                            block = vector::InsertOp::create(
+                                tb, loc, sums[r], block,
+                                ArrayRef<int64_t>{r});
+                          Value columns = vector::TransposeOp::create(
+                              tb, loc, block, ArrayRef<int64_t>{1, 0});
+                          for (int64_t l = 0; l < lanes; ++l) {
+                            Value channel = arith::AddIOp::create(
+                                tb, loc, f0, index(tb, l));
+                            Value pixels = vector::ExtractOp::create(
+                                tb, loc, columns, ArrayRef<int64_t>{l});
+                            out = vector::TransferWriteOp::create(
+                                      tb, loc, pixels, out,
+                                      ValueRange{zeroIndex, channel,
+                                                 zeroIndex, iw},
+                                      ArrayRef<bool>{true})
+                                      .getResult();
+                          }
+                          return SmallVector<Value>{out};
+                        }
                         for (int64_t r = 0; r < tileRows; ++r) {
                           Value column =
                               arith::AddIOp::create(tb, loc, iw, index(tb, r));
@@ -282,7 +328,17 @@ Value dotProductProducts(OpBuilder &b, Location loc,
         tensor::ParallelInsertSliceOp::create(
             hb, loc, rowResult[0], args[2], rowOffsets, rowSizes, unitStrides);
       });
-  return forall.getResult(0);
+  Value products = forall.getResult(0);
+  if (channelsFirst && paddedF != f) {
+    // The channels that exist (a view: no copy).
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes{b.getIndexAttr(n), b.getIndexAttr(f),
+                                    b.getIndexAttr(oh), b.getIndexAttr(ow)};
+    products = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({n, f, oh, ow}, i32), products, offsets,
+        sizes, unitStrides);
+  }
+  return products;
 }
 
 } // namespace cnnc::lowering

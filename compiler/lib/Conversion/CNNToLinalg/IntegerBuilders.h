@@ -88,10 +88,12 @@ chooseDotProductStep(const Int8Instructions &instructions,
                      const DotProductConvolution &conv);
 
 /// sum x * w of `conv` over the uint8 `input` (NHWC, padded) on `step`:
-/// int32 [N, OH, OW, F].
+/// int32 [N, OH, OW, F], or with `channelsFirst` [N, F, OH, OW] (a view of
+/// F rounded up to whole channel tiles).
 mlir::Value dotProductProducts(mlir::OpBuilder &b, mlir::Location loc,
                                const DotProductConvolution &conv,
-                               mlir::Value input, DotProductStep step);
+                               mlir::Value input, DotProductStep step,
+                               bool channelsFirst);
 
 } // namespace cnnc::lowering
 

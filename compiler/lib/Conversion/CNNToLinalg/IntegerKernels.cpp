@@ -161,6 +161,9 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
       weightSums = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(sumsType, ArrayRef(sums)));
     }
+    // The kernel writes its products channels first, as the result is:
+    // the corrections then read and write contiguously.
+    bool productsChannelsFirst = false;
     if (unsignedX && !unsignedW && groups == 1 && constantWeight) {
       DotProductConvolution conv{std::move(*constantWeight),
                                  channels,
@@ -175,8 +178,11 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
                                  dilations[0],
                                  dilations[1]};
       if (std::optional<DotProductStep> step =
-              chooseDotProductStep(instructions, conv))
-        products = dotProductProducts(rewriter, loc, conv, input, *step);
+              chooseDotProductStep(instructions, conv)) {
+        products = dotProductProducts(rewriter, loc, conv, input, *step,
+                                      /*channelsFirst=*/true);
+        productsChannelsFirst = true;
+      }
     }
     if (!products)
       products =
@@ -241,7 +247,9 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), i32);
     SmallVector<Value> inputs{products, weightSums, xZero};
     SmallVector<AffineMap> finalMaps{
-        AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, ctx),
+        productsChannelsFirst
+            ? AffineMap::get(4, 0, {d(0), d(1), d(2), d(3)}, ctx)
+            : AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, ctx),
         AffineMap::get(4, 0, {d(1)}, ctx), AffineMap::get(4, 0, {}, ctx)};
     if (windowSums) {
       inputs.append({windowSums, wZero});
@@ -310,7 +318,8 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
         rewriter, loc,
         RankedTensorType::get({1, 1, m, k}, rewriter.getI8Type()), lhs,
         SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-    Value products4 = dotProductProducts(rewriter, loc, conv, image, *step);
+    Value products4 = dotProductProducts(rewriter, loc, conv, image, *step,
+                                         /*channelsFirst=*/false);
     Type i32 = rewriter.getI32Type();
     Value products = tensor::CollapseShapeOp::create(
         rewriter, loc, RankedTensorType::get({m, n}, i32), products4,
