@@ -79,6 +79,52 @@ func.func @conv_relu_zero_point(%x: tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8> 
 
 // -----
 
+// A fused relu6 (clip [0, 6]) folds when the zero point is the minimum and
+// the output's largest value, 255 * 0.02 = 5.1, is at most 6: the saturation
+// is both clips.
+// CHECK-LABEL: func.func @conv_relu6
+// CHECK-NOT:     cnn.conv %
+// CHECK:         cnn.conv_integer
+// CHECK:         cnn.requantize
+func.func @conv_relu6(%x: tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8> {
+  %xs = cnn.constant dense<0.5> : tensor<f32>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wq = cnn.constant dense<1> : tensor<1x1x2x2xi8>
+  %ws = cnn.constant dense<0.25> : tensor<f32>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %ys = cnn.constant dense<0.02> : tensor<f32>
+  %yz = cnn.constant dense<0> : tensor<ui8>
+  %xd = cnn.dequantize %x, %xs, %xz : (tensor<1x1x3x3xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x3x3xf32>
+  %wd = cnn.dequantize %wq, %ws, %wz : (tensor<1x1x2x2xi8>, tensor<f32>, tensor<i8>) -> tensor<1x1x2x2xf32>
+  %c = cnn.conv %xd, %wd strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 activation clip {activation_alpha = 0.0 : f32, activation_beta = 6.0 : f32} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %y = cnn.quantize %c, %ys, %yz : (tensor<1x1x2x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x1x2x2xui8>
+  return %y : tensor<1x1x2x2xui8>
+}
+
+// -----
+
+// 255 * 0.03 = 7.65 > 6: the upper clip binds inside the range, the layer
+// stays in float.
+// CHECK-LABEL: func.func @conv_relu6_inside_range
+// CHECK-NOT:     cnn.conv_integer
+// CHECK:         cnn.conv {{.*}} activation clip
+func.func @conv_relu6_inside_range(%x: tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8> {
+  %xs = cnn.constant dense<0.5> : tensor<f32>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wq = cnn.constant dense<1> : tensor<1x1x2x2xi8>
+  %ws = cnn.constant dense<0.25> : tensor<f32>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %ys = cnn.constant dense<0.03> : tensor<f32>
+  %yz = cnn.constant dense<0> : tensor<ui8>
+  %xd = cnn.dequantize %x, %xs, %xz : (tensor<1x1x3x3xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x3x3xf32>
+  %wd = cnn.dequantize %wq, %ws, %wz : (tensor<1x1x2x2xi8>, tensor<f32>, tensor<i8>) -> tensor<1x1x2x2xf32>
+  %c = cnn.conv %xd, %wd strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 activation clip {activation_alpha = 0.0 : f32, activation_beta = 6.0 : f32} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %y = cnn.quantize %c, %ys, %yz : (tensor<1x1x2x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x1x2x2xui8>
+  return %y : tensor<1x1x2x2xui8>
+}
+
+// -----
+
 // A Gemm (transB) after a Flatten: the reshape moves before the dequantize,
 // the constant [N, K] weight is transposed to [K, N] and its per-output
 // scale becomes per column (axis 1 of the product).

@@ -61,14 +61,27 @@ bool isTypeMinimum(Value zeroPoint) {
 }
 
 /// Whether the fused activation of a folded layer is exact in the integer
-/// domain: none, or relu when the output zero point is the type's minimum
-/// (then the saturation is the relu).
+/// domain: none; relu when the output zero point is the type's minimum
+/// (then the saturation is the relu); clip [0, beta] (relu6) when besides
+/// the largest value the output can hold, 255 steps above zero, is at most
+/// beta (then the saturation is the upper clip too: beta / scale rounds to
+/// the type's maximum or beyond).
 bool foldableActivation(std::optional<cnn::ActivationKind> kind,
+                        FloatAttr alpha, FloatAttr beta,
                         cnn::QuantizeOp quantize) {
   if (!kind)
     return true;
-  return *kind == cnn::ActivationKind::Relu &&
-         isTypeMinimum(quantize.getZeroPoint());
+  if (!isTypeMinimum(quantize.getZeroPoint()))
+    return false;
+  if (*kind == cnn::ActivationKind::Relu)
+    return true;
+  if (*kind != cnn::ActivationKind::Clip || !alpha || !beta ||
+      alpha.getValueAsDouble() != 0.0)
+    return false;
+  std::optional<std::vector<float>> scale =
+      transforms::constantFloats(quantize.getScale());
+  return scale && scale->size() == 1 &&
+         255.0 * scale->front() <= beta.getValueAsDouble();
 }
 
 /// The bias `bias` (float, or dequantized int32) as int32 in the scale
@@ -140,7 +153,8 @@ struct FoldQuantizedConv : OpRewritePattern<cnn::QuantizeOp> {
     if (!conv || !conv->hasOneUse() || conv.getResidual() ||
         conv.getLayout() != cnn::Layout::NCHW ||
         conv.getInput().getType().getRank() != 4 ||
-        !foldableActivation(conv.getActivation(), quantize))
+        !foldableActivation(conv.getActivation(), conv.getActivationAlphaAttr(),
+                            conv.getActivationBetaAttr(), quantize))
       return failure();
     cnn::DequantizeOp x = dequantizeOf(conv.getInput(), std::nullopt);
     cnn::DequantizeOp w = dequantizeOf(conv.getWeight(), 0);
@@ -195,7 +209,9 @@ struct FoldQuantizedMatmul : OpRewritePattern<cnn::QuantizeOp> {
     if (!matmul || !matmul->hasOneUse() || matmul.getTransposeLhs() ||
         matmul.getAlpha().convertToDouble() != 1.0 ||
         matmul.getBeta().convertToDouble() != 1.0 ||
-        !foldableActivation(matmul.getActivation(), quantize))
+        !foldableActivation(matmul.getActivation(),
+                            matmul.getActivationAlphaAttr(),
+                            matmul.getActivationBetaAttr(), quantize))
       return failure();
     auto rhsType = matmul.getRhs().getType();
     if (rhsType.getRank() != 2)

@@ -57,13 +57,19 @@ quantizableWeight(Operation *op, const llvm::StringSet<> &keep) {
   return {nullptr, 0};
 }
 
-/// A layer's output as it is quantized: after a relu that alone uses it.
+/// A layer's output as it is quantized: after a relu or a clip from 0
+/// (relu6) that alone uses it, which the integer kernel's saturation then
+/// computes (cnnc-fold-quantization).
 Value quantizedOutput(Operation *layer) {
   Value result = layer->getResult(0);
   if (result.hasOneUse())
-    if (auto relu = dyn_cast<cnn::ActivationOp>(*result.getUsers().begin()))
-      if (relu.getKind() == cnn::ActivationKind::Relu)
+    if (auto relu = dyn_cast<cnn::ActivationOp>(*result.getUsers().begin())) {
+      FloatAttr alpha = relu.getAlphaAttr();
+      if (relu.getKind() == cnn::ActivationKind::Relu ||
+          (relu.getKind() == cnn::ActivationKind::Clip && alpha &&
+           alpha.getValueAsDouble() == 0.0 && relu.getBetaAttr()))
         return relu.getResult();
+    }
   return result;
 }
 

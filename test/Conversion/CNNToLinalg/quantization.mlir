@@ -89,6 +89,27 @@ func.func @conv_integer(%x: tensor<1x4x5x5xui8>, %w: tensor<8x2x3x3xi8>, %xz: te
 
 // -----
 
+// A depthwise integer convolution: the products channels first over
+// (n, f, oh | kh, kw | ow) on the padded NCHW input, stride 2, the output
+// width innermost (walked contiguously, the weight invariant in it); the
+// corrections then read them with the identity map.
+// CHECK-DAG:   #[[DIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d3, d5 * 2 + d4)>
+// CHECK-DAG:   #[[DW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, 0, d3, d4)>
+// CHECK-DAG:   #[[DOUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @depthwise
+// CHECK:         %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK:         %[[P:.*]] = linalg.generic {indexing_maps = [#[[DIN]], #[[DW]], #[[DOUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[PAD]], %arg1 : tensor<1x6x9x9xi8>, tensor<6x1x3x3xi8>) outs({{.*}} : tensor<1x6x4x4xi32>)
+// CHECK:         linalg.generic {indexing_maps = [#[[ID]], {{.*}}]{{.*}} ins(%[[P]], {{.*}}) outs({{.*}} : tensor<1x6x4x4xi32>)
+func.func @depthwise(%x: tensor<1x6x7x7xui8>, %w: tensor<6x1x3x3xi8>, %xz: tensor<ui8>, %wz: tensor<i8>) -> tensor<1x6x4x4xi32> {
+  %wz0 = cnn.constant dense<0> : tensor<i8>
+  %0 = cnn.conv_integer %x, %w, %xz, %wz0 strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] groups 6
+       : (tensor<1x6x7x7xui8>, tensor<6x1x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x6x4x4xi32>
+  return %0 : tensor<1x6x4x4xi32>
+}
+
+// -----
+
 // The batched integer product with a 2-D rhs broadcast over the batch and a
 // per-column rhs zero point.
 // CHECK-DAG:   #[[LHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>

@@ -184,16 +184,43 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
         productsChannelsFirst = true;
       }
     }
+    auto multiplyAdd = [&](OpBuilder &b, Location l, ValueRange args) {
+      Value product = arith::MulIOp::create(b, l, widen(b, l, args[0], unsignedX),
+                                            widen(b, l, args[1], unsignedW));
+      return arith::AddIOp::create(b, l, args[2], product);
+    };
+    if (!products && groups == channels && inPerGroup == 1) {
+      // Depthwise: channels first over (n, f, oh | kh, kw | ow) on the
+      // NCHW input, the output width innermost: a loop that walks input and
+      // output contiguously with a loop-invariant weight, which LLVM
+      // vectorizes (channels innermost, the [F, 1, KH, KW] weight would be
+      // gathered).
+      Value nchw = signless(rewriter, loc, padded);
+      SmallVector<AffineMap> depthwiseMaps{
+          AffineMap::get(6, 0,
+                         {d(0), d(1), d(2) * strides[0] + d(3) * dilations[0],
+                          d(5) * strides[1] + d(4) * dilations[1]},
+                         ctx),
+          AffineMap::get(6, 0,
+                         {d(1), getAffineConstantExpr(0, ctx), d(3), d(4)},
+                         ctx),
+          AffineMap::get(6, 0, {d(0), d(1), d(2), d(5)}, ctx)};
+      SmallVector<IteratorType> depthwiseIterators{
+          IteratorType::parallel,  IteratorType::parallel,
+          IteratorType::parallel,  IteratorType::reduction,
+          IteratorType::reduction, IteratorType::parallel};
+      products = reduceGeneric(
+          rewriter, loc,
+          ValueRange{nchw, signless(rewriter, loc, adaptor.getWeight())},
+          zeros({n, channels, oh, ow}), depthwiseMaps, depthwiseIterators,
+          multiplyAdd);
+      productsChannelsFirst = true;
+    }
     if (!products)
       products =
           reduceGeneric(rewriter, loc, ValueRange{input, weight},
                         zeros({n, oh, ow, channels}), maps, iterators,
-                        [&](OpBuilder &b, Location l, ValueRange args) {
-                          Value product = arith::MulIOp::create(
-                              b, l, widen(b, l, args[0], unsignedX),
-                              widen(b, l, args[1], unsignedW));
-                          return arith::AddIOp::create(b, l, args[2], product);
-                        });
+                        multiplyAdd);
 
     // sum (w - wz) per output channel.
     SmallVector<AffineMap> weightMaps{
