@@ -90,6 +90,8 @@ void addKernelPasses(OpPassManager &pm, const PipelineOptions &options) {
   // Chains of elementwise kernels (a batch norm's scale and shift, an
   // activation after a broadcast) become one loop nest.
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  // Their loops over an image's pixels as one loop (vectorized by LLVM).
+  pm.addNestedPass<func::FuncOp>(createCollapseSpatialDims());
   // Each kernel op's algorithm and register tile, recorded on it.
   if (options.vectorBits >= 128)
     pm.addNestedPass<func::FuncOp>(

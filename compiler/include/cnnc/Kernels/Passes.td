@@ -5,6 +5,22 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CollapseSpatialDims : Pass<"cnnc-collapse-spatial-dims",
+                               "mlir::func::FuncOp"> {
+  let summary = "Elementwise loops over an image's pixels as one loop";
+  let description = [{
+    An elementwise linalg.generic (every iterator parallel) of rank 4 or
+    more whose dimensions from the third on are contiguous in every
+    operand (an NCHW tensor's H and W, read whole or broadcast away) has
+    them collapsed into one: a 14x14 image becomes one loop of 196, which
+    LLVM vectorizes where a loop of 14 was left scalar (the dequantize,
+    add, relu and quantize of an int8 residual, fused). The two leading
+    dimensions stay for the thread pool's chunks.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def InterchangeReductions : Pass<"cnnc-interchange-reductions",
                                  "mlir::func::FuncOp"> {
   let summary = "Loop order for vectorization: the innermost parallel "
