@@ -32,6 +32,23 @@ static double now(void) {
  * cannot hoist the loop-invariant products out of the loop. */
 #define OPAQUE(v) __asm__ volatile("" : "+v"(v))
 
+__attribute__((target("avx512f"))) static int sum512(const __m512i *acc) {
+  int sum = 0;
+  for (int c = 0; c < CHAINS; ++c)
+    sum += _mm512_reduce_add_epi32(acc[c]);
+  return sum;
+}
+
+__attribute__((target("avx2"))) static int sum256(const __m256i *acc) {
+  int lanes[8], sum = 0;
+  for (int c = 0; c < CHAINS; ++c) {
+    _mm256_storeu_si256((__m256i *)lanes, acc[c]);
+    for (int l = 0; l < 8; ++l)
+      sum += lanes[l];
+  }
+  return sum;
+}
+
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) static int
 vnni512(long iterations) {
   __m512i acc[CHAINS];
@@ -41,10 +58,7 @@ vnni512(long iterations) {
   for (long i = 0; i < iterations; ++i)
     for (int c = 0; c < CHAINS; ++c)
       acc[c] = _mm512_dpbusd_epi32(acc[c], x, w);
-  int sum = 0;
-  for (int c = 0; c < CHAINS; ++c)
-    sum += _mm512_reduce_add_epi32(acc[c]);
-  return sum;
+  return sum512(acc);
 }
 
 __attribute__((target("avx2,avx512f,avx512vl,avx512vnni"))) static int
@@ -56,13 +70,7 @@ vnni256(long iterations) {
   for (long i = 0; i < iterations; ++i)
     for (int c = 0; c < CHAINS; ++c)
       acc[c] = _mm256_dpbusd_epi32(acc[c], x, w);
-  int lanes[8], sum = 0;
-  for (int c = 0; c < CHAINS; ++c) {
-    _mm256_storeu_si256((__m256i *)lanes, acc[c]);
-    for (int l = 0; l < 8; ++l)
-      sum += lanes[l];
-  }
-  return sum;
+  return sum256(acc);
 }
 
 __attribute__((target("avx2,avxvnni"))) static int avxvnni(long iterations) {
@@ -73,13 +81,7 @@ __attribute__((target("avx2,avxvnni"))) static int avxvnni(long iterations) {
   for (long i = 0; i < iterations; ++i)
     for (int c = 0; c < CHAINS; ++c)
       acc[c] = _mm256_dpbusd_avx_epi32(acc[c], x, w);
-  int lanes[8], sum = 0;
-  for (int c = 0; c < CHAINS; ++c) {
-    _mm256_storeu_si256((__m256i *)lanes, acc[c]);
-    for (int l = 0; l < 8; ++l)
-      sum += lanes[l];
-  }
-  return sum;
+  return sum256(acc);
 }
 
 __attribute__((target("avx512f,avx512bw"))) static int
@@ -95,10 +97,7 @@ maddubs512(long iterations) {
       acc[c] = _mm512_add_epi32(
           acc[c], _mm512_madd_epi16(_mm512_maddubs_epi16(x, w), ones));
   }
-  int sum = 0;
-  for (int c = 0; c < CHAINS; ++c)
-    sum += _mm512_reduce_add_epi32(acc[c]);
-  return sum;
+  return sum512(acc);
 }
 
 __attribute__((target("avx2"))) static int maddubs256(long iterations) {
@@ -113,13 +112,7 @@ __attribute__((target("avx2"))) static int maddubs256(long iterations) {
       acc[c] = _mm256_add_epi32(
           acc[c], _mm256_madd_epi16(_mm256_maddubs_epi16(x, w), ones));
   }
-  int lanes[8], sum = 0;
-  for (int c = 0; c < CHAINS; ++c) {
-    _mm256_storeu_si256((__m256i *)lanes, acc[c]);
-    for (int l = 0; l < 8; ++l)
-      sum += lanes[l];
-  }
-  return sum;
+  return sum256(acc);
 }
 
 struct sequence {

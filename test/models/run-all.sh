@@ -3,7 +3,8 @@
 # and the torchvision classification models) compiled by cnnc and compared
 # with PyTorch at batch 1 and 8 (-O3), and at batch 1 without the graph
 # passes (-O0); then the .cnn examples exported and run in ONNX Runtime, and
-# the int8 export of the demo's model scored by ONNX Runtime and by cnnc.
+# the int8 export of the demo's model scored by ONNX Runtime and by cnnc,
+# and 8 threads running one model 10,000 times each.
 # Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,5 +40,24 @@ bash "$root/test/models/check-int8-ort.sh" "$build" "$node_modules" \
 passed=$((passed + $(grep -c '^matched' "$log")))
 failed=$((failed + $(grep -c '^FAILED' "$log")))
 rm -rf "$build/test-all-int8"
+
+# NAME_run from 8 threads at once, 10,000 calls each, every output
+# bit-identical to one run's (test/e2e/stress-app.c; make test runs 300).
+stress="$build/test-all-stress"
+rm -rf "$stress" && mkdir -p "$stress"
+if /usr/bin/python3 "$root/test/e2e/make-lenet.py" "$stress" >/dev/null &&
+   "$build/bin/cnnc" compile "$stress/lenet.onnx" -o "$stress/stress.o" &&
+   cc -std=c99 -O2 -c "$root/test/e2e/stress-app.c" -I"$stress" \
+     -I"$build/include" -o "$stress/stress-app.o" &&
+   c++ "$stress/stress-app.o" "$stress/stress.o" -L"$build/lib" \
+     -lcnnc_runtime -pthread -o "$stress/stress-app" &&
+   line=$("$stress/stress-app" "$stress/input.raw" 8 10000); then
+  echo "matched stress: $line"
+  passed=$((passed + 1))
+else
+  echo "FAILED stress: ${line:-the stress program did not build or run}"
+  failed=$((failed + 1))
+fi
+rm -rf "$stress"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

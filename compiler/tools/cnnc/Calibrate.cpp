@@ -284,31 +284,31 @@ int quantizeModel(ModuleOp module, const CalibrationOptions &options,
   int64_t passes = 1 + needsHistogram(options.method) + (report != nullptr);
   Progress progress(passes * static_cast<int64_t>(samples.size()));
   std::vector<RangeObserver> observers(points.size());
-  for (const std::string &sample : samples) {
-    if (int status = floats.run(sample))
-      return status;
-    for (size_t i = 0; i < points.size(); ++i) {
-      llvm::ArrayRef<float> values = floats.value(i, sample);
-      observers[i].observeRange(values.data(), values.size());
-    }
-    progress.step("ranges");
-  }
-  for (const RangeObserver &observer : observers)
-    if (!observer.finite())
-      return calibrationError("the float model computes values that are not "
-                              "finite on the samples; nothing to calibrate "
-                              "on");
-  if (needsHistogram(options.method)) {
+  // One pass of the float model over the samples, each point's values
+  // handed to `observe` with its observer.
+  auto pass = [&](llvm::StringRef what,
+                  void (RangeObserver::*observe)(const float *, int64_t)) {
     for (const std::string &sample : samples) {
       if (int status = floats.run(sample))
         return status;
       for (size_t i = 0; i < points.size(); ++i) {
         llvm::ArrayRef<float> values = floats.value(i, sample);
-        observers[i].observeHistogram(values.data(), values.size());
+        (observers[i].*observe)(values.data(), values.size());
       }
-      progress.step("histograms");
+      progress.step(what);
     }
-  }
+    return static_cast<int>(Success);
+  };
+  if (int status = pass("ranges", &RangeObserver::observeRange))
+    return status;
+  for (const RangeObserver &observer : observers)
+    if (!observer.finite())
+      return calibrationError("the float model computes values that are not "
+                              "finite on the samples; nothing to calibrate "
+                              "on");
+  if (needsHistogram(options.method))
+    if (int status = pass("histograms", &RangeObserver::observeHistogram))
+      return status;
   std::vector<TensorRange> ranges;
   for (const RangeObserver &observer : observers)
     ranges.push_back(observer.range(options.method, options.percentile));

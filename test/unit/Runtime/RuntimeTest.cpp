@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -134,6 +135,38 @@ TEST(RuntimeParallelFor, ChunksAreAtLeastTheGrainButTheLast) {
       covered = end;
     }
     EXPECT_EQ(covered, 1000);
+  }
+}
+
+TEST(RuntimeParallelFor, CountsNearTheLargestDoNotOverflow) {
+  // The chunk arithmetic (begin + size, the guided share) stays inside
+  // [0, count) for counts and grains near INT64_MAX; the body sees the
+  // ranges only (it does no work per index).
+  struct Chunks {
+    std::mutex mutex;
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+  };
+  const int64_t largest = std::numeric_limits<int64_t>::max();
+  for (auto [count, grain] :
+       {std::pair<int64_t, int64_t>{largest, largest / 8},
+        {largest, largest}, {largest - 1, largest / 3}, {largest, largest - 1}}) {
+    Chunks chunks;
+    cnnc_parallel_for(
+        count, grain,
+        [](void *c, int64_t begin, int64_t end) {
+          auto *ctx = static_cast<Chunks *>(c);
+          std::lock_guard<std::mutex> lock(ctx->mutex);
+          ctx->ranges.emplace_back(begin, end);
+        },
+        &chunks);
+    std::sort(chunks.ranges.begin(), chunks.ranges.end());
+    int64_t covered = 0;
+    for (auto [begin, end] : chunks.ranges) {
+      EXPECT_EQ(begin, covered) << count << " " << grain;
+      EXPECT_GT(end, begin) << count << " " << grain;
+      covered = end;
+    }
+    EXPECT_EQ(covered, count) << grain;
   }
 }
 
