@@ -109,26 +109,31 @@ TEST(RuntimeParallelFor, VisitsEveryIndexOnce) {
     }
 }
 
-TEST(RuntimeParallelFor, ChunksAreAtLeastTheGrainButTheLast) {
-  // Chunks shrink toward the end of the loop (guided), never below the
-  // grain: only the chunk that ends the range may be shorter.
+/// The [begin, end) chunks cnnc_parallel_for hands its body, sorted.
+std::vector<std::pair<int64_t, int64_t>> chunksOf(int64_t count,
+                                                  int64_t grain) {
   struct Chunks {
     std::mutex mutex;
     std::vector<std::pair<int64_t, int64_t>> ranges;
-  };
+  } chunks;
+  cnnc_parallel_for(
+      count, grain,
+      [](void *c, int64_t begin, int64_t end) {
+        auto *ctx = static_cast<Chunks *>(c);
+        std::lock_guard<std::mutex> lock(ctx->mutex);
+        ctx->ranges.emplace_back(begin, end);
+      },
+      &chunks);
+  std::sort(chunks.ranges.begin(), chunks.ranges.end());
+  return chunks.ranges;
+}
+
+TEST(RuntimeParallelFor, ChunksAreAtLeastTheGrainButTheLast) {
+  // Chunks shrink toward the end of the loop (guided), never below the
+  // grain: only the chunk that ends the range may be shorter.
   for (int64_t grain : {1, 7, 64}) {
-    Chunks chunks;
-    cnnc_parallel_for(
-        1000, grain,
-        [](void *c, int64_t begin, int64_t end) {
-          auto *ctx = static_cast<Chunks *>(c);
-          std::lock_guard<std::mutex> lock(ctx->mutex);
-          ctx->ranges.emplace_back(begin, end);
-        },
-        &chunks);
-    std::sort(chunks.ranges.begin(), chunks.ranges.end());
     int64_t covered = 0;
-    for (auto [begin, end] : chunks.ranges) {
+    for (auto [begin, end] : chunksOf(1000, grain)) {
       EXPECT_EQ(begin, covered) << grain;
       EXPECT_TRUE(end - begin >= grain || end == 1000)
           << "[" << begin << ", " << end << ") grain " << grain;
@@ -142,26 +147,14 @@ TEST(RuntimeParallelFor, CountsNearTheLargestDoNotOverflow) {
   // The chunk arithmetic (begin + size, the guided share) stays inside
   // [0, count) for counts and grains near INT64_MAX; the body sees the
   // ranges only (it does no work per index).
-  struct Chunks {
-    std::mutex mutex;
-    std::vector<std::pair<int64_t, int64_t>> ranges;
-  };
   const int64_t largest = std::numeric_limits<int64_t>::max();
   for (auto [count, grain] :
        {std::pair<int64_t, int64_t>{largest, largest / 8},
-        {largest, largest}, {largest - 1, largest / 3}, {largest, largest - 1}}) {
-    Chunks chunks;
-    cnnc_parallel_for(
-        count, grain,
-        [](void *c, int64_t begin, int64_t end) {
-          auto *ctx = static_cast<Chunks *>(c);
-          std::lock_guard<std::mutex> lock(ctx->mutex);
-          ctx->ranges.emplace_back(begin, end);
-        },
-        &chunks);
-    std::sort(chunks.ranges.begin(), chunks.ranges.end());
+        {largest, largest},
+        {largest - 1, largest / 3},
+        {largest, largest - 1}}) {
     int64_t covered = 0;
-    for (auto [begin, end] : chunks.ranges) {
+    for (auto [begin, end] : chunksOf(count, grain)) {
       EXPECT_EQ(begin, covered) << count << " " << grain;
       EXPECT_GT(end, begin) << count << " " << grain;
       covered = end;
