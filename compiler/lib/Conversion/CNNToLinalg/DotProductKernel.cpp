@@ -121,8 +121,11 @@ Value dotProductProducts(OpBuilder &b, Location loc,
       b.getStringAttr(bits == 512 ? "llvm.x86.avx512.pmaddw.d.512"
                                   : "llvm.x86.avx2.pmadd.wd");
   auto halvesType = VectorType::get({lanes * 2}, b.getI16Type());
-  Value ones = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(halvesType, b.getI16IntegerAttr(1)));
+  Value ones =
+      step.vnni ? Value()
+                : arith::ConstantOp::create(
+                      b, loc, DenseElementsAttr::get(halvesType,
+                                                     b.getI16IntegerAttr(1)));
   // acc + the sum of each lane's four u8 x s8 products.
   auto accumulate = [&](OpBuilder &sb, Value acc, Value x, Value w) -> Value {
     if (step.vnni)

@@ -195,7 +195,6 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
       // output contiguously with a loop-invariant weight, which LLVM
       // vectorizes (channels innermost, the [F, 1, KH, KW] weight would be
       // gathered).
-      Value nchw = signless(rewriter, loc, padded);
       SmallVector<AffineMap> depthwiseMaps{
           AffineMap::get(6, 0,
                          {d(0), d(1), d(2) * strides[0] + d(3) * dilations[0],
@@ -211,7 +210,7 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
           IteratorType::reduction, IteratorType::parallel};
       products = reduceGeneric(
           rewriter, loc,
-          ValueRange{nchw, signless(rewriter, loc, adaptor.getWeight())},
+          ValueRange{padded, signless(rewriter, loc, adaptor.getWeight())},
           zeros({n, channels, oh, ow}), depthwiseMaps, depthwiseIterators,
           multiplyAdd);
       productsChannelsFirst = true;
@@ -321,7 +320,8 @@ struct MatmulIntegerLowering : OpConversionPattern<cnn::MatmulIntegerOp> {
                       ConversionPatternRewriter &rewriter) const {
     auto lhsType = op.getLhs().getType();
     auto rhsType = op.getRhs().getType();
-    if (lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
+    if ((!instructions.dotProductBits && !instructions.multiplyAddBits) ||
+        lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
         !isUnsigned(lhsType) || isUnsigned(rhsType))
       return {};
     std::optional<std::vector<char>> rhs = constantBytes(op.getRhs());
