@@ -19,6 +19,20 @@ config.substitutions.append(("%cnnc_src_root", config.cnnc_src_root))
 # Debian's Python, which has python3-onnx (not the python3 first on PATH).
 config.substitutions.append(("%onnx_python", "/usr/bin/python3"))
 config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
+# The bad-input catalogue's checker (test/errors/refuse.py) and its helpers.
+errors_dir = os.path.join(config.cnnc_src_root, "test", "errors")
+config.substitutions.append(
+    ("%refuse", "/usr/bin/python3 " + os.path.join(errors_dir, "refuse.py")))
+config.substitutions.append(
+    ("%proto", "/usr/bin/python3 " + os.path.join(errors_dir, "Inputs", "proto.py")))
+# onnxruntime-node for the network fuzzer (test/run-suites.sh installs it
+# with benchmarks/harness/install-onnxruntime.sh, as `make bench` does).
+config.substitutions.append(
+    ("%ort_node_modules",
+     os.environ.get("CNNC_ORT_NODE_MODULES",
+                    os.path.join(config.cnnc_obj_root, "bench-node", "node_modules"))))
+config.substitutions.append(
+    ("%idx", "/usr/bin/python3 " + os.path.join(errors_dir, "Inputs", "idx.py")))
 config.substitutions.append(("%cnnc_obj_root", config.cnnc_obj_root))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])

@@ -45,26 +45,26 @@ extern "C" int cnnc_idx_read(const char *path, cnnc_idx *out) {
   std::memset(out, 0, sizeof(*out));
   gzFile file = gzopen(path, "rb");
   if (!file)
-    return fail(nullptr, out, "cnnc: cannot open the IDX file '%s'", path);
+    return fail(nullptr, out, "cannot open the IDX file '%s'", path);
   unsigned char magic[4];
   if (!readAll(file, magic, 4) || magic[0] != 0 || magic[1] != 0)
-    return fail(file, out, "cnnc: '%s' is not an IDX file", path);
+    return fail(file, out, "'%s' is not an IDX file", path);
   if (magic[2] != 0x08)
     return fail(file, out,
-                "cnnc: '%s' holds elements other than unsigned bytes", path);
+                "'%s' holds elements other than unsigned bytes", path);
   if (magic[3] < 1 || magic[3] > 4)
     return fail(file, out,
-                "cnnc: '%s' has a rank other than 1 to 4", path);
+                "'%s' has a rank other than 1 to 4", path);
   out->rank = magic[3];
   size_t size = 1;
   for (int d = 0; d < out->rank; ++d) {
     unsigned char big[4];
     if (!readAll(file, big, 4))
-      return fail(file, out, "cnnc: '%s' is truncated", path);
+      return fail(file, out, "'%s' is truncated", path);
     out->dims[d] = (int64_t(big[0]) << 24) | (int64_t(big[1]) << 16) |
                    (int64_t(big[2]) << 8) | int64_t(big[3]);
     if (out->dims[d] == 0 || size > (size_t(1) << 40) / size_t(out->dims[d]))
-      return fail(file, out, "cnnc: '%s' has an empty or huge dimension",
+      return fail(file, out, "'%s' has an empty or huge dimension",
                   path);
     size *= static_cast<size_t>(out->dims[d]);
   }
@@ -73,7 +73,7 @@ extern "C" int cnnc_idx_read(const char *path, cnnc_idx *out) {
   size_t capacity = size < (size_t(1) << 20) ? size : (size_t(1) << 20);
   out->data = static_cast<uint8_t *>(std::malloc(capacity));
   if (!out->data)
-    return fail(file, out, "cnnc: out of memory reading '%s'", path,
+    return fail(file, out, "out of memory reading '%s'", path,
                   CNNC_ERROR_OUT_OF_MEMORY);
   size_t filled = 0;
   while (filled < size) {
@@ -81,12 +81,12 @@ extern "C" int cnnc_idx_read(const char *path, cnnc_idx *out) {
       capacity = capacity * 2 < size ? capacity * 2 : size;
       auto *grown = static_cast<uint8_t *>(std::realloc(out->data, capacity));
       if (!grown)
-        return fail(file, out, "cnnc: out of memory reading '%s'", path,
+        return fail(file, out, "out of memory reading '%s'", path,
                   CNNC_ERROR_OUT_OF_MEMORY);
       out->data = grown;
     }
     if (!readAll(file, out->data + filled, capacity - filled))
-      return fail(file, out, "cnnc: '%s' is truncated", path);
+      return fail(file, out, "'%s' is truncated", path);
     filled = capacity;
   }
   out->size = size;

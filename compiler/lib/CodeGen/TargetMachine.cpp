@@ -82,8 +82,10 @@ createTargetMachine(const TargetOptions &options) {
     llvm::sort(enabled);
     features = llvm::join(enabled, ",");
   } else {
+    // Asked of the generic CPU: one made for an unknown name would warn on
+    // stderr before the error below says it better.
     std::unique_ptr<llvm::MCSubtargetInfo> info(
-        target->createMCSubtargetInfo(triple, cpu, ""));
+        target->createMCSubtargetInfo(triple, "", ""));
     if (!info || !info->isCPUStringValid(cpu))
       return fail("--mcpu=" + cpu +
                   ": not a CPU LLVM knows; use native (the default), "

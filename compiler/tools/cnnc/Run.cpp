@@ -18,6 +18,7 @@
 #include "cnnc/runtime.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
@@ -123,10 +124,14 @@ int readInputs(const RunOptions &options, const onnx::Model *model,
       values[name] = std::move(*tensor);
     }
   }
+  llvm::StringSet<> bound;
   for (llvm::StringRef binding : options.inputs) {
     auto [name, file] = binding.split('=');
     if (name.empty() || file.empty())
       return userError("--input '" + binding + "': expected NAME=FILE.pb");
+    if (!bound.insert(name).second)
+      return userError("--input " + name +
+                       ": given twice; give each input once");
     const onnx::ValueInfo *input = find(name);
     if (isOnnx && !input)
       return userError("--input " + name + ": the model has no graph input '" +

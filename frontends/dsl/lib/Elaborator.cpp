@@ -44,9 +44,20 @@ std::optional<Scalar> Elaborator::evaluate(const Expr &expr,
     error(expr.range, message);
     return std::nullopt;
   };
+  // Numbers are doubles: integers are exact up to 2^53, and one beyond
+  // would turn into a wrong number (or overflow a conversion) later.
+  auto exact = [&](Scalar scalar) -> std::optional<Scalar> {
+    constexpr double kLargest = 9007199254740992.0; // 2^53
+    if (scalar.type == Type::Int && !(std::fabs(scalar.value) <= kLargest))
+      return fail("integer out of range: " +
+                  llvm::formatv("{0:e}", scalar.value).str() +
+                  " is beyond 2^53, where integers are exact");
+    return scalar;
+  };
   switch (expr.kind) {
   case Expr::Kind::Number:
-    return Scalar{expr.isInteger ? Type::Int : Type::Float, expr.number};
+    return exact(
+        Scalar{expr.isInteger ? Type::Int : Type::Float, expr.number});
   case Expr::Kind::Name: {
     if (expr.name == "true" || expr.name == "false")
       return Scalar{Type::Bool, expr.name == "true" ? 1.0 : 0.0};
@@ -99,11 +110,11 @@ std::optional<Scalar> Elaborator::evaluate(const Expr &expr,
         l->type == Type::Int && r->type == Type::Int ? Type::Int : Type::Float;
     auto boolean = [](bool b) { return Scalar{Type::Bool, b ? 1.0 : 0.0}; };
     if (op == "+")
-      return Scalar{type, l->value + r->value};
+      return exact(Scalar{type, l->value + r->value});
     if (op == "-")
-      return Scalar{type, l->value - r->value};
+      return exact(Scalar{type, l->value - r->value});
     if (op == "*")
-      return Scalar{type, l->value * r->value};
+      return exact(Scalar{type, l->value * r->value});
     if (op == "/") {
       if (r->value == 0)
         return fail("division by zero");

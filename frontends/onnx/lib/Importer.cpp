@@ -72,9 +72,9 @@ std::string describeLocation(Location location) {
 
 namespace {
 
-/// Graph inputs with more elements than this are refused, which keeps every
-/// size computed from them far from overflowing.
-constexpr int64_t kMaxInputElements = int64_t(1) << 40;
+/// Graph inputs and node outputs with more elements than this are refused,
+/// which keeps every size computed from them far from overflowing.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 40;
 
 bool isDefaultDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
@@ -150,6 +150,11 @@ LogicalResult GraphImporter::checkOpsetAndOperators() {
   // Every unsupported operator, with the nodes that use it.
   std::vector<std::pair<std::string, std::vector<std::string>>> unsupported;
   llvm::StringMap<size_t> position;
+  for (const Node &node : graph.nodes)
+    if (node.opType.empty())
+      return emitError(nodeLocation(context, model.path, node))
+                 << "the node has no op_type",
+             failure();
   for (const Node &node : graph.nodes) {
     if (isDefaultDomain(node.domain) && converters().count(node.opType))
       continue;
@@ -337,7 +342,7 @@ LogicalResult GraphImporter::bindInputs() {
       continue;
     }
     int64_t count = host::countElements(*shape);
-    if (count > kMaxInputElements) {
+    if (count > kMaxTensorElements) {
       error() << "graph input '" << info.name << "' has the shape "
               << formatShape(*shape) << ", more than 2^40 elements";
       ok = false;
@@ -491,6 +496,18 @@ LogicalResult GraphImporter::convertNodes() {
                  << "') is read, but " << node->opType
                  << " does not produce an output " << *output,
              failure();
+    // A Pad, Expand or Resize of absurd sizes would compile into an object
+    // that cannot run; refuse it at the node.
+    for (const std::string &output : node->outputs) {
+      auto it = output.empty() ? state.values.end() : state.values.find(output);
+      if (it == state.values.end() ||
+          host::countElements(it->second.shape) <= kMaxTensorElements)
+        continue;
+      return emitError(loc) << "output '" << output << "' has the shape "
+                            << formatShape(it->second.shape)
+                            << ", more than 2^40 elements",
+             failure();
+    }
   }
   return success();
 }

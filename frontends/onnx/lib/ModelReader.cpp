@@ -248,6 +248,12 @@ llvm::Error TensorDecoder::readExternal(const proto::TensorProto &from,
   }
   if (location.empty())
     return fail(path, what + " is stored externally but names no location");
+  // A NUL would end the path early for the system: 'w.bin\0../x' names
+  // another file than the one checked here.
+  if (location.find('\0') != std::string::npos)
+    return fail(path, what + ": external data location '" +
+                          llvm::StringRef(location.c_str()).str() +
+                          "\\0...' contains a NUL character");
   if (llvm::sys::path::is_absolute(location) ||
       llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
                                           llvm::sys::path::end(location)),

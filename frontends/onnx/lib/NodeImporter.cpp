@@ -128,6 +128,19 @@ LogicalResult NodeImporter::expectInputs(size_t min, size_t max) {
   return failure();
 }
 
+LogicalResult NodeImporter::expectOneElementType() {
+  ElementType type = inputType(0);
+  for (size_t i = 1; i < numInputs(); ++i)
+    if (hasInput(i) && inputType(i) != type)
+      return error() << "expected inputs of one element type, got "
+                     << elementTypeName(type) << " (input 0, '"
+                     << onnxNode.inputs[0] << "') and "
+                     << elementTypeName(inputType(i)) << " (input " << i
+                     << ", '" << onnxNode.inputs[i] << "')",
+             failure();
+  return success();
+}
+
 const ValueState &NodeImporter::inputState(size_t i) const {
   assert(hasInput(i) && "reading an omitted input");
   auto it = state.values.find(onnxNode.inputs[i]);

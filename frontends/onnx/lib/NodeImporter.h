@@ -103,6 +103,9 @@ public:
   bool hasInput(size_t i) const;
   /// Fails unless between `min` and `max` inputs are given.
   mlir::LogicalResult expectInputs(size_t min, size_t max);
+  /// Fails unless every given input has the element type of input 0 (the
+  /// data and weights of a convolution or a matrix product).
+  mlir::LogicalResult expectOneElementType();
   const ValueState &inputState(size_t i) const;
   llvm::ArrayRef<int64_t> inputShape(size_t i) const {
     return inputState(i).shape;

@@ -28,7 +28,8 @@ LogicalResult checkConvRanks(NodeImporter &node) {
 }
 
 LogicalResult convertConv(NodeImporter &node) {
-  if (failed(node.expectInputs(2, 3)) || failed(checkConvRanks(node)))
+  if (failed(node.expectInputs(2, 3)) || failed(node.expectOneElementType()) ||
+      failed(checkConvRanks(node)))
     return failure();
   llvm::ArrayRef<int64_t> input = node.inputShape(0);
   llvm::ArrayRef<int64_t> weight = node.inputShape(1);
@@ -57,7 +58,8 @@ LogicalResult convertConv(NodeImporter &node) {
 }
 
 LogicalResult convertConvTranspose(NodeImporter &node) {
-  if (failed(node.expectInputs(2, 3)) || failed(checkConvRanks(node)))
+  if (failed(node.expectInputs(2, 3)) || failed(node.expectOneElementType()) ||
+      failed(checkConvRanks(node)))
     return failure();
   llvm::ArrayRef<int64_t> input = node.inputShape(0);
   llvm::ArrayRef<int64_t> weight = node.inputShape(1);

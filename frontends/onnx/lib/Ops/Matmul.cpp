@@ -10,7 +10,8 @@ namespace cnnc::onnx {
 namespace {
 
 LogicalResult convertGemm(NodeImporter &node) {
-  if (failed(node.expectInputs(node.opset() < 11 ? 3 : 2, 3)))
+  if (failed(node.expectInputs(node.opset() < 11 ? 3 : 2, 3)) ||
+      failed(node.expectOneElementType()))
     return failure();
   FailureOr<float> alpha = node.getFloat("alpha", 1.0f);
   FailureOr<float> beta = node.getFloat("beta", 1.0f);
@@ -42,7 +43,7 @@ LogicalResult convertGemm(NodeImporter &node) {
 /// numpy's matmul: a 1-D operand is a row (lhs) or a column (rhs) whose
 /// dimension is removed from the result.
 LogicalResult convertMatMul(NodeImporter &node) {
-  if (failed(node.expectInputs(2, 2)))
+  if (failed(node.expectInputs(2, 2)) || failed(node.expectOneElementType()))
     return failure();
   FailureOr<Value> a = node.input(0), b = node.input(1);
   if (failed(a) || failed(b))
