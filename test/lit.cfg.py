@@ -35,7 +35,8 @@ config.substitutions.append(
     ("%idx", "/usr/bin/python3 " + os.path.join(errors_dir, "Inputs", "idx.py")))
 config.substitutions.append(("%cnnc_obj_root", config.cnnc_obj_root))
 
-llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP", "CNNC_SANITIZE",
+                                     "ASAN_OPTIONS", "UBSAN_OPTIONS"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.cnnc_tools_dir, config.llvm_tools_dir]

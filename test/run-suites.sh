@@ -15,6 +15,11 @@ mkdir -p "$results"
 llvm_bin=/usr/lib/llvm-22/bin
 jobs=$(nproc)
 
+# The network fuzzer's batch compares with ONNX Runtime (onnxruntime-node
+# from npm, as `make bench` does).
+CNNC_ORT_NODE_MODULES=$(bash "$root/benchmarks/harness/install-onnxruntime.sh" "$build")
+export CNNC_ORT_NODE_MODULES
+
 echo "== lit (FileCheck suites)"
 "$llvm_bin/lit" -q -j "$jobs" --xunit-xml-output "$results/lit.xml" "$build/test"
 

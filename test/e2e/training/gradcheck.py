@@ -506,7 +506,36 @@ def check(case, library, rng):
     return problems, summary
 
 
+def preload_sanitizer():
+    """Under `make test-sanitize` gradcheck.so links the runtime built with
+    ASan into this uninstrumented Python, which works only with ASan's
+    runtime loaded first: the script runs itself again with it preloaded
+    (and without leak checks, which Python's own allocations would fail).
+    The commands it starts, cnnc among them, get the environment they were
+    given."""
+    if not os.environ.get("CNNC_SANITIZE"):
+        return
+    if "CNNC_GRADCHECK_ENV" in os.environ:
+        for name in ("LD_PRELOAD", "ASAN_OPTIONS"):
+            os.environ.pop(name, None)
+        for entry in os.environ.pop("CNNC_GRADCHECK_ENV").split("\0"):
+            if entry:
+                name, value = entry.split("=", 1)
+                os.environ[name] = value
+        return
+    runtime = subprocess.run(
+        ["/usr/lib/llvm-22/bin/clang", "-print-file-name=libclang_rt.asan-x86_64.so"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    saved = "\0".join(f"{name}={os.environ[name]}"
+                      for name in ("LD_PRELOAD", "ASAN_OPTIONS")
+                      if name in os.environ)
+    env = dict(os.environ, LD_PRELOAD=runtime, CNNC_GRADCHECK_ENV=saved,
+               ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0")
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
 def main():
+    preload_sanitizer()
     if len(sys.argv) < 5:
         print(__doc__)
         return 2
