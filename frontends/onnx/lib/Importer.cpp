@@ -150,12 +150,11 @@ LogicalResult GraphImporter::checkOpsetAndOperators() {
   // Every unsupported operator, with the nodes that use it.
   std::vector<std::pair<std::string, std::vector<std::string>>> unsupported;
   llvm::StringMap<size_t> position;
-  for (const Node &node : graph.nodes)
+  for (const Node &node : graph.nodes) {
     if (node.opType.empty())
       return emitError(nodeLocation(context, model.path, node))
                  << "the node has no op_type",
              failure();
-  for (const Node &node : graph.nodes) {
     if (isDefaultDomain(node.domain) && converters().count(node.opType))
       continue;
     std::string op = isDefaultDomain(node.domain)

@@ -206,6 +206,7 @@ def main():
     first, last = (int(v) for v in args.seeds.split(":"))
     failures_dir = args.failures or os.path.join(args.work, "failures")
     configs = configurations()
+    others = [config for config in configs if config != ["--O2"]]
     reference = Reference(args.node_modules)
     graphs = runs = 0
     failures = []
@@ -228,7 +229,7 @@ def main():
                 continue
             graphs += 1
             chosen = configs if args.all_configs else \
-                [["--O2"], configs[[0, *range(2, len(configs))][seed % (len(configs) - 1)]]]
+                [["--O2"], others[seed % len(others)]]
             jobs += [(d, config) for config in chosen]
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             outcomes = list(pool.map(lambda j: run_cnnc(args.cnnc, *j), jobs))

@@ -162,7 +162,7 @@ def layer(b, x, shape):
                      "pad", "reshape"])
     if kind == "conv":
         return conv(b, x, shape)
-    if kind == "pool" and h >= 1 and w >= 1:
+    if kind == "pool":
         return pool(b, x, shape)
     if kind == "bn":
         return batch_norm(b, x, shape), shape
