@@ -112,3 +112,43 @@ func.func @flatten_linear(%x: tensor<1x3x2x2xf32>, %w: tensor<3x3x1x1xf32>) -> t
   %2 = cnn.matmul %1, %fc : (tensor<1x12xf32>, tensor<12x2xf32>) -> tensor<1x2xf32>
   return %2 : tensor<1x2xf32>
 }
+
+// -----
+
+// int8 layers: the integer conv goes channels last with its weight as it is
+// (the kernel packs it), and the transposes sink through requantize (its
+// per-channel axis 1 becoming 3), dequantize, the residual add and
+// quantize, so the activations stay NHWC from one layer to the next.
+// CHECK-LABEL: func.func @int8_chain
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x6x6xui8>)
+// CHECK:         %[[W:.*]] = cnn.constant dense<1> : tensor<4x4x3x3xi8>
+// CHECK:         %[[XT:.*]] = cnn.transpose %[[X]] permutation [0, 2, 3, 1] : tensor<1x4x6x6xui8> -> tensor<1x6x6x4xui8>
+// CHECK:         %[[A:.*]] = cnn.conv_integer %[[XT]], %[[W]], {{.*}} layout nhwc : {{.*}} -> tensor<1x6x6x4xi32>
+// CHECK:         %[[Q:.*]] = cnn.requantize %[[A]], {{.*}} axis 3 : (tensor<1x6x6x4xi32>, tensor<4xf32>, tensor<ui8>) -> tensor<1x6x6x4xui8>
+// CHECK:         %[[B:.*]] = cnn.conv_integer %[[Q]], %[[W]], {{.*}} layout nhwc : {{.*}} -> tensor<1x6x6x4xi32>
+// CHECK:         %[[R:.*]] = cnn.requantize %[[B]], {{.*}} axis 3
+// CHECK:         %[[D1:.*]] = cnn.dequantize %[[R]], {{.*}} -> tensor<1x6x6x4xf32>
+// CHECK:         %[[D2:.*]] = cnn.dequantize %[[Q]], {{.*}} -> tensor<1x6x6x4xf32>
+// CHECK:         %[[S:.*]] = cnn.binary add %[[D1]], %[[D2]] : {{.*}} -> tensor<1x6x6x4xf32>
+// CHECK:         %[[Y:.*]] = cnn.quantize %[[S]], {{.*}} -> tensor<1x6x6x4xui8>
+// CHECK:         %[[YT:.*]] = cnn.transpose %[[Y]] permutation [0, 3, 1, 2] : tensor<1x6x6x4xui8> -> tensor<1x4x6x6xui8>
+// CHECK-NOT:     cnn.transpose
+// CHECK:         return %[[YT]]
+func.func @int8_chain(%x: tensor<1x4x6x6xui8>) -> tensor<1x4x6x6xui8> {
+  %w = cnn.constant dense<1> : tensor<4x4x3x3xi8>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %m = cnn.constant dense<0.5> : tensor<4xf32>
+  %s = cnn.constant dense<0.25> : tensor<f32>
+  %a = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1
+       : (tensor<1x4x6x6xui8>, tensor<4x4x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x4x6x6xi32>
+  %q = cnn.requantize %a, %m, %xz axis 1 : (tensor<1x4x6x6xi32>, tensor<4xf32>, tensor<ui8>) -> tensor<1x4x6x6xui8>
+  %b = cnn.conv_integer %q, %w, %xz, %wz strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1
+       : (tensor<1x4x6x6xui8>, tensor<4x4x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x4x6x6xi32>
+  %r = cnn.requantize %b, %m, %xz axis 1 : (tensor<1x4x6x6xi32>, tensor<4xf32>, tensor<ui8>) -> tensor<1x4x6x6xui8>
+  %d1 = cnn.dequantize %r, %s, %xz : (tensor<1x4x6x6xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x4x6x6xf32>
+  %d2 = cnn.dequantize %q, %s, %xz : (tensor<1x4x6x6xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x4x6x6xf32>
+  %sum = cnn.binary add %d1, %d2 : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %y = cnn.quantize %sum, %s, %xz : (tensor<1x4x6x6xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x4x6x6xui8>
+  return %y : tensor<1x4x6x6xui8>
+}

@@ -87,7 +87,8 @@ def model(name, nodes, inputs, outputs, initializers, opset=13):
 
 def qlinearconv_case(name, rng, x_dtype, w_dtype, c, f, size, kernel,
                      pads, strides, dilations, groups, per_channel, bias,
-                     w_range=None):
+                     w_range=None, y_dtype=None):
+    y_dtype = y_dtype or x_dtype
     info = numpy.iinfo(x_dtype)
     x = rng.integers(info.min, info.max + 1, (1, c) + size).astype(x_dtype)
     winfo = numpy.iinfo(w_dtype)
@@ -101,14 +102,15 @@ def qlinearconv_case(name, rng, x_dtype, w_dtype, c, f, size, kernel,
     if w_dtype == numpy.uint8:
         w_zero = rng.integers(100, 156, shape).astype(w_dtype)
     y_scale = F32(0.5)
-    y_zero = x_dtype(rng.integers(info.min // 2, info.max // 2 + 1))
+    yinfo = numpy.iinfo(y_dtype)
+    y_zero = y_dtype(rng.integers(yinfo.min // 2, yinfo.max // 2 + 1))
     b = rng.integers(-5000, 5000, (f,)).astype(numpy.int32)
     acc = conv_integer(x, w, x_zero, w_zero, pads, strides, dilations, groups)
     if bias:
         acc = acc + b.reshape(1, f, 1, 1)
     multiplier = (x_scale * w_scale).astype(F32) / y_scale
     multiplier = multiplier.reshape(-1, 1, 1) if per_channel else multiplier
-    y = requantize(acc, multiplier, y_zero, x_dtype)
+    y = requantize(acc, multiplier, y_zero, y_dtype)
     inputs = ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"] + (
         ["b"] if bias else [])
     node = helper.make_node("QLinearConv", inputs, ["y"], pads=list(pads),
@@ -144,6 +146,13 @@ def cases():
     yield qlinearconv_case("qlinearconv_stem", rng, u8, s8, 3, 20, (21, 22),
                            (7, 7), (3, 3, 3, 3), (2, 2), (1, 1), 1, True,
                            True)
+
+    # uint8 in, int8 out: the kernel's requantizing store saturating to
+    # [-128, 127] (per-tensor multiplier, 40 channels: two vectors and a
+    # partial one at 512 bits).
+    yield qlinearconv_case("qlinearconv_u8s8_to_s8", rng, u8, s8, 12, 40,
+                           (10, 13), (3, 3), (1, 1, 1, 1), (1, 1), (1, 1), 1,
+                           False, True, y_dtype=s8)
 
     # 7-bit weights (what --quantize writes for a target without VNNI):
     # no pair of them saturates vpmaddubsw's int16 sums, so x86-64-v3 and

@@ -1,7 +1,8 @@
 //===- SelectLayout.cpp - Channels-last 2-D convolutions and pooling ------===//
 //
-// The CPU kernels vectorize along the channels, so 2-D convolutions and
-// pooling take their channels-last form: each is put between a transpose
+// The CPU kernels vectorize along the channels, so 2-D convolutions (float
+// and integer) and pooling take their channels-last form: each is put
+// between a transpose
 // into NHWC and one back, and those transposes then sink through the ops
 // that do not care where the channels are, until two meet and cancel. What
 // remains stands at the graph's edges; a transposed weight is a constant
@@ -35,8 +36,9 @@ RankedTensorType permuted(RankedTensorType type,
   return type.clone(shape);
 }
 
-/// Puts a channels-first 2-D conv, pool or global pool into its
-/// channels-last form, between transposes of its operands and its result.
+/// Puts a channels-first 2-D conv, integer conv, pool or global pool into
+/// its channels-last form, between transposes of its operands and its
+/// result (an integer conv keeps its [F, C, KH, KW] weight).
 template <typename OpTy>
 void toChannelsLast(OpTy op, RewriterBase &rewriter) {
   Location loc = op.getLoc();
@@ -61,6 +63,29 @@ void toChannelsLast(OpTy op, RewriterBase &rewriter) {
   Value back = transpose(op.getResult(), cnn::kToChannelsFirst);
   rewriter.replaceAllUsesExcept(op.getResult(), back, back.getDefiningOp());
 }
+
+/// quantize/dequantize/requantize(transpose(x, P)) ->
+/// transpose(op(x), P): elementwise, but a per-axis op's axis moves with
+/// its dimension (dimension a of the transposed value is P[a] of x).
+template <typename OpTy>
+struct SinkThroughQuantParameters : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().template getDefiningOp<cnn::TransposeOp>();
+    if (!transpose)
+      return failure();
+    auto moved = cast<OpTy>(rewriter.clone(*op));
+    moved.getInputMutable().assign(transpose.getInput());
+    moved.getResult().setType(cast<RankedTensorType>(op.getType()).clone(
+        transpose.getInput().getType().getShape()));
+    if (std::optional<uint64_t> axis = op.getAxis())
+      moved.setAxis(transpose.getPermutation()[*axis]);
+    rewriter.replaceOpWithNewOp<cnn::TransposeOp>(
+        op, op.getType(), moved.getResult(), transpose.getPermutation());
+    return success();
+  }
+};
 
 /// The permutation that undoes `permutation`.
 SmallVector<int64_t> inverse(ArrayRef<int64_t> permutation) {
@@ -247,7 +272,8 @@ struct SelectLayoutPass : cnnc::impl::SelectLayoutBase<SelectLayoutPass> {
     getOperation().walk([&](Operation *op) {
       bool channelsFirst2d =
           TypeSwitch<Operation *, bool>(op)
-              .Case<cnn::ConvOp, cnn::PoolOp, cnn::GlobalPoolOp>([](auto typed) {
+              .Case<cnn::ConvOp, cnn::ConvIntegerOp, cnn::PoolOp,
+                    cnn::GlobalPoolOp>([](auto typed) {
                 return typed.getLayout() == cnn::Layout::NCHW &&
                        typed.getInput().getType().getRank() == 4;
               })
@@ -258,13 +284,17 @@ struct SelectLayoutPass : cnnc::impl::SelectLayoutBase<SelectLayoutPass> {
     IRRewriter rewriter(&getContext());
     for (Operation *op : ops)
       TypeSwitch<Operation *>(op)
-          .Case<cnn::ConvOp, cnn::PoolOp, cnn::GlobalPoolOp>(
+          .Case<cnn::ConvOp, cnn::ConvIntegerOp, cnn::PoolOp,
+                cnn::GlobalPoolOp>(
               [&](auto typed) { toChannelsLast(typed, rewriter); });
 
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldTransposeIntoLinear, SinkThroughBinary, SinkThroughConcat,
                  SinkThroughElementwise<cnn::ActivationOp>,
-                 SinkThroughElementwise<cnn::UnaryOp>>(&getContext());
+                 SinkThroughElementwise<cnn::UnaryOp>,
+                 SinkThroughQuantParameters<cnn::QuantizeOp>,
+                 SinkThroughQuantParameters<cnn::DequantizeOp>,
+                 SinkThroughQuantParameters<cnn::RequantizeOp>>(&getContext());
     cnn::TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -68,7 +68,8 @@ public:
     }
     std::optional<cnn::Layout> layout =
         TypeSwitch<Operation *, std::optional<cnn::Layout>>(op)
-            .Case<cnn::ConvOp, cnn::PoolOp, cnn::GlobalPoolOp>(
+            .Case<cnn::ConvOp, cnn::ConvIntegerOp, cnn::PoolOp,
+                  cnn::GlobalPoolOp>(
                 [](auto typed) { return typed.getLayout(); })
             .Default(std::nullopt);
     bool last = layout ? *layout == cnn::Layout::NHWC

@@ -87,3 +87,89 @@ func.func @signed_input(%x: tensor<1x4x3x3xi8>) -> tensor<1x4x3x3xi32> {
        : (tensor<1x4x3x3xi8>, tensor<4x4x1x1xi8>, tensor<i8>, tensor<i8>) -> tensor<1x4x3x3xi32>
   return %0 : tensor<1x4x3x3xi32>
 }
+
+// -----
+
+// With layout nhwc (cnnc-select-layout's choice) the input is padded where
+// it is, along H and W, and read as it is: no transpose of the activation.
+// Each pixel's 16 channels are one contiguous int32 vector of the NHWC
+// result, written as it is, and the corrections run over the NHWC result
+// with the channels innermost.
+// AVX512-DAG:   #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// AVX512-DAG:   #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// AVX512-LABEL: func.func @channels_last
+// AVX512-SAME:    (%[[X:.*]]: tensor<1x8x8x32xi8>)
+// AVX512:         %[[P:.*]] = tensor.pad %[[X]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// AVX512-NOT:     linalg.transpose ins(%[[P]]
+// AVX512:         scf.forall (%{{.*}}, %{{.*}}) in (1, 8)
+// AVX512-COUNT-8:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AVX512-NOT:       vector.transpose
+// AVX512-COUNT-8:   vector.transfer_write %{{.*}} : vector<16xi32>, tensor<1x1x8x16xi32>
+// AVX512:           tensor.parallel_insert_slice %{{.*}} [1, 1, 8, 16] [1, 1, 1, 1] : tensor<1x1x8x16xi32> into tensor<1x8x8x16xi32>
+// AVX512:         linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #{{.*}}, #[[ID]]]{{.*}} outs(%{{.*}} : tensor<1x8x8x16xi32>)
+func.func @channels_last(%x: tensor<1x8x8x32xui8>) -> tensor<1x8x8x16xi32> {
+  %w = cnn.constant dense<1> : tensor<16x32x3x3xi8>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %0 = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 layout nhwc
+       : (tensor<1x8x8x32xui8>, tensor<16x32x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x8x8x16xi32>
+  return %0 : tensor<1x8x8x16xi32>
+}
+
+// -----
+
+// A channels-last layer that ends in a requantization (constant zero
+// points, bias and multiplier) ends in the kernel's store: per tile the
+// channels' offsets (bias - xz * sum w: 100 - 3 * 288 = -764, zeros past
+// the 20 channels) and multipliers, per pixel the vector requantized as
+// cnn.requantize does it (sitofp, * multiplier, roundeven, + zero point,
+// saturated to [-128, 127]) and written as 16 bytes of the int8 NHWC
+// result. No int32 tensor and no loop after the kernel.
+// AVX512-LABEL: func.func @requantized
+// AVX512:         %[[OFF:.*]] = arith.constant dense<[-764, {{.*}}, -764, 0, {{.*}}, 0]> : tensor<32xi32>
+// AVX512:         %[[MUL:.*]] = arith.constant dense<[1.250000e-01, {{.*}}, 0.000000e+00]> : tensor<32xf32>
+// AVX512:         %[[R:.*]] = scf.forall (%{{.*}}, %{{.*}}) in (1, 6) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x6x6x20xi8>)
+// AVX512-COUNT-6:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AVX512:           vector.transfer_read %[[OFF]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
+// AVX512:           vector.transfer_read %[[MUL]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xf32>, vector<16xf32>
+// AVX512:           arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// AVX512:           math.roundeven %{{.*}} : vector<16xf32>
+// AVX512:           arith.constant dense<-5.000000e+00> : vector<16xf32>
+// AVX512:           arith.constant dense<-1.280000e+02> : vector<16xf32>
+// AVX512:           arith.constant dense<1.270000e+02> : vector<16xf32>
+// AVX512:           arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// AVX512:           vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x1x6x20xi8>
+// AVX512:       return %[[R]] : tensor<1x6x6x20xi8>
+// Without the kernel the requantization stays its own loop.
+// NONE-LABEL:   func.func @requantized
+// NONE:           math.roundeven %{{.*}} : f32
+func.func @requantized(%x: tensor<1x6x6x32xui8>) -> tensor<1x6x6x20xi8> {
+  %w = cnn.constant dense<1> : tensor<20x32x3x3xi8>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %b = cnn.constant dense<100> : tensor<20xi32>
+  %m = cnn.constant dense<0.125> : tensor<20xf32>
+  %yz = cnn.constant dense<-5> : tensor<i8>
+  %0 = cnn.conv_integer %x, %w, %xz, %wz bias %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 layout nhwc
+       : (tensor<1x6x6x32xui8>, tensor<20x32x3x3xi8>, tensor<ui8>, tensor<i8>, tensor<20xi32>) -> tensor<1x6x6x20xi32>
+  %1 = cnn.requantize %0, %m, %yz axis 3 : (tensor<1x6x6x20xi32>, tensor<20xf32>, tensor<i8>) -> tensor<1x6x6x20xi8>
+  return %1 : tensor<1x6x6x20xi8>
+}
+
+// -----
+
+// A multiplier known only at run time: the products, then the loop that
+// corrects and the requantization's own loop.
+// AVX512-LABEL: func.func @runtime_multiplier
+// AVX512:         scf.forall {{.*}} -> (tensor<1x6x6x16xi32>)
+// AVX512:         linalg.generic
+// AVX512:           math.roundeven %{{.*}} : f32
+func.func @runtime_multiplier(%x: tensor<1x6x6x32xui8>, %m: tensor<f32>) -> tensor<1x6x6x16xui8> {
+  %w = cnn.constant dense<1> : tensor<16x32x3x3xi8>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %0 = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 layout nhwc
+       : (tensor<1x6x6x32xui8>, tensor<16x32x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x6x6x16xi32>
+  %1 = cnn.requantize %0, %m, %xz : (tensor<1x6x6x16xi32>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xui8>
+  return %1 : tensor<1x6x6x16xui8>
+}

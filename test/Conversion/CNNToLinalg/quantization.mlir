@@ -110,6 +110,29 @@ func.func @depthwise(%x: tensor<1x6x7x7xui8>, %w: tensor<6x1x3x3xi8>, %xz: tenso
 
 // -----
 
+// Channels last (layout nhwc), over (n, oh, ow | kh, kw | f): the channels
+// innermost, where the padded NHWC input, the [KH, KW, C] weight (transposed
+// at compile time: the constant's [f, tap] bytes as [tap, f]) and the
+// products are all contiguous; the corrections read the products NHWC.
+// CHECK-DAG:   #[[CIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 * 2 + d4, d5)>
+// CHECK-DAG:   #[[CW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>
+// CHECK-DAG:   #[[COUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-DAG:   #[[CID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @depthwise_channels_last
+// CHECK:         %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK:         %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}[0, 6], [1, 7]], {{\[}}[3, 9], [4, 10]]]> : tensor<2x2x2xi8>
+// CHECK:         %[[P:.*]] = linalg.generic {indexing_maps = [#[[CIN]], #[[CW]], #[[COUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[PAD]], %[[W]] : tensor<1x9x9x2xi8>, tensor<2x2x2xi8>) outs({{.*}} : tensor<1x4x4x2xi32>)
+// CHECK:         linalg.generic {indexing_maps = [#[[CID]], {{.*}}]{{.*}} ins(%[[P]], {{.*}}) outs({{.*}} : tensor<1x4x4x2xi32>)
+func.func @depthwise_channels_last(%x: tensor<1x7x7x2xui8>, %xz: tensor<ui8>) -> tensor<1x4x4x2xi32> {
+  %wt = cnn.constant dense<[[[[0, 1], [3, 4]]], [[[6, 7], [9, 10]]]]> : tensor<2x1x2x2xi8>
+  %wz0 = cnn.constant dense<0> : tensor<i8>
+  %0 = cnn.conv_integer %x, %wt, %xz, %wz0 strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] groups 2 layout nhwc
+       : (tensor<1x7x7x2xui8>, tensor<2x1x2x2xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x4x4x2xi32>
+  return %0 : tensor<1x4x4x2xi32>
+}
+
+// -----
+
 // The batched integer product with a 2-D rhs broadcast over the batch and a
 // per-column rhs zero point.
 // CHECK-DAG:   #[[LHS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>

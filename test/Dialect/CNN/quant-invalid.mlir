@@ -101,6 +101,27 @@ func.func @cast_shape(%x: tensor<4xf32>) {
 
 // -----
 
+// With layout nhwc the input's channels are its last dimension.
+func.func @conv_integer_nhwc_channels(%x: tensor<1x5x5x4xui8>, %w: tensor<8x2x3x3xi8>, %z: tensor<ui8>, %wz: tensor<i8>) {
+  // expected-error@+1 {{'cnn.conv_integer' op expected the weight's input channels (2) times groups (1) to equal the input channels (4)}}
+  %0 = cnn.conv_integer %x, %w, %z, %wz strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 layout nhwc
+       : (tensor<1x5x5x4xui8>, tensor<8x2x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x3x3x8xi32>
+  return
+}
+
+// -----
+
+// ...and the result is NHWC too.
+func.func @conv_integer_nhwc_result(%x: tensor<1x5x5x4xui8>, %w: tensor<8x2x3x3xi8>, %z: tensor<ui8>, %wz: tensor<i8>) {
+  // expected-error@+2 {{'cnn.conv_integer' op inferred type(s) 'tensor<1x3x3x8xi32>' are incompatible with return type(s) of operation 'tensor<1x8x3x3xi32>'}}
+  // expected-error@+1 {{'cnn.conv_integer' op failed to infer returned types}}
+  %0 = cnn.conv_integer %x, %w, %z, %wz strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 2 layout nhwc
+       : (tensor<1x5x5x4xui8>, tensor<8x2x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x8x3x3xi32>
+  return
+}
+
+// -----
+
 func.func @conv_integer_3d(%x: tensor<1x1x3x3x3xui8>, %w: tensor<1x1x2x2x2xui8>, %z: tensor<ui8>) {
   // expected-error@+1 {{'cnn.conv_integer' op expected a 2-D convolution (an input of rank 4), got 'tensor<1x1x3x3x3xui8>'}}
   %0 = cnn.conv_integer %x, %w, %z, %z strides [1, 1, 1] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] groups 1

@@ -49,6 +49,15 @@ func.func @conv_integer(%x: tensor<1x4x5x5xui8>, %w: tensor<8x2x3x3xi8>, %xz: te
   return %0, %1 : tensor<1x8x5x5xi32>, tensor<1x8x3x3xi32>
 }
 
+// Channels last: input and result NHWC, the weight still [F, C/g, KH, KW].
+// CHECK-LABEL: func.func @conv_integer_nhwc
+func.func @conv_integer_nhwc(%x: tensor<1x5x6x4xui8>, %w: tensor<8x2x3x3xi8>, %xz: tensor<ui8>, %wz: tensor<i8>) -> tensor<1x3x4x8xi32> {
+  // CHECK: cnn.conv_integer %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 2 layout nhwc : (tensor<1x5x6x4xui8>, tensor<8x2x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x3x4x8xi32>
+  %0 = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 2 layout nhwc
+       : (tensor<1x5x6x4xui8>, tensor<8x2x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x3x4x8xi32>
+  return %0 : tensor<1x3x4x8xi32>
+}
+
 // CHECK-LABEL: func.func @matmul_integer
 func.func @matmul_integer(%a: tensor<2x4x3xui8>, %b: tensor<3x2xi8>, %az: tensor<ui8>, %bz: tensor<2xi8>) -> tensor<2x4x2xi32> {
   // CHECK: cnn.matmul_integer %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x4x3xui8>, tensor<3x2xi8>, tensor<ui8>, tensor<2xi8>) -> tensor<2x4x2xi32>

@@ -4,20 +4,25 @@
 // its 1x1 case) as a generated kernel on the target's dot product
 // instruction (vpdpbusd) or multiply-add pair (vpmaddubsw + vpmaddwd), on
 // tensors: vector transfers and llvm.call_intrinsic in scf loops, the rows
-// in an scf.forall that becomes the runtime's parallel loops.
+// in an scf.forall that becomes the runtime's parallel loops. A layer that
+// ends in a requantization ends in the kernel's store, which writes the
+// 8-bit result.
 //
 //===----------------------------------------------------------------------===//
 
 #include "IntegerBuilders.h"
 
 #include "cnnc/Dialect/CNN/IR/ConstantElements.h"
+#include "cnnc/Dialect/Kernel/IR/Epilogue.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 
 using namespace mlir;
 
@@ -50,6 +55,32 @@ chooseDotProductStep(const Int8Instructions &instructions,
   return DotProductStep{instructions.multiplyAddBits, /*vnni=*/false};
 }
 
+/// `requantize` of the int32 vector `sum` with the vectors `offset` and
+/// `multiplier` of its lanes' channels: an 8-bit vector.
+static Value requantizeVector(OpBuilder &b, Location loc, Value sum,
+                              Value offset, Value multiplier,
+                              const StoreRequantization &requantize) {
+  auto type = cast<VectorType>(sum.getType());
+  Type f32 = b.getF32Type();
+  auto floats = type.clone(f32);
+  auto splat = [&](double value) {
+    return cnnk::floatConstant(b, loc, floats, value);
+  };
+  Value scaled = arith::MulFOp::create(
+      b, loc,
+      arith::SIToFPOp::create(b, loc, floats,
+                              arith::AddIOp::create(b, loc, sum, offset)),
+      multiplier);
+  Value shifted =
+      arith::AddFOp::create(b, loc, math::RoundEvenOp::create(b, loc, scaled),
+                            splat(requantize.zeroPoint));
+  Value clamped = arith::MinNumFOp::create(
+      b, loc, arith::MaxNumFOp::create(b, loc, shifted, splat(requantize.low)),
+      splat(requantize.high));
+  Value wide = arith::FPToSIOp::create(b, loc, type, clamped);
+  return arith::TruncIOp::create(b, loc, type.clone(b.getI8Type()), wide);
+}
+
 /// sum x * w of a one-group convolution of uint8 `input` (NHWC, padded)
 /// with the constant int8 `weight` [F, C, KH, KW] on `step` (`bits` wide:
 /// L = bits / 32 int32 lanes): the weight packed at compile
@@ -65,7 +96,10 @@ chooseDotProductStep(const Int8Instructions &instructions,
 
 Value dotProductProducts(OpBuilder &b, Location loc,
                          const DotProductConvolution &conv, Value input,
-                         DotProductStep step, bool channelsFirst) {
+                         DotProductStep step, bool channelsFirst,
+                         const StoreRequantization *requantize) {
+  assert(!(channelsFirst && requantize) &&
+         "the requantizing store writes channels last");
   const unsigned bits = step.bits;
   int64_t f = conv.f, c = conv.c, kh = conv.kh, kw = conv.kw;
   const std::vector<char> *weights = &conv.weights;
@@ -104,10 +138,32 @@ Value dotProductProducts(OpBuilder &b, Location loc,
   // Channels first: [N, F rounded up to whole tiles, OH, OW], so that every
   // lane of the last tile has a row to go to.
   int64_t paddedF = tiles * lanes;
+  // int32 sums, or the 8-bit values they requantize to.
+  Type element = requantize ? i8 : i32;
   auto resultType =
       channelsFirst ? RankedTensorType::get({n, paddedF, oh, ow}, i32)
-                    : RankedTensorType::get({n, oh, ow, f}, i32);
-  Value result = tensor::EmptyOp::create(b, loc, resultType.getShape(), i32);
+                    : RankedTensorType::get({n, oh, ow, f}, element);
+  Value result =
+      tensor::EmptyOp::create(b, loc, resultType.getShape(), element);
+  // The requantization's per-channel constants, padded to whole tiles.
+  Value offsets, multipliers;
+  if (requantize) {
+    std::vector<int32_t> offset(paddedF, 0);
+    std::vector<float> multiplier(paddedF, 0.0f);
+    std::copy(requantize->offset.begin(), requantize->offset.end(),
+              offset.begin());
+    std::copy(requantize->multiplier.begin(), requantize->multiplier.end(),
+              multiplier.begin());
+    offsets = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({paddedF}, i32),
+                               ArrayRef(offset)));
+    multipliers = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({paddedF}, b.getF32Type()),
+            ArrayRef(multiplier)));
+  }
   auto accType = VectorType::get({lanes}, i32);
   auto bytesType = VectorType::get({lanes * 4}, i8);
   auto quadType = VectorType::get({4}, i8);
@@ -179,7 +235,7 @@ Value dotProductProducts(OpBuilder &b, Location loc,
   Value zeroIndex = index(b, 0);
   auto rowType = channelsFirst
                      ? RankedTensorType::get({1, paddedF, 1, ow}, i32)
-                     : RankedTensorType::get({1, 1, ow, f}, i32);
+                     : RankedTensorType::get({1, 1, ow, f}, element);
   SmallVector<OpFoldResult> rowSizes =
       channelsFirst
           ? SmallVector<OpFoldResult>{b.getIndexAttr(1),
@@ -303,12 +359,31 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                           }
                           return SmallVector<Value>{out};
                         }
+                        // Each pixel's L channels, requantized first when
+                        // the layer ends so.
+                        std::function<Value(Value)> stored = [](Value sum) {
+                          return sum;
+                        };
+                        if (requantize) {
+                          Value offset = vector::TransferReadOp::create(
+                              tb, loc, accType, offsets, ValueRange{f0},
+                              zeroWord, ArrayRef<bool>{true});
+                          Value multiplier = vector::TransferReadOp::create(
+                              tb, loc, VectorType::get({lanes}, b.getF32Type()),
+                              multipliers, ValueRange{f0},
+                              cnnk::floatConstant(tb, loc, b.getF32Type(), 0),
+                              ArrayRef<bool>{true});
+                          stored = [&, offset, multiplier](Value sum) {
+                            return requantizeVector(tb, loc, sum, offset,
+                                                    multiplier, *requantize);
+                          };
+                        }
                         for (int64_t r = 0; r < tileRows; ++r) {
                           Value column =
                               arith::AddIOp::create(tb, loc, iw, index(tb, r));
                           out =
                               vector::TransferWriteOp::create(
-                                  tb, loc, sums[r], out,
+                                  tb, loc, stored(sums[r]), out,
                                   ValueRange{zeroIndex, zeroIndex, column, f0},
                                   ArrayRef<bool>{false})
                                   .getResult();

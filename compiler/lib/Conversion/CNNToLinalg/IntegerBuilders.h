@@ -87,13 +87,27 @@ std::optional<DotProductStep>
 chooseDotProductStep(const Int8Instructions &instructions,
                      const DotProductConvolution &conv);
 
+/// The requantization an int8 layer ends in, fused into the kernel's
+/// store: saturate(round_half_even((sum + offset[f]) * multiplier[f]) +
+/// zeroPoint) into [low, high], in float as cnn.requantize computes it
+/// (Quantization.cpp), so the fused layer is exact to the unfused one.
+/// `offset` (the bias and the input zero point's correction) and
+/// `multiplier` have one entry per output channel.
+struct StoreRequantization {
+  std::vector<int32_t> offset;
+  std::vector<float> multiplier;
+  double zeroPoint, low, high;
+};
+
 /// sum x * w of `conv` over the uint8 `input` (NHWC, padded) on `step`:
 /// int32 [N, OH, OW, F], or with `channelsFirst` [N, F, OH, OW] (a view of
-/// F rounded up to whole channel tiles).
+/// F rounded up to whole channel tiles); with `requantize` (channels last
+/// only) the 8-bit [N, OH, OW, F] it ends in.
 mlir::Value dotProductProducts(mlir::OpBuilder &b, mlir::Location loc,
                                const DotProductConvolution &conv,
                                mlir::Value input, DotProductStep step,
-                               bool channelsFirst);
+                               bool channelsFirst,
+                               const StoreRequantization *requantize = nullptr);
 
 } // namespace cnnc::lowering
 

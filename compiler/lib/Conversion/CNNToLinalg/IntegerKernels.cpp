@@ -9,7 +9,11 @@
 
 #include "IntegerBuilders.h"
 
+#include "cnnc/Dialect/CNN/IR/ConstantElements.h"
+
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace cnnc;
@@ -75,6 +79,57 @@ Value correctedSum(OpBuilder &b, Location l, ValueRange args, bool unsignedX,
   return acc;
 }
 
+/// The requantization that `op` (channels last, its weight zero point
+/// zero) ends in, to fuse into the kernel's store: when its one user is a
+/// cnn.requantize along its channels or per tensor and the zero points, the
+/// bias and the multiplier are constants. `weightSums` are the weight's
+/// sums per output channel.
+std::optional<StoreRequantization>
+fusedRequantization(cnn::ConvIntegerOp op, ArrayRef<int32_t> weightSums) {
+  if (!op->hasOneUse())
+    return std::nullopt;
+  auto requantize = dyn_cast<cnn::RequantizeOp>(*op->user_begin());
+  int64_t channels = weightSums.size();
+  if (!requantize || (requantize.getAxis() && *requantize.getAxis() != 3))
+    return std::nullopt;
+  std::optional<std::vector<char>> xz = constantBytes(op.getInputZeroPoint());
+  std::optional<std::vector<char>> multiplier =
+      constantBytes(requantize.getMultiplier());
+  std::optional<std::vector<char>> yz =
+      constantBytes(requantize.getZeroPoint());
+  std::optional<std::vector<char>> bias;
+  if (op.getBias() && !(bias = constantBytes(op.getBias())))
+    return std::nullopt;
+  if (!xz || xz->size() != 1 || !multiplier || !yz || yz->size() != 1 ||
+      (bias && bias->size() != size_t(channels) * 4))
+    return std::nullopt;
+  size_t scales = multiplier->size() / 4;
+  if (scales != 1 && scales != size_t(channels))
+    return std::nullopt;
+  bool unsignedY = isUnsigned(requantize.getType());
+  StoreRequantization result;
+  result.zeroPoint = unsignedY ? double(uint8_t((*yz)[0]))
+                               : double(int8_t((*yz)[0]));
+  result.low = unsignedY ? 0.0 : -128.0;
+  result.high = unsignedY ? 255.0 : 127.0;
+  int32_t inputZero = isUnsigned(op.getInput().getType())
+                          ? int32_t(uint8_t((*xz)[0]))
+                          : int32_t(int8_t((*xz)[0]));
+  for (int64_t f = 0; f < channels; ++f) {
+    int32_t b = 0;
+    if (bias)
+      std::memcpy(&b, bias->data() + 4 * f, 4);
+    // The int32 arithmetic the unfused correction does: wrapping alike.
+    result.offset.push_back(int32_t(uint32_t(b) -
+                                    uint32_t(inputZero) *
+                                        uint32_t(weightSums[f])));
+    float m;
+    std::memcpy(&m, multiplier->data() + 4 * (scales == 1 ? 0 : f), 4);
+    result.multiplier.push_back(m);
+  }
+  return result;
+}
+
 /// The integer convolution, as
 ///   sum (x - xz)(w - wz) = sum x*w - xz * sum (w - wz) - wz * sum x
 ///                          (+ K * xz * wz, inside the second term)
@@ -84,7 +139,8 @@ Value correctedSum(OpBuilder &b, Location l, ValueRange args, bool unsignedX,
 /// vpmaddwd / vpdpbusd (u8 x s8 with VNNI). The input is padded with its
 /// zero point, so that padded taps cancel in the correction. The window
 /// sums of x are only computed for a non-zero weight zero point. The last
-/// generic adds the corrections and writes NCHW.
+/// generic adds the corrections and writes the result's layout (NCHW, or
+/// NHWC with `layout nhwc`, whose input is NHWC too).
 struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
   ConvIntegerLowering(MLIRContext *ctx, Int8Instructions instructions)
       : OpConversionPattern(ctx), instructions(instructions) {}
@@ -100,23 +156,36 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
     bool unsignedW = isUnsigned(weightType);
     Type i32 = rewriter.getI32Type();
     Value xZero = signless(rewriter, loc, adaptor.getInputZeroPoint());
+    // The input padded with its zero point, NHWC (`input`) and, for the
+    // depthwise loops, NCHW (`channelsFirstInput`): with `layout nhwc` the
+    // input and the result are channels last already.
+    bool channelsLast = op.getLayout() == cnn::Layout::NHWC;
     SmallVector<int64_t> low, high;
-    splitPads(op.getPads(), 4, 2, low, high);
+    splitPads(op.getPads(), 4, channelsLast ? 1 : 2, low, high);
     Value padded =
         padWithValue(rewriter, loc, signless(rewriter, loc, adaptor.getInput()),
                      low, high, xZero);
     auto transposed = [&](Value value) {
       return permute(rewriter, loc, value, cnn::kToChannelsLast);
     };
-    Value input = transposed(padded);
+    Value input = channelsLast ? padded : transposed(padded);
+    auto channelsFirstInput = [&]() {
+      return channelsLast
+                 ? permute(rewriter, loc, padded, cnn::kToChannelsFirst)
+                 : padded;
+    };
     Value weight =
         transposed(signless(rewriter, loc, adaptor.getWeight())); // FKKC
     Value wZero = signless(rewriter, loc, adaptor.getWeightZeroPoint());
     bool perChannelZero =
         cast<RankedTensorType>(wZero.getType()).getRank() != 0;
 
-    int64_t n = type.getDimSize(0), channels = type.getDimSize(1);
-    int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+    // The result's dimensions, and the final loop's over them (n, f, oh, ow
+    // as affine dimensions, in the result's order).
+    int64_t n = type.getDimSize(0);
+    int64_t channels = type.getDimSize(channelsLast ? 3 : 1);
+    int64_t oh = type.getDimSize(channelsLast ? 1 : 2);
+    int64_t ow = type.getDimSize(channelsLast ? 2 : 3);
     int64_t groups = op.getGroups();
     int64_t outPerGroup = channels / groups;
     int64_t inPerGroup = weightType.getDimSize(1);
@@ -145,9 +214,10 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
         constantBytes(op.getWeightZeroPoint());
     // sum (w - wz) per output channel, at compile time for constants.
     Value weightSums;
+    std::vector<int32_t> sums;
     if (constantWeight && constantWeightZero) {
       int64_t perChannel = constantWeight->size() / channels;
-      std::vector<int32_t> sums(channels, 0);
+      sums.assign(channels, 0);
       auto value = [&](char byte) {
         return unsignedW ? int32_t(uint8_t(byte)) : int32_t(int8_t(byte));
       };
@@ -161,8 +231,8 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
       weightSums = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(sumsType, ArrayRef(sums)));
     }
-    // The kernel writes its products channels first, as the result is:
-    // the corrections then read and write contiguously.
+    // The kernel writes its products in the result's layout: the
+    // corrections then read and write contiguously.
     bool productsChannelsFirst = false;
     if (unsignedX && !unsignedW && groups == 1 && constantWeight) {
       DotProductConvolution conv{std::move(*constantWeight),
@@ -177,11 +247,29 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
                                  strides[1],
                                  dilations[0],
                                  dilations[1]};
-      if (std::optional<DotProductStep> step =
-              chooseDotProductStep(instructions, conv)) {
+      std::optional<DotProductStep> step =
+          chooseDotProductStep(instructions, conv);
+      // A layer that ends in a requantization ends in the kernel's store:
+      // the int32 sums never reach memory.
+      std::optional<StoreRequantization> requantization;
+      if (step && channelsLast && isZeroConstant(op.getWeightZeroPoint()))
+        requantization = fusedRequantization(op, sums);
+      if (requantization) {
+        Operation *requantize = *op->user_begin();
+        Value bytes = dotProductProducts(rewriter, loc, conv, input, *step,
+                                         /*channelsFirst=*/false,
+                                         &*requantization);
+        rewriter.replaceOp(
+            requantize,
+            retyped(rewriter, loc, bytes,
+                    cast<RankedTensorType>(requantize->getResult(0).getType())));
+        rewriter.eraseOp(op);
+        return success();
+      }
+      if (step) {
         products = dotProductProducts(rewriter, loc, conv, input, *step,
-                                      /*channelsFirst=*/true);
-        productsChannelsFirst = true;
+                                      /*channelsFirst=*/!channelsLast);
+        productsChannelsFirst = !channelsLast;
       }
     }
     auto multiplyAdd = [&](OpBuilder &b, Location l, ValueRange args) {
@@ -189,6 +277,46 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
                                             widen(b, l, args[1], unsignedW));
       return arith::AddIOp::create(b, l, args[2], product);
     };
+    if (!products && groups == channels && inPerGroup == 1 && channelsLast) {
+      // Depthwise, channels last: over (n, oh, ow | kh, kw | f) the
+      // channels innermost, where input, weight ([KH, KW, C], transposed at
+      // compile time when constant) and result are all contiguous: a loop
+      // LLVM vectorizes.
+      int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
+      Value taps;
+      auto tapsType = RankedTensorType::get({kh, kw, channels},
+                                            rewriter.getI8Type());
+      if (constantWeight) {
+        std::vector<char> bytes(constantWeight->size());
+        for (int64_t f = 0; f < channels; ++f)
+          for (int64_t t = 0; t < kh * kw; ++t)
+            bytes[t * channels + f] = (*constantWeight)[f * kh * kw + t];
+        taps = arith::ConstantOp::create(
+            rewriter, loc,
+            cnn::constantElements(tapsType, bytes, "depthwise_int8"));
+      } else {
+        taps = tensor::CollapseShapeOp::create(
+            rewriter, loc, tapsType,
+            permute(rewriter, loc,
+                    signless(rewriter, loc, adaptor.getWeight()),
+                    ArrayRef<int64_t>{2, 3, 1, 0}),
+            SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      }
+      SmallVector<AffineMap> depthwiseMaps{
+          AffineMap::get(6, 0,
+                         {d(0), d(1) * strides[0] + d(3) * dilations[0],
+                          d(2) * strides[1] + d(4) * dilations[1], d(5)},
+                         ctx),
+          AffineMap::get(6, 0, {d(3), d(4), d(5)}, ctx),
+          AffineMap::get(6, 0, {d(0), d(1), d(2), d(5)}, ctx)};
+      SmallVector<IteratorType> depthwiseIterators{
+          IteratorType::parallel,  IteratorType::parallel,
+          IteratorType::parallel,  IteratorType::reduction,
+          IteratorType::reduction, IteratorType::parallel};
+      products = reduceGeneric(rewriter, loc, ValueRange{input, taps},
+                               zeros({n, oh, ow, channels}), depthwiseMaps,
+                               depthwiseIterators, multiplyAdd);
+    }
     if (!products && groups == channels && inPerGroup == 1) {
       // Depthwise: channels first over (n, f, oh | kh, kw | ow) on the
       // NCHW input, the output width innermost: a loop that walks input and
@@ -210,7 +338,8 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
           IteratorType::reduction, IteratorType::parallel};
       products = reduceGeneric(
           rewriter, loc,
-          ValueRange{padded, signless(rewriter, loc, adaptor.getWeight())},
+          ValueRange{channelsFirstInput(),
+                     signless(rewriter, loc, adaptor.getWeight())},
           zeros({n, channels, oh, ow}), depthwiseMaps, depthwiseIterators,
           multiplyAdd);
       productsChannelsFirst = true;
@@ -269,25 +398,27 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
                         });
     }
 
-    // acc = products - xz * weightSums[f] - wz[f] * windowSums + bias, NCHW.
+    // acc = products - xz * weightSums[f] - wz[f] * windowSums + bias, in
+    // the result's layout, its dimensions the loop's in their order.
+    AffineExpr bN = d(0), bF = d(channelsLast ? 3 : 1),
+               bH = d(channelsLast ? 1 : 2), bW = d(channelsLast ? 2 : 3);
+    auto map = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(4, 0, exprs, ctx);
+    };
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), i32);
     SmallVector<Value> inputs{products, weightSums, xZero};
     SmallVector<AffineMap> finalMaps{
-        productsChannelsFirst
-            ? AffineMap::get(4, 0, {d(0), d(1), d(2), d(3)}, ctx)
-            : AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, ctx),
-        AffineMap::get(4, 0, {d(1)}, ctx), AffineMap::get(4, 0, {}, ctx)};
+        productsChannelsFirst ? map({bN, bF, bH, bW}) : map({bN, bH, bW, bF}),
+        map({bF}), map({})};
     if (windowSums) {
       inputs.append({windowSums, wZero});
-      finalMaps.push_back(AffineMap::get(
-          4, 0, {d(0), d(2), d(3), d(1).floorDiv(outPerGroup)}, ctx));
-      finalMaps.push_back(perChannelZero ? AffineMap::get(4, 0, {d(1)}, ctx)
-                                         : AffineMap::get(4, 0, {}, ctx));
+      finalMaps.push_back(map({bN, bH, bW, bF.floorDiv(outPerGroup)}));
+      finalMaps.push_back(perChannelZero ? map({bF}) : map({}));
     }
     Value bias = adaptor.getBias();
     if (bias) {
       inputs.push_back(bias);
-      finalMaps.push_back(AffineMap::get(4, 0, {d(1)}, ctx));
+      finalMaps.push_back(map({bF}));
     }
     finalMaps.push_back(rewriter.getMultiDimIdentityMap(4));
     SmallVector<IteratorType> parallel(4, IteratorType::parallel);

@@ -153,10 +153,8 @@ cnnc::cnn::detail::verifyConvOperands(const Diagnoser &fail, RankedTensorType in
   return success();
 }
 
-/// `type` with its dimensions permuted: dimension i of the result is
-/// dimension `permutation[i]` of `type`.
-static RankedTensorType permuted(RankedTensorType type,
-                                 ArrayRef<int64_t> permutation) {
+RankedTensorType cnnc::cnn::detail::permuted(RankedTensorType type,
+                                             ArrayRef<int64_t> permutation) {
   SmallVector<int64_t> shape;
   for (int64_t d : permutation)
     shape.push_back(type.getDimSize(d));

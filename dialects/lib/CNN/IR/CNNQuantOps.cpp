@@ -84,6 +84,10 @@ LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *context,
   auto weight = tensorType(adaptor.getWeight());
   if (input.getRank() != 4)
     return fail("expected a 2-D convolution (an input of rank 4), got ", input);
+  // Checked as the channels-first convolution it is, transposed.
+  bool channelsLast = adaptor.getLayout() == Layout::NHWC;
+  if (channelsLast)
+    input = permuted(input, kToChannelsFirst);
   int64_t groups = adaptor.getGroups();
   int64_t channelsOut = weight.getDimSize(0);
   if (failed(verifyConvRanks(fail, input, weight)) ||
@@ -109,7 +113,8 @@ LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *context,
     return failure();
   SmallVector<int64_t> shape{input.getDimSize(0), channelsOut};
   llvm::append_range(shape, *sizes);
-  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 32)));
+  auto result = RankedTensorType::get(shape, IntegerType::get(context, 32));
+  types.push_back(channelsLast ? permuted(result, kToChannelsLast) : result);
   return success();
 }
 

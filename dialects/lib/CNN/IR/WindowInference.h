@@ -47,6 +47,11 @@ LogicalResult verifyConvOperands(const Diagnoser &fail, RankedTensorType input,
                                  int64_t groups, int64_t weightInputChannels,
                                  int64_t channelsOut, bool integer = false);
 
+/// `type` with its dimensions permuted: dimension i of the result is
+/// dimension `permutation[i]` of `type` (a layout's view of a shape).
+RankedTensorType permuted(RankedTensorType type,
+                          ArrayRef<int64_t> permutation);
+
 /// The shape of a batched matrix product of `lhs` and `rhs` (each transposed
 /// in its last two dimensions when asked), or an error.
 FailureOr<SmallVector<int64_t>>

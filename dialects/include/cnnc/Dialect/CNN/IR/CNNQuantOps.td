@@ -131,6 +131,12 @@ def CNN_ConvIntegerOp : CNN_InferringOp<"conv_integer",
     ConvInteger, and the core of QLinearConv and of a folded QDQ
     convolution.
 
+    With `layout nhwc` (chosen by `cnnc-select-layout`, as for `cnn.conv`)
+    `input` is [N, H, W, C_in] and the result [N, H', W', C_out], so that
+    int8 activations stay channels last from one layer to the next; the
+    weight stays [C_out, C_in / groups, KH, KW] (a constant the kernel
+    packs anyway).
+
     ```mlir
     %acc = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [0, 0, 0, 0]
              dilations [1, 1] groups 1
@@ -145,12 +151,14 @@ def CNN_ConvIntegerOp : CNN_InferringOp<"conv_integer",
                    CNN_PositiveI64Array:$strides,
                    CNN_NonNegativeI64Array:$pads,
                    CNN_PositiveI64Array:$dilations,
-                   CNN_PositiveI64:$groups);
+                   CNN_PositiveI64:$groups,
+                   CNN_DefaultLayoutAttr:$layout);
   let results = (outs CNN_AccumulatorTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight `,` $input_zero_point `,` $weight_zero_point
     (`bias` $bias^)? `strides` $strides `pads` $pads `dilations` $dilations
-    `groups` $groups attr-dict `:` functional-type(operands, results)
+    `groups` $groups (`layout` `` $layout^)? attr-dict
+    `:` functional-type(operands, results)
   }];
 }
 
