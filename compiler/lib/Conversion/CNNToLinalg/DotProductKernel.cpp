@@ -55,6 +55,10 @@ chooseDotProductStep(const Int8Instructions &instructions,
   return DotProductStep{instructions.multiplyAddBits, /*vnni=*/false};
 }
 
+/// The most packed weight bytes one parallel iteration's channel tiles
+/// read (a share of a 1 MB L2 that leaves room for the input rows).
+static constexpr int64_t kGroupWeightBytes = 256 * 1024;
+
 /// `requantize` of the int32 vector `sum` with the vectors `offset` and
 /// `multiplier` of its lanes' channels: an 8-bit vector.
 static Value requantizeVector(OpBuilder &b, Location loc, Value sum,
@@ -230,33 +234,55 @@ Value dotProductProducts(OpBuilder &b, Location loc,
               body) { return forFrom(lb, 0, upper, step, init, body); };
   Value zeroByte = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 0));
   Value zeroWord = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i32, 0));
-  // One output row per iteration of a parallel loop over (n, oh), written
-  // into its [1, 1, OW, F] slice ([1, F, 1, OW] channels first).
+  // One output row of one group of channel tiles per iteration of a
+  // parallel loop over (n, group, oh), written into its [1, 1, OW, F / G]
+  // slice ([1, F, 1, OW] channels first, one group). Channels last, the
+  // tiles are grouped so that a group's packed weights stay in the core's
+  // L2 over the rows it runs: a layer's whole weight (2.4 MB for ResNet's
+  // last 3x3 layers) streamed from L3 for every row of 7 pixels. Groups are
+  // whole tiles, so only where F is too.
+  int64_t groups = 1;
+  if (!channelsFirst && f % lanes == 0) {
+    int64_t weightBytes = kh * kw * c4 * 4 * paddedF;
+    while (weightBytes / groups > kGroupWeightBytes && groups < tiles)
+      do
+        ++groups;
+      while (tiles % groups != 0);
+  }
+  int64_t groupTiles = tiles / groups, groupF = groupTiles * lanes;
   Value zeroIndex = index(b, 0);
   auto rowType = channelsFirst
                      ? RankedTensorType::get({1, paddedF, 1, ow}, i32)
-                     : RankedTensorType::get({1, 1, ow, f}, element);
+                     : RankedTensorType::get({1, 1, ow, groupF}, element);
   SmallVector<OpFoldResult> rowSizes =
       channelsFirst
           ? SmallVector<OpFoldResult>{b.getIndexAttr(1),
                                       b.getIndexAttr(paddedF),
                                       b.getIndexAttr(1), b.getIndexAttr(ow)}
           : SmallVector<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
-                                      b.getIndexAttr(ow), b.getIndexAttr(f)};
+                                      b.getIndexAttr(ow),
+                                      b.getIndexAttr(groupF)};
   SmallVector<OpFoldResult> unitStrides(4, b.getIndexAttr(1));
   auto forall = scf::ForallOp::create(
-      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(oh)},
+      b, loc,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(groups),
+                             b.getIndexAttr(oh)},
       ValueRange{result}, std::nullopt,
       [&](OpBuilder &hb, Location, ValueRange args) {
-        Value in = args[0], ih = args[1];
+        Value in = args[0], group = args[1], ih = args[2], shared = args[3];
+        Value firstTile =
+            arith::MulIOp::create(hb, loc, group, index(hb, groupTiles));
         SmallVector<OpFoldResult> rowOffsets =
             channelsFirst
                 ? SmallVector<OpFoldResult>{in, hb.getIndexAttr(0), ih,
                                             hb.getIndexAttr(0)}
-                : SmallVector<OpFoldResult>{in, ih, hb.getIndexAttr(0),
-                                            hb.getIndexAttr(0)};
+                : SmallVector<OpFoldResult>{
+                      in, ih, hb.getIndexAttr(0),
+                      arith::MulIOp::create(hb, loc, firstTile,
+                                            index(hb, lanes))
+                          .getResult()};
         Value row = tensor::ExtractSliceOp::create(
-            hb, loc, rowType, args[2], rowOffsets, rowSizes, unitStrides);
+            hb, loc, rowType, shared, rowOffsets, rowSizes, unitStrides);
         ValueRange outH = row;
         auto rowResult = [&]() -> SmallVector<Value> {
           // Tiles of `tileRows` pixels from `lower` to `upper` (in
@@ -266,8 +292,11 @@ Value dotProductProducts(OpBuilder &b, Location loc,
             // Channel tiles outside the pixels: one tile's weights
             // (KH * KW * C * L bytes) stay in cache over the row.
             return SmallVector<Value>(forLoop(
-                pb, tiles, 1, outP,
-                [&](OpBuilder &wb, Value it, ValueRange outW) {
+                pb, groupTiles, 1, outP,
+                [&](OpBuilder &wb, Value local, ValueRange outW) {
+                  // The tile among all (the weights', the offsets'), and
+                  // its channels in the group's slice.
+                  Value it = arith::AddIOp::create(wb, loc, firstTile, local);
                   return SmallVector<Value>(forFrom(
                       wb, lower, upper, tileRows, outW,
                       [&](OpBuilder &tb, Value iw, ValueRange outT) {
@@ -327,8 +356,10 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                               return window(kb, ki, acc);
                             });
                         Value out = outT[0];
-                        Value f0 = arith::MulIOp::create(tb, loc, it,
+                        Value f0 = arith::MulIOp::create(tb, loc, local,
                                                          index(tb, lanes));
+                        Value channel0 = arith::MulIOp::create(
+                            tb, loc, it, index(tb, lanes));
                         if (channelsFirst) {
                           // The [pixels, channels] block transposed in
                           // registers, one contiguous run of pixels per
@@ -366,11 +397,11 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                         };
                         if (requantize) {
                           Value offset = vector::TransferReadOp::create(
-                              tb, loc, accType, offsets, ValueRange{f0},
+                              tb, loc, accType, offsets, ValueRange{channel0},
                               zeroWord, ArrayRef<bool>{true});
                           Value multiplier = vector::TransferReadOp::create(
                               tb, loc, VectorType::get({lanes}, b.getF32Type()),
-                              multipliers, ValueRange{f0},
+                              multipliers, ValueRange{channel0},
                               cnnk::floatConstant(tb, loc, b.getF32Type(), 0),
                               ArrayRef<bool>{true});
                           stored = [&, offset, multiplier](Value sum) {
@@ -404,7 +435,7 @@ Value dotProductProducts(OpBuilder &b, Location loc,
         OpBuilder::InsertionGuard guard(hb);
         hb.setInsertionPointToStart(terminator.getBody());
         tensor::ParallelInsertSliceOp::create(
-            hb, loc, rowResult[0], args[2], rowOffsets, rowSizes, unitStrides);
+            hb, loc, rowResult[0], shared, rowOffsets, rowSizes, unitStrides);
       });
   Value products = forall.getResult(0);
   if (channelsFirst && paddedF != f) {
