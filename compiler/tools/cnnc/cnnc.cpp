@@ -486,9 +486,10 @@ int runCompile() {
     pipeline.training = training;
   }
   // The target: the code's, and the vector width the kernels are tiled for
-  // (which the report shows too).
+  // (which the report shows too); --emit=linalg shows the kernels the
+  // object would get, so it needs the target as well.
   std::unique_ptr<llvm::TargetMachine> machine;
-  if (generatesCode || report) {
+  if (generatesCode || report || emit == Emit::Linalg) {
     llvm::Expected<std::unique_ptr<llvm::TargetMachine>> created =
         cnnc::createTargetMachine(targetOptions());
     if (!created) {

@@ -11,7 +11,7 @@
 // AVX512-LABEL: func.func @stem
 // AVX512:         tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 1]
 // AVX512:         arith.constant dense_resource<packed_int8> : tensor<1x3x3x1x64xi8>
-// AVX512:         scf.forall (%{{.*}}, %{{.*}}) in (1, 8)
+// AVX512:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 8)
 // AVX512:           scf.for %{{.*}} = %{{.*}} to %c8 step %c8
 // AVX512-COUNT-8:     llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // The 8 pixels by 16 lanes transposed in registers and written channels
@@ -101,7 +101,7 @@ func.func @signed_input(%x: tensor<1x4x3x3xi8>) -> tensor<1x4x3x3xi32> {
 // AVX512-SAME:    (%[[X:.*]]: tensor<1x8x8x32xi8>)
 // AVX512:         %[[P:.*]] = tensor.pad %[[X]] low[0, 1, 1, 0] high[0, 1, 1, 0]
 // AVX512-NOT:     linalg.transpose ins(%[[P]]
-// AVX512:         scf.forall (%{{.*}}, %{{.*}}) in (1, 8)
+// AVX512:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 8)
 // AVX512-COUNT-8:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // AVX512-NOT:       vector.transpose
 // AVX512-COUNT-8:   vector.transfer_write %{{.*}} : vector<16xi32>, tensor<1x1x8x16xi32>
@@ -128,7 +128,8 @@ func.func @channels_last(%x: tensor<1x8x8x32xui8>) -> tensor<1x8x8x16xi32> {
 // AVX512-LABEL: func.func @requantized
 // AVX512:         %[[OFF:.*]] = arith.constant dense<[-764, {{.*}}, -764, 0, {{.*}}, 0]> : tensor<32xi32>
 // AVX512:         %[[MUL:.*]] = arith.constant dense<[1.250000e-01, {{.*}}, 0.000000e+00]> : tensor<32xf32>
-// AVX512:         %[[R:.*]] = scf.forall (%{{.*}}, %{{.*}}) in (1, 6) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x6x6x20xi8>)
+// AVX512:         %[[R:.*]] = scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 6) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x6x6x20xi8>)
+// AVX512:           tensor.extract_slice %{{.*}} [1, 1, 6, 20] [1, 1, 1, 1] : tensor<1x6x6x20xi8> to tensor<1x1x6x20xi8>
 // AVX512-COUNT-6:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // AVX512:           vector.transfer_read %[[OFF]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
 // AVX512:           vector.transfer_read %[[MUL]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xf32>, vector<16xf32>
@@ -172,4 +173,86 @@ func.func @runtime_multiplier(%x: tensor<1x6x6x32xui8>, %m: tensor<f32>) -> tens
        : (tensor<1x6x6x32xui8>, tensor<16x32x3x3xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x6x6x16xi32>
   %1 = cnn.requantize %0, %m, %xz : (tensor<1x6x6x16xi32>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xui8>
   return %1 : tensor<1x6x6x16xui8>
+}
+
+// -----
+
+// A QDQ residual block after the requantization (dequantize, + the
+// dequantized skip tensor, relu, quantize; parameters per tensor and
+// constant) ends in the store too, op for op as the float loop computes it:
+// the requantized lanes (zero point 7) dequantized (scale 0.5), the skip
+// tensor's 16 bytes of the same pixel read and dequantized (zero point 9,
+// scale 0.25), added, relu, divided by the output scale 0.75, rounded and
+// saturated. One forall, no loop after it.
+// AVX512-LABEL: func.func @residual_block
+// AVX512-SAME:    (%[[X:.*]]: tensor<1x6x6x32xi8>, %[[SKIP:.*]]: tensor<1x6x6x16xi8>)
+// AVX512:         %[[R:.*]] = scf.forall
+// AVX512-COUNT-6:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AVX512:           %[[S:.*]] = vector.transfer_read %[[SKIP]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], %{{.*}} : tensor<1x6x6x16xi8>, vector<16xi8>
+// AVX512:           math.roundeven
+// AVX512:           %[[Q:.*]] = arith.fptosi %{{.*}} : vector<16xf32> to vector<16xi32>
+// AVX512:           %[[SW:.*]] = arith.extui %[[S]] : vector<16xi8> to vector<16xi32>
+// AVX512:           %[[D1:.*]] = arith.subi %[[Q]], %{{.*}} : vector<16xi32>
+// AVX512:           %[[F1:.*]] = arith.sitofp %[[D1]]
+// AVX512:           %[[M1:.*]] = arith.mulf %[[F1]], %{{.*}} : vector<16xf32>
+// AVX512:           %[[D2:.*]] = arith.subi %[[SW]], %{{.*}} : vector<16xi32>
+// AVX512:           %[[F2:.*]] = arith.sitofp %[[D2]]
+// AVX512:           %[[M2:.*]] = arith.mulf %[[F2]], %{{.*}} : vector<16xf32>
+// AVX512:           %[[SUM:.*]] = arith.addf %[[M1]], %[[M2]] : vector<16xf32>
+// AVX512:           %[[RELU:.*]] = arith.maximumf %[[SUM]], %{{.*}} : vector<16xf32>
+// AVX512:           arith.divf %[[RELU]], %{{.*}} : vector<16xf32>
+// AVX512:           math.roundeven
+// AVX512:           arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// AVX512:           vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x1x6x16xi8>
+// AVX512-NOT:     linalg.generic
+// AVX512:         return
+func.func @residual_block(%x: tensor<1x6x6x32xui8>, %skip: tensor<1x6x6x16xui8>) -> tensor<1x6x6x16xui8> {
+  %w = cnn.constant dense<1> : tensor<16x32x1x1xi8>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %m = cnn.constant dense<0.125> : tensor<f32>
+  %z1 = cnn.constant dense<7> : tensor<ui8>
+  %s1 = cnn.constant dense<0.5> : tensor<f32>
+  %z2 = cnn.constant dense<9> : tensor<ui8>
+  %s2 = cnn.constant dense<0.25> : tensor<f32>
+  %s3 = cnn.constant dense<0.75> : tensor<f32>
+  %z3 = cnn.constant dense<0> : tensor<ui8>
+  %0 = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 layout nhwc
+       : (tensor<1x6x6x32xui8>, tensor<16x32x1x1xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x6x6x16xi32>
+  %1 = cnn.requantize %0, %m, %z1 : (tensor<1x6x6x16xi32>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xui8>
+  %2 = cnn.dequantize %1, %s1, %z1 : (tensor<1x6x6x16xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xf32>
+  %3 = cnn.dequantize %skip, %s2, %z2 : (tensor<1x6x6x16xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xf32>
+  %4 = cnn.binary add %3, %2 : (tensor<1x6x6x16xf32>, tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  %5 = cnn.activation relu %4 : tensor<1x6x6x16xf32>
+  %6 = cnn.quantize %5, %s3, %z3 : (tensor<1x6x6x16xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xui8>
+  return %6 : tensor<1x6x6x16xui8>
+}
+
+// -----
+
+// A skip tensor dequantized per channel: the block stays the float loop
+// after the kernel (which still requantizes in its store).
+// AVX512-LABEL: func.func @residual_per_channel
+// AVX512:         scf.forall {{.*}} -> (tensor<1x6x6x16xi8>)
+// AVX512-NOT:       arith.divf
+// AVX512:         linalg.generic
+// AVX512:           arith.divf %{{.*}} : f32
+func.func @residual_per_channel(%x: tensor<1x6x6x32xui8>, %skip: tensor<1x6x6x16xui8>) -> tensor<1x6x6x16xui8> {
+  %w = cnn.constant dense<1> : tensor<16x32x1x1xi8>
+  %xz = cnn.constant dense<3> : tensor<ui8>
+  %wz = cnn.constant dense<0> : tensor<i8>
+  %m = cnn.constant dense<0.125> : tensor<f32>
+  %z1 = cnn.constant dense<7> : tensor<ui8>
+  %s1 = cnn.constant dense<0.5> : tensor<f32>
+  %z2 = cnn.constant dense<9> : tensor<16xui8>
+  %s2 = cnn.constant dense<0.25> : tensor<16xf32>
+  %s3 = cnn.constant dense<0.75> : tensor<f32>
+  %0 = cnn.conv_integer %x, %w, %xz, %wz strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 layout nhwc
+       : (tensor<1x6x6x32xui8>, tensor<16x32x1x1xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x6x6x16xi32>
+  %1 = cnn.requantize %0, %m, %z1 : (tensor<1x6x6x16xi32>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xui8>
+  %2 = cnn.dequantize %1, %s1, %z1 : (tensor<1x6x6x16xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xf32>
+  %3 = cnn.dequantize %skip, %s2, %z2 axis 3 : (tensor<1x6x6x16xui8>, tensor<16xf32>, tensor<16xui8>) -> tensor<1x6x6x16xf32>
+  %4 = cnn.binary add %2, %3 : (tensor<1x6x6x16xf32>, tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  %6 = cnn.quantize %4, %s3, %z1 : (tensor<1x6x6x16xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x6x6x16xui8>
+  return %6 : tensor<1x6x6x16xui8>
 }

@@ -59,29 +59,69 @@ chooseDotProductStep(const Int8Instructions &instructions,
 /// read (a share of a 1 MB L2 that leaves room for the input rows).
 static constexpr int64_t kGroupWeightBytes = 256 * 1024;
 
-/// `requantize` of the int32 vector `sum` with the vectors `offset` and
-/// `multiplier` of its lanes' channels: an 8-bit vector.
-static Value requantizeVector(OpBuilder &b, Location loc, Value sum,
-                              Value offset, Value multiplier,
-                              const StoreRequantization &requantize) {
-  auto type = cast<VectorType>(sum.getType());
-  Type f32 = b.getF32Type();
-  auto floats = type.clone(f32);
+/// round_half_even(x) + zero, saturated to [low, high], as int32 lanes: the
+/// end of cnn.requantize and cnn.quantize (quantizeScalar's steps).
+static Value saturatedInteger(OpBuilder &b, Location loc, Value x, double zero,
+                              double low, double high) {
+  auto floats = cast<VectorType>(x.getType());
   auto splat = [&](double value) {
     return cnnk::floatConstant(b, loc, floats, value);
   };
+  Value shifted = arith::AddFOp::create(
+      b, loc, math::RoundEvenOp::create(b, loc, x), splat(zero));
+  Value clamped = arith::MinNumFOp::create(
+      b, loc, arith::MaxNumFOp::create(b, loc, shifted, splat(low)),
+      splat(high));
+  return arith::FPToSIOp::create(b, loc, floats.clone(b.getI32Type()),
+                                 clamped);
+}
+
+/// (q - zero) * scale of int32 lanes q: cnn.dequantize's steps.
+static Value dequantized(OpBuilder &b, Location loc, Value q, int32_t zero,
+                         float scale) {
+  auto type = cast<VectorType>(q.getType());
+  Value zeros = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, b.getI32IntegerAttr(zero)));
+  return arith::MulFOp::create(
+      b, loc,
+      arith::SIToFPOp::create(b, loc, type.clone(b.getF32Type()),
+                              arith::SubIOp::create(b, loc, q, zeros)),
+      cnnk::floatConstant(b, loc, type.clone(b.getF32Type()), scale));
+}
+
+/// `requantize` of the int32 vector `sum` with the vectors `offset` and
+/// `multiplier` of its lanes' channels, then its residual add (with
+/// `residual`'s 8-bit vector of the same pixel and channels) when it has
+/// one: an 8-bit vector.
+static Value requantizeVector(OpBuilder &b, Location loc, Value sum,
+                              Value offset, Value multiplier,
+                              const StoreRequantization &requantize,
+                              Value residual) {
+  auto type = cast<VectorType>(sum.getType());
+  auto floats = type.clone(b.getF32Type());
   Value scaled = arith::MulFOp::create(
       b, loc,
       arith::SIToFPOp::create(b, loc, floats,
                               arith::AddIOp::create(b, loc, sum, offset)),
       multiplier);
-  Value shifted =
-      arith::AddFOp::create(b, loc, math::RoundEvenOp::create(b, loc, scaled),
-                            splat(requantize.zeroPoint));
-  Value clamped = arith::MinNumFOp::create(
-      b, loc, arith::MaxNumFOp::create(b, loc, shifted, splat(requantize.low)),
-      splat(requantize.high));
-  Value wide = arith::FPToSIOp::create(b, loc, type, clamped);
+  Value wide = saturatedInteger(b, loc, scaled, requantize.zeroPoint,
+                                requantize.low, requantize.high);
+  if (const auto &add = requantize.residual) {
+    Value other =
+        add->residualUnsigned
+            ? arith::ExtUIOp::create(b, loc, type, residual).getResult()
+            : arith::ExtSIOp::create(b, loc, type, residual).getResult();
+    Value x = arith::AddFOp::create(
+        b, loc, dequantized(b, loc, wide, add->selfZero, add->selfScale),
+        dequantized(b, loc, other, add->residualZero, add->residualScale));
+    if (add->activation)
+      x = cnnk::applyActivation(b, loc, *add->activation, add->alpha,
+                                add->beta, x);
+    x = arith::DivFOp::create(
+        b, loc, x, cnnk::floatConstant(b, loc, floats, add->outScale));
+    wide = saturatedInteger(b, loc, x, add->outZero, add->outLow,
+                            add->outHigh);
+  }
   return arith::TruncIOp::create(b, loc, type.clone(b.getI8Type()), wide);
 }
 
@@ -249,7 +289,9 @@ Value dotProductProducts(OpBuilder &b, Location loc,
         ++groups;
       while (tiles % groups != 0);
   }
-  int64_t groupTiles = tiles / groups, groupF = groupTiles * lanes;
+  // The channels a group writes: one group, all F (its last tile partial).
+  int64_t groupTiles = tiles / groups;
+  int64_t groupF = groups == 1 ? f : groupTiles * lanes;
   Value zeroIndex = index(b, 0);
   auto rowType = channelsFirst
                      ? RankedTensorType::get({1, paddedF, 1, ow}, i32)
@@ -392,9 +434,8 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                         }
                         // Each pixel's L channels, requantized first when
                         // the layer ends so.
-                        std::function<Value(Value)> stored = [](Value sum) {
-                          return sum;
-                        };
+                        std::function<Value(Value, Value)> stored =
+                            [](Value sum, Value) { return sum; };
                         if (requantize) {
                           Value offset = vector::TransferReadOp::create(
                               tb, loc, accType, offsets, ValueRange{channel0},
@@ -404,9 +445,18 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                               multipliers, ValueRange{channel0},
                               cnnk::floatConstant(tb, loc, b.getF32Type(), 0),
                               ArrayRef<bool>{true});
-                          stored = [&, offset, multiplier](Value sum) {
+                          stored = [&, offset, multiplier](Value sum,
+                                                           Value column) {
+                            Value residual;
+                            if (requantize->residual)
+                              residual = vector::TransferReadOp::create(
+                                  tb, loc, VectorType::get({lanes}, i8),
+                                  requantize->residual->residual,
+                                  ValueRange{in, ih, column, channel0},
+                                  zeroByte, ArrayRef<bool>{false});
                             return requantizeVector(tb, loc, sum, offset,
-                                                    multiplier, *requantize);
+                                                    multiplier, *requantize,
+                                                    residual);
                           };
                         }
                         for (int64_t r = 0; r < tileRows; ++r) {
@@ -414,7 +464,7 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                               arith::AddIOp::create(tb, loc, iw, index(tb, r));
                           out =
                               vector::TransferWriteOp::create(
-                                  tb, loc, stored(sums[r]), out,
+                                  tb, loc, stored(sums[r], column), out,
                                   ValueRange{zeroIndex, zeroIndex, column, f0},
                                   ArrayRef<bool>{false})
                                   .getResult();

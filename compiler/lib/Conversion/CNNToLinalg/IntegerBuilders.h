@@ -97,6 +97,22 @@ struct StoreRequantization {
   std::vector<int32_t> offset;
   std::vector<float> multiplier;
   double zeroPoint, low, high;
+
+  /// What a residual block does after: the requantized value dequantized,
+  /// the other addend (`residual`, 8-bit, of the result's shape)
+  /// dequantized and added, the activation, then quantized into
+  /// [outLow, outHigh]: the float loop ONNX's QDQ residual add is, op for
+  /// op (Quantization.cpp, Elementwise.cpp), fused too.
+  struct Residual {
+    mlir::Value residual; // signless
+    bool residualUnsigned;
+    int32_t selfZero, residualZero;
+    float selfScale, residualScale, outScale;
+    std::optional<cnn::ActivationKind> activation;
+    mlir::FloatAttr alpha, beta;
+    double outZero, outLow, outHigh;
+  };
+  std::optional<Residual> residual;
 };
 
 /// sum x * w of `conv` over the uint8 `input` (NHWC, padded) on `step`:

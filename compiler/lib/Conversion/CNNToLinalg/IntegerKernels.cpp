@@ -130,6 +130,89 @@ fusedRequantization(cnn::ConvIntegerOp op, ArrayRef<int32_t> weightSums) {
   return result;
 }
 
+/// A per-tensor quantization parameter pair known at compile time: the
+/// scale and the zero point (read as `unsignedZero` says).
+std::optional<std::pair<float, int32_t>>
+constantParameters(Value scale, Value zero, bool unsignedZero) {
+  std::optional<std::vector<char>> s = constantBytes(scale),
+                                   z = constantBytes(zero);
+  if (!s || s->size() != 4 || !z || z->size() != 1)
+    return std::nullopt;
+  float value;
+  std::memcpy(&value, s->data(), 4);
+  return std::make_pair(value, unsignedZero ? int32_t(uint8_t((*z)[0]))
+                                            : int32_t(int8_t((*z)[0])));
+}
+
+/// The residual block that follows `requantize` when it is ONNX's QDQ
+/// form, quantize(act?(dequantize(requantize) + dequantize(x))) with x an
+/// 8-bit tensor of the same shape, every parameter per tensor and constant,
+/// each intermediate used once: what the kernel's store then computes, the
+/// ops it replaces (the quantize last) and x.
+struct ResidualChain {
+  StoreRequantization::Residual residual;
+  SmallVector<Operation *> ops;
+  Value other;
+};
+std::optional<ResidualChain> fusedResidual(cnn::RequantizeOp requantize) {
+  auto oneUser = [](Operation *op) -> Operation * {
+    return op->hasOneUse() ? *op->user_begin() : nullptr;
+  };
+  ResidualChain chain;
+  chain.ops.push_back(requantize);
+  auto self = dyn_cast_or_null<cnn::DequantizeOp>(oneUser(requantize));
+  if (!self || self.getAxis())
+    return std::nullopt;
+  auto add = dyn_cast_or_null<cnn::BinaryOp>(oneUser(self));
+  if (!add || add.getKind() != cnn::BinaryKind::Add ||
+      add.getLhs().getType() != add.getRhs().getType())
+    return std::nullopt;
+  Value otherValue = add.getLhs() == self.getResult() ? add.getRhs()
+                                                      : add.getLhs();
+  auto other = otherValue.getDefiningOp<cnn::DequantizeOp>();
+  if (!other || other == self || other.getAxis() ||
+      other.getInput().getType().getShape() !=
+          requantize.getType().getShape())
+    return std::nullopt;
+  Operation *next = oneUser(add);
+  auto activation = dyn_cast_or_null<cnn::ActivationOp>(next);
+  if (activation)
+    next = oneUser(activation);
+  auto quantize = dyn_cast_or_null<cnn::QuantizeOp>(next);
+  if (!quantize || quantize.getAxis())
+    return std::nullopt;
+  bool selfUnsigned = isUnsigned(requantize.getType());
+  bool otherUnsigned = isUnsigned(other.getInput().getType());
+  bool outUnsigned = isUnsigned(quantize.getType());
+  auto selfParameters = constantParameters(
+      self.getScale(), self.getZeroPoint(), selfUnsigned);
+  auto otherParameters = constantParameters(
+      other.getScale(), other.getZeroPoint(), otherUnsigned);
+  auto outParameters = constantParameters(
+      quantize.getScale(), quantize.getZeroPoint(), outUnsigned);
+  if (!selfParameters || !otherParameters || !outParameters)
+    return std::nullopt;
+  StoreRequantization::Residual &r = chain.residual;
+  r.residualUnsigned = otherUnsigned;
+  std::tie(r.selfScale, r.selfZero) = *selfParameters;
+  std::tie(r.residualScale, r.residualZero) = *otherParameters;
+  int32_t outZero;
+  std::tie(r.outScale, outZero) = *outParameters;
+  r.outZero = outZero;
+  r.outLow = outUnsigned ? 0.0 : -128.0;
+  r.outHigh = outUnsigned ? 255.0 : 127.0;
+  if (activation) {
+    r.activation = activation.getKind();
+    r.alpha = activation.getAlphaAttr();
+    r.beta = activation.getBetaAttr();
+    chain.ops.append({self, add, activation, quantize});
+  } else {
+    chain.ops.append({self, add, quantize});
+  }
+  chain.other = other.getInput();
+  return chain;
+}
+
 /// The integer convolution, as
 ///   sum (x - xz)(w - wz) = sum x*w - xz * sum (w - wz) - wz * sum x
 ///                          (+ K * xz * wz, inside the second term)
@@ -255,14 +338,25 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
       if (step && channelsLast && isZeroConstant(op.getWeightZeroPoint()))
         requantization = fusedRequantization(op, sums);
       if (requantization) {
-        Operation *requantize = *op->user_begin();
+        auto requantize = cast<cnn::RequantizeOp>(*op->user_begin());
+        // A residual block's add after it ends there too. The kernel then
+        // goes where the block's quantize was, after the other addend.
+        SmallVector<Operation *> replaced{requantize};
+        if (std::optional<ResidualChain> chain = fusedResidual(requantize)) {
+          replaced = chain->ops;
+          rewriter.setInsertionPoint(replaced.back());
+          chain->residual.residual = signless(rewriter, loc, chain->other);
+          requantization->residual = chain->residual;
+        }
+        Operation *last = replaced.back();
         Value bytes = dotProductProducts(rewriter, loc, conv, input, *step,
                                          /*channelsFirst=*/false,
                                          &*requantization);
         rewriter.replaceOp(
-            requantize,
-            retyped(rewriter, loc, bytes,
-                    cast<RankedTensorType>(requantize->getResult(0).getType())));
+            last, retyped(rewriter, loc, bytes,
+                          cast<RankedTensorType>(last->getResult(0).getType())));
+        for (Operation *dead : llvm::reverse(ArrayRef(replaced).drop_back()))
+          rewriter.eraseOp(dead);
         rewriter.eraseOp(op);
         return success();
       }
