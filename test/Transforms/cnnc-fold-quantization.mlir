@@ -148,3 +148,41 @@ func.func @gemm(%x: tensor<1x2x1x1xui8>) -> tensor<1x2xi8> {
   %y = cnn.quantize %m, %ys, %yz : (tensor<1x2xf32>, tensor<f32>, tensor<i8>) -> tensor<1x2xi8>
   return %y : tensor<1x2xi8>
 }
+
+// -----
+
+// A max pool between a dequantize and a quantize of the same (constant)
+// parameters runs on the uint8 tensor: the float pool and its two
+// conversions go.
+// CHECK-LABEL: func.func @max_pool
+// CHECK-SAME:    (%[[X:.*]]: tensor<1x2x6x6xui8>)
+// CHECK:         %[[P:.*]] = cnn.pool max %[[X]] kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x2x6x6xui8> -> tensor<1x2x3x3xui8>
+// CHECK-NEXT:    return %[[P]]
+func.func @max_pool(%x: tensor<1x2x6x6xui8>) -> tensor<1x2x3x3xui8> {
+  %s = cnn.constant dense<0.5> : tensor<f32>
+  %z = cnn.constant dense<3> : tensor<ui8>
+  %s2 = cnn.constant dense<0.5> : tensor<f32>
+  %z2 = cnn.constant dense<3> : tensor<ui8>
+  %d = cnn.dequantize %x, %s, %z : (tensor<1x2x6x6xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x2x6x6xf32>
+  %p = cnn.pool max %d kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x2x6x6xf32> -> tensor<1x2x3x3xf32>
+  %y = cnn.quantize %p, %s2, %z2 : (tensor<1x2x3x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x3x3xui8>
+  return %y : tensor<1x2x3x3xui8>
+}
+
+// -----
+
+// Another scale after the pool: it stays in float (the quantize would
+// rescale).
+// CHECK-LABEL: func.func @max_pool_rescaled
+// CHECK:         cnn.dequantize
+// CHECK:         cnn.pool max %{{.*}} : tensor<1x2x6x6xf32> -> tensor<1x2x3x3xf32>
+// CHECK:         cnn.quantize
+func.func @max_pool_rescaled(%x: tensor<1x2x6x6xui8>) -> tensor<1x2x3x3xui8> {
+  %s = cnn.constant dense<0.5> : tensor<f32>
+  %z = cnn.constant dense<3> : tensor<ui8>
+  %s2 = cnn.constant dense<0.25> : tensor<f32>
+  %d = cnn.dequantize %x, %s, %z : (tensor<1x2x6x6xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x2x6x6xf32>
+  %p = cnn.pool max %d kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x2x6x6xf32> -> tensor<1x2x3x3xf32>
+  %y = cnn.quantize %p, %s2, %z : (tensor<1x2x3x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x3x3xui8>
+  return %y : tensor<1x2x3x3xui8>
+}

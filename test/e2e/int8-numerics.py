@@ -241,6 +241,41 @@ def cases():
                              axis=1)],
            [("x", q)], [("y", d.astype(F32))], [("s", scale), ("z", zero)])
 
+    # A QDQ max pool (the same scale and zero point both sides) runs on the
+    # integers: the max of the 8-bit values, padding never winning; uint8
+    # with pads, int8 with ceil_mode (a last window past the input).
+    for dtype, pads, ceil in ((u8, 1, 0), (s8, 0, 1)):
+        info = numpy.iinfo(dtype)
+        x = rng.integers(info.min, info.max + 1, (1, 5, 9, 10)).astype(dtype)
+        y = max_pool(x, 3, 2, pads, ceil)
+        yield ("qdq_max_pool_%s" % numpy.dtype(dtype).name,
+               [helper.make_node("DequantizeLinear", ["x", "s", "z"], ["d"]),
+                helper.make_node("MaxPool", ["d"], ["p"], kernel_shape=[3, 3],
+                                 strides=[2, 2], pads=[pads] * 4,
+                                 ceil_mode=ceil),
+                helper.make_node("QuantizeLinear", ["p", "s", "z"], ["y"])],
+               [("x", x)], [("y", y)],
+               [("s", F32(0.0625)), ("z", dtype(info.min // 2 + 3))])
+
+
+def max_pool(x, kernel, stride, pads, ceil):
+    """Max pool of an [N, C, H, W] integer array (padding at the type's
+    least value, which never wins); ceil_mode rounds the output up."""
+    low = numpy.iinfo(x.dtype).min
+    n, c, h, w = x.shape
+    size = [(d + 2 * pads - kernel + (stride - 1 if ceil else 0)) // stride
+            + 1 for d in (h, w)]
+    extra = [max(0, (o - 1) * stride + kernel - (d + 2 * pads))
+             for o, d in zip(size, (h, w))]
+    padded = numpy.pad(x, ((0, 0), (0, 0), (pads, pads + extra[0]),
+                           (pads, pads + extra[1])), constant_values=low)
+    y = numpy.full((n, c) + tuple(size), low, dtype=x.dtype)
+    for i in range(kernel):
+        for j in range(kernel):
+            y = numpy.maximum(y, padded[:, :, i:i + stride * size[0]:stride,
+                                        j:j + stride * size[1]:stride])
+    return y
+
 
 def main():
     cnnc, outdir = sys.argv[1:3]

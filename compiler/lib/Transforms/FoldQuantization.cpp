@@ -14,7 +14,9 @@
 // time). Likewise for matmul (Gemm, MatMul): a transposed constant weight is
 // transposed here; a reshape of a dequantized tensor (Flatten) moves before
 // the dequantize. The activations stay int8 between two such layers: the
-// next layer's dequantize reads the requantized tensor directly.
+// next layer's dequantize reads the requantized tensor directly. A max pool
+// between a dequantize and a quantize of the same parameters runs on the
+// integers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -253,6 +255,47 @@ struct FoldQuantizedMatmul : OpRewritePattern<cnn::QuantizeOp> {
   }
 };
 
+/// Whether two per-tensor quantizations are the same: the same values, or
+/// constants that are equal.
+bool sameParameters(Value scale, Value zero, Value otherScale,
+                    Value otherZero) {
+  if (scale == otherScale && zero == otherZero)
+    return true;
+  std::optional<std::vector<float>> a = transforms::constantFloats(scale),
+                                    b = transforms::constantFloats(otherScale);
+  std::optional<std::vector<int64_t>> c = transforms::constantInts(zero),
+                                      d = transforms::constantInts(otherZero);
+  return a && b && c && d && a->size() == 1 && *a == *b && *c == *d &&
+         zero.getType() == otherZero.getType();
+}
+
+/// quantize(max_pool(dequantize(x))) with the same parameters both sides is
+/// max_pool(x) on the integers, exactly: the max commutes with the
+/// dequantize (its scale is positive), and the quantize of a dequantized
+/// integer is that integer ((q - z) * s / s rounds back to q - z). Padding
+/// never wins either way.
+struct FoldQuantizedMaxPool : OpRewritePattern<cnn::QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(cnn::QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
+    auto pool = q.getInput().getDefiningOp<cnn::PoolOp>();
+    if (q.getAxis() || !pool || pool.getKind() != cnn::PoolKind::Max ||
+        pool.getInput().getType().getRank() != 4)
+      return failure();
+    cnn::DequantizeOp dq = dequantizeOf(pool.getInput(), std::nullopt);
+    if (!dq || dq.getInput().getType().getElementType() !=
+                   q.getType().getElementType() ||
+        !sameParameters(dq.getScale(), dq.getZeroPoint(), q.getScale(),
+                        q.getZeroPoint()))
+      return failure();
+    rewriter.replaceOpWithNewOp<cnn::PoolOp>(
+        q, q.getType(), pool.getKind(), dq.getInput(), pool.getKernel(),
+        pool.getStrides(), pool.getPads(), pool.getDilations(),
+        pool.getCeilMode(), pool.getCountIncludePad(), pool.getLayout());
+    return success();
+  }
+};
+
 /// reshape(dequantize(q)) per tensor is dequantize(reshape(q)): the reshape
 /// (a Flatten before a Gemm) moves to the int8 side, where the next layer's
 /// pattern sees the dequantize.
@@ -279,8 +322,8 @@ struct FoldQuantizationPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns
-        .add<FoldQuantizedConv, FoldQuantizedMatmul, ReshapeBeforeDequantize>(
-            &getContext());
+        .add<FoldQuantizedConv, FoldQuantizedMatmul, FoldQuantizedMaxPool,
+             ReshapeBeforeDequantize>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

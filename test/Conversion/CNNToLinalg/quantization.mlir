@@ -162,3 +162,34 @@ func.func @cast(%x: tensor<f32>, %i: tensor<2xi64>) -> (tensor<ui8>, tensor<2xf3
   %2 = cnn.cast %c : tensor<2xui8> -> tensor<2xf32>
   return %0, %1, %2 : tensor<ui8>, tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+// A max pool of uint8: padded with 0 (the least value never wins: a window
+// always holds an input), linalg's unsigned max pooling from 0, channels
+// last as it is.
+// CHECK-LABEL: func.func @max_pool_uint8
+// CHECK:         %[[LOW:.*]] = arith.constant 0 : i8
+// CHECK:         %[[PAD:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK:           tensor.yield %[[LOW]] : i8
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[LOW]] : i8) outs(%{{.*}} : tensor<1x3x3x16xi8>)
+// CHECK:         linalg.pooling_nhwc_max_unsigned {{.*}} ins(%[[PAD]], %{{.*}} : tensor<1x8x8x16xi8>, tensor<3x3xi8>) outs(%[[INIT]] : tensor<1x3x3x16xi8>)
+func.func @max_pool_uint8(%x: tensor<1x6x6x16xui8>) -> tensor<1x3x3x16xui8> {
+  %0 = cnn.pool max %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] layout nhwc : tensor<1x6x6x16xui8> -> tensor<1x3x3x16xui8>
+  return %0 : tensor<1x3x3x16xui8>
+}
+
+// -----
+
+// int8 channels first: the signed max pooling from -128, transposed to
+// channels last and back.
+// CHECK-LABEL: func.func @max_pool_int8_nchw
+// CHECK:         %[[LOW:.*]] = arith.constant -128 : i8
+// CHECK:         %[[T:.*]] = linalg.transpose ins(%arg0 : tensor<1x4x6x6xi8>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK:         %[[INIT:.*]] = linalg.fill ins(%[[LOW]] : i8)
+// CHECK:         %[[P:.*]] = linalg.pooling_nhwc_max {{.*}} ins(%[[T]], %{{.*}}) outs(%[[INIT]] : tensor<1x3x3x4xi8>)
+// CHECK:         linalg.transpose ins(%[[P]] : tensor<1x3x3x4xi8>) {{.*}} permutation = [0, 3, 1, 2]
+func.func @max_pool_int8_nchw(%x: tensor<1x4x6x6xi8>) -> tensor<1x4x3x3xi8> {
+  %0 = cnn.pool max %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x4x6x6xi8> -> tensor<1x4x3x3xi8>
+  return %0 : tensor<1x4x3x3xi8>
+}

@@ -220,6 +220,24 @@ func.func @pool_rank(%x: tensor<1x1x2x2x2x2xf32>) {
 
 // -----
 
+// Only a max pool takes quantized integers.
+func.func @pool_avg_quantized(%x: tensor<1x1x4x4xui8>) {
+  // expected-error@+1 {{'cnn.pool' op expected a float input for an average pool (only a max pool takes quantized integers), got 'tensor<1x1x4x4xui8>'}}
+  %0 = cnn.pool avg %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x1x4x4xui8> -> tensor<1x1x2x2xui8>
+  return
+}
+
+// -----
+
+// The result keeps the input's element type.
+func.func @pool_element_type(%x: tensor<1x1x4x4xui8>) {
+  // expected-error@+1 {{'cnn.pool' op failed to verify that all of {input, result} have same element type}}
+  %0 = cnn.pool max %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x1x4x4xui8> -> tensor<1x1x2x2xf32>
+  return
+}
+
+// -----
+
 func.func @pool_count_include_pad_on_max(%x: tensor<1x1x4x4xf32>) {
   // expected-error@+1 {{expected 'count_include_pad' only on an average pool}}
   %0 = cnn.pool max %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] count_include_pad : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>

@@ -54,6 +54,16 @@ func.func @conv_transpose(%x: tensor<1x1x3x3xf32>, %w: tensor<1x2x3x3xf32>, %b: 
   return %0 : tensor<1x2x8x8xf32>
 }
 
+// A max pool of a quantized tensor (uint8 or int8) keeps its type.
+// CHECK-LABEL: func.func @pool_quantized
+func.func @pool_quantized(%x: tensor<1x8x8x16xui8>, %y: tensor<1x4x6x6xi8>) -> (tensor<1x4x4x16xui8>, tensor<1x4x3x3xi8>) {
+  // CHECK: cnn.pool max %{{.*}} kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] layout nhwc : tensor<1x8x8x16xui8> -> tensor<1x4x4x16xui8>
+  %0 = cnn.pool max %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] layout nhwc : tensor<1x8x8x16xui8> -> tensor<1x4x4x16xui8>
+  // CHECK: cnn.pool max %{{.*}} kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x4x6x6xi8> -> tensor<1x4x3x3xi8>
+  %1 = cnn.pool max %y kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x4x6x6xi8> -> tensor<1x4x3x3xi8>
+  return %0, %1 : tensor<1x4x4x16xui8>, tensor<1x4x3x3xi8>
+}
+
 // CHECK-LABEL: func.func @pool
 func.func @pool(%x: tensor<1x64x112x112xf32>, %y: tensor<1x1x6x6xf32>, %z: tensor<1x3x32xf32>) -> (tensor<1x64x56x56xf32>, tensor<1x1x3x3xf32>, tensor<1x3x16xf32>) {
   // CHECK: cnn.pool max %{{.*}} kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x64x112x112xf32> -> tensor<1x64x56x56xf32>

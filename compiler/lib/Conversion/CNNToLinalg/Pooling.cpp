@@ -1,5 +1,6 @@
 //===- Pooling.cpp - windowed and global pooling --------------------------===//
 
+#include "IntegerBuilders.h"
 #include "StructuredBuilders.h"
 
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
@@ -64,6 +65,9 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
 
     Type element = inputType.getElementType();
     bool isMax = op.getKind() == cnn::PoolKind::Max;
+    bool integer = isa<IntegerType>(element);
+    if (integer && rank != 4)
+      return rewriter.notifyMatchFailure(op, "a 3-D max pool of integers");
     SmallVector<int64_t> low, high;
     splitPads(op.getPads(), rank, firstSpatial, low, high);
     // With ceil_mode the last window may reach past the padding: extend
@@ -80,6 +84,8 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
     for (int64_t d = 0; d < rank; ++d)
       highAll[d] += extra[d];
 
+    if (integer)
+      return lowerIntegerMax(op, adaptor.getInput(), low, highAll, rewriter);
     double lowest = -std::numeric_limits<double>::infinity();
     Value padded = padWith(rewriter, loc, adaptor.getInput(), low, highAll,
                            isMax ? lowest : 0.0);
@@ -123,6 +129,53 @@ struct PoolLowering : OpConversionPattern<cnn::PoolOp> {
           });
     }
     rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// A 2-D max pool of int8 or uint8 (a quantized tensor): padded with the
+  /// type's least value, which never wins (a window holds an input), on
+  /// linalg's signed or unsigned max pooling, channels last (NCHW is
+  /// transposed around it).
+  LogicalResult lowerIntegerMax(cnn::PoolOp op, Value input,
+                                ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                                ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    bool unsignedInput = isUnsigned(resultType);
+    bool channelsLast = op.getLayout() == cnn::Layout::NHWC;
+    Type i8 = rewriter.getI8Type();
+    Value lowest = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getIntegerAttr(i8, unsignedInput ? 0 : -128));
+    Value padded =
+        padWithScalar(rewriter, loc, signless(rewriter, loc, input), low, high,
+                      lowest);
+    if (!channelsLast)
+      padded = permute(rewriter, loc, padded, cnn::kToChannelsLast);
+    SmallVector<int64_t> shape(resultType.getShape());
+    if (!channelsLast)
+      shape = {shape[0], shape[2], shape[3], shape[1]};
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, lowest,
+                     tensor::EmptyOp::create(rewriter, loc, shape, i8)
+                         .getResult())
+                     .getResult(0);
+    Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(), i8);
+    auto strides = rewriter.getI64TensorAttr(op.getStrides());
+    auto dilations = rewriter.getI64TensorAttr(op.getDilations());
+    SmallVector<Value, 2> inputs{padded, window};
+    Value pooled =
+        unsignedInput
+            ? linalg::PoolingNhwcMaxUnsignedOp::create(
+                  rewriter, loc, init.getType(), inputs, init, strides,
+                  dilations)
+                  .getResult(0)
+            : linalg::PoolingNhwcMaxOp::create(rewriter, loc, init.getType(),
+                                               inputs, init, strides,
+                                               dilations)
+                  .getResult(0);
+    if (!channelsLast)
+      pooled = permute(rewriter, loc, pooled, cnn::kToChannelsFirst);
+    rewriter.replaceOp(op, retyped(rewriter, loc, pooled, resultType));
     return success();
   }
 };

@@ -275,6 +275,11 @@ LogicalResult PoolOp::inferReturnTypes(MLIRContext *,
     input = permuted(input, kToChannelsFirst);
   if (adaptor.getCountIncludePad() && adaptor.getKind() != PoolKind::Avg)
     return fail("expected 'count_include_pad' only on an average pool");
+  if (adaptor.getKind() != PoolKind::Max &&
+      !isa<FloatType>(input.getElementType()))
+    return fail("expected a float input for an average pool (only a max "
+                "pool takes quantized integers), got ",
+                adaptor.getInput().getType());
   size_t spatial = input.getRank() - 2;
   Window window{adaptor.getKernel(), adaptor.getStrides(), adaptor.getPads(),
                 adaptor.getDilations()};

@@ -51,6 +51,11 @@ def CNN_AnyTensor : StaticShapeTensorOf<[CNN_Float, AnySignlessInteger, UI8]>;
 // the saturation range, [-128, 127] or [0, 255].
 def CNN_QuantizedTensor : StaticShapeTensorOf<[I8, UI8]>;
 
+// What a max pool takes: float, or quantized (the max of the integers is
+// that of the values they stand for, the scale being positive).
+def CNN_FloatOrQuantizedTensor
+    : StaticShapeTensorOf<[CNN_Float, I8, UI8]>;
+
 // What a dequantization reads: quantized tensors and int32 accumulators.
 def CNN_IntegerTensor : StaticShapeTensorOf<[I8, UI8, I32]>;
 

@@ -140,7 +140,8 @@ def CNN_ConvTransposeOp : CNN_InferringOp<"conv_transpose"> {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-def CNN_PoolOp : CNN_InferringOp<"pool"> {
+def CNN_PoolOp : CNN_InferringOp<"pool",
+    [AllElementTypesMatch<["input", "result"]>]> {
   let summary = "Max or average over sliding windows of the spatial dimensions.";
   let description = [{
     Windows of `kernel` with `strides`, `pads` and `dilations` over the 1, 2 or
@@ -150,6 +151,9 @@ def CNN_PoolOp : CNN_InferringOp<"pool"> {
     an average may carry. With `ceil_mode` the output size rounds up, and a
     last window that would start in the trailing padding is dropped.
     With `layout nhwc` a 2-D input is [N, H, W, C] (and so is the result).
+    A max pool may take int8 or uint8 (a quantized tensor: the max of its
+    integers is that of the values they stand for); an average takes
+    floats.
 
     ```mlir
     %y = cnn.pool max %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1]
@@ -160,14 +164,15 @@ def CNN_PoolOp : CNN_InferringOp<"pool"> {
          : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
     ```
   }];
-  let arguments = (ins CNN_PoolKindAttr:$kind, CNN_FloatTensor:$input,
+  let arguments = (ins CNN_PoolKindAttr:$kind,
+                   CNN_FloatOrQuantizedTensor:$input,
                    CNN_PositiveI64Array:$kernel,
                    CNN_PositiveI64Array:$strides,
                    CNN_NonNegativeI64Array:$pads,
                    CNN_PositiveI64Array:$dilations,
                    UnitAttr:$ceil_mode, UnitAttr:$count_include_pad,
                    CNN_DefaultLayoutAttr:$layout);
-  let results = (outs CNN_FloatTensor:$result);
+  let results = (outs CNN_FloatOrQuantizedTensor:$result);
   let assemblyFormat = [{
     `` $kind $input `kernel` $kernel `strides` $strides `pads` $pads
     `dilations` $dilations (`ceil_mode` $ceil_mode^)?
