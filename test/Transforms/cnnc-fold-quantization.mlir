@@ -186,3 +186,38 @@ func.func @max_pool_rescaled(%x: tensor<1x2x6x6xui8>) -> tensor<1x2x3x3xui8> {
   %y = cnn.quantize %p, %s2, %z : (tensor<1x2x3x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x3x3xui8>
   return %y : tensor<1x2x3x3xui8>
 }
+
+// -----
+
+// A concat of dequantized tensors, all of the quantize's scale and zero
+// point, is the concat of the uint8 tensors.
+// CHECK-LABEL: func.func @concat
+// CHECK-SAME:    (%[[A:.*]]: tensor<1x2x4x4xui8>, %[[B:.*]]: tensor<1x3x4x4xui8>)
+// CHECK:         %[[C:.*]] = cnn.concat %[[A]], %[[B]] axis 1 : (tensor<1x2x4x4xui8>, tensor<1x3x4x4xui8>) -> tensor<1x5x4x4xui8>
+// CHECK-NEXT:    return %[[C]]
+func.func @concat(%a: tensor<1x2x4x4xui8>, %b: tensor<1x3x4x4xui8>) -> tensor<1x5x4x4xui8> {
+  %s = cnn.constant dense<0.5> : tensor<f32>
+  %z = cnn.constant dense<3> : tensor<ui8>
+  %da = cnn.dequantize %a, %s, %z : (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x2x4x4xf32>
+  %db = cnn.dequantize %b, %s, %z : (tensor<1x3x4x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x3x4x4xf32>
+  %c = cnn.concat %da, %db axis 1 : (tensor<1x2x4x4xf32>, tensor<1x3x4x4xf32>) -> tensor<1x5x4x4xf32>
+  %y = cnn.quantize %c, %s, %z : (tensor<1x5x4x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x5x4x4xui8>
+  return %y : tensor<1x5x4x4xui8>
+}
+
+// -----
+
+// One input of another zero point: the concat stays in float.
+// CHECK-LABEL: func.func @concat_two_scales
+// CHECK:         cnn.concat %{{.*}}, %{{.*}} axis 1 : (tensor<1x2x4x4xf32>, tensor<1x3x4x4xf32>) -> tensor<1x5x4x4xf32>
+// CHECK:         cnn.quantize
+func.func @concat_two_scales(%a: tensor<1x2x4x4xui8>, %b: tensor<1x3x4x4xui8>) -> tensor<1x5x4x4xui8> {
+  %s = cnn.constant dense<0.5> : tensor<f32>
+  %z = cnn.constant dense<3> : tensor<ui8>
+  %z2 = cnn.constant dense<4> : tensor<ui8>
+  %da = cnn.dequantize %a, %s, %z : (tensor<1x2x4x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x2x4x4xf32>
+  %db = cnn.dequantize %b, %s, %z2 : (tensor<1x3x4x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x3x4x4xf32>
+  %c = cnn.concat %da, %db axis 1 : (tensor<1x2x4x4xf32>, tensor<1x3x4x4xf32>) -> tensor<1x5x4x4xf32>
+  %y = cnn.quantize %c, %s, %z : (tensor<1x5x4x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x5x4x4xui8>
+  return %y : tensor<1x5x4x4xui8>
+}

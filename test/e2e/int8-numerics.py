@@ -257,6 +257,17 @@ def cases():
                [("x", x)], [("y", y)],
                [("s", F32(0.0625)), ("z", dtype(info.min // 2 + 3))])
 
+    # A QDQ concat of one scale and zero point: the concat of the integers.
+    a = rng.integers(0, 256, (1, 3, 5, 6)).astype(u8)
+    b = rng.integers(0, 256, (1, 20, 5, 6)).astype(u8)
+    yield ("qdq_concat",
+           [helper.make_node("DequantizeLinear", ["a", "s", "z"], ["da"]),
+            helper.make_node("DequantizeLinear", ["b", "s", "z"], ["db"]),
+            helper.make_node("Concat", ["da", "db"], ["c"], axis=1),
+            helper.make_node("QuantizeLinear", ["c", "s", "z"], ["y"])],
+           [("a", a), ("b", b)], [("y", numpy.concatenate([a, b], axis=1))],
+           [("s", F32(0.1)), ("z", u8(128))])
+
 
 def max_pool(x, kernel, stride, pads, ceil):
     """Max pool of an [N, C, H, W] integer array (padding at the type's

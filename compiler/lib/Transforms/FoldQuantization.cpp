@@ -15,8 +15,8 @@
 // transposed here; a reshape of a dequantized tensor (Flatten) moves before
 // the dequantize. The activations stay int8 between two such layers: the
 // next layer's dequantize reads the requantized tensor directly. A max pool
-// between a dequantize and a quantize of the same parameters runs on the
-// integers.
+// or a concat between dequantizes and a quantize of the same parameters
+// runs on the integers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -296,6 +296,33 @@ struct FoldQuantizedMaxPool : OpRewritePattern<cnn::QuantizeOp> {
   }
 };
 
+/// quantize(concat(dequantize(x_i))) with one scale and zero point for all
+/// is concat(x_i) of the integers, exactly (the quantize of a dequantized
+/// integer is that integer): DenseNet's and Inception's concats stay int8.
+struct FoldQuantizedConcat : OpRewritePattern<cnn::QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(cnn::QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
+    auto concat = q.getInput().getDefiningOp<cnn::ConcatOp>();
+    if (q.getAxis() || !concat)
+      return failure();
+    SmallVector<Value> integers;
+    for (Value input : concat.getInputs()) {
+      cnn::DequantizeOp dq = dequantizeOf(input, std::nullopt);
+      if (!dq || dq.getAxis() ||
+          dq.getInput().getType().getElementType() !=
+              q.getType().getElementType() ||
+          !sameParameters(dq.getScale(), dq.getZeroPoint(), q.getScale(),
+                          q.getZeroPoint()))
+        return failure();
+      integers.push_back(dq.getInput());
+    }
+    rewriter.replaceOpWithNewOp<cnn::ConcatOp>(q, q.getType(), integers,
+                                               concat.getAxisAttr());
+    return success();
+  }
+};
+
 /// reshape(dequantize(q)) per tensor is dequantize(reshape(q)): the reshape
 /// (a Flatten before a Gemm) moves to the int8 side, where the next layer's
 /// pattern sees the dequantize.
@@ -323,7 +350,7 @@ struct FoldQuantizationPass
     RewritePatternSet patterns(&getContext());
     patterns
         .add<FoldQuantizedConv, FoldQuantizedMatmul, FoldQuantizedMaxPool,
-             ReshapeBeforeDequantize>(&getContext());
+             FoldQuantizedConcat, ReshapeBeforeDequantize>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
