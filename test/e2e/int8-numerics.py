@@ -257,6 +257,53 @@ def cases():
                [("x", x)], [("y", y)],
                [("s", F32(0.0625)), ("z", dtype(info.min // 2 + 3))])
 
+    # A residual block after a QLinearConv: DequantizeLinear, + the
+    # dequantized skip tensor (another QLinearConv's output, as in ResNet),
+    # Relu, QuantizeLinear, all in float32 as ONNX defines them (the
+    # kernel's store computes it fused); the dequantize's zero point the
+    # conv's output one, then another.
+    for name, dq_zero in (("residual_block", 7), ("residual_block_zeros", 11)):
+        _, nodes, inputs, _, inits = qlinearconv_case(
+            name, rng, u8, s8, 16, 32, (6, 7), (1, 1), (0, 0, 0, 0), (1, 1),
+            (1, 1), 1, True, True)
+        _, skip_nodes, _, _, skip_inits = qlinearconv_case(
+            name, rng, u8, s8, 16, 32, (6, 7), (1, 1), (0, 0, 0, 0), (1, 1),
+            (1, 1), 1, True, True)
+        x = inputs[0][1]
+
+        def conv_output(inits, zero):
+            acc = conv_integer(x, inits["w"], inits["xz"], inits["wz"],
+                               (0, 0, 0, 0), (1, 1), (1, 1), 1)
+            acc = acc + inits["b"].reshape(1, -1, 1, 1)
+            m = (inits["xs"] * inits["ws"]).astype(F32) / inits["ys"]
+            return requantize(acc, m.reshape(-1, 1, 1), zero, u8)
+
+        inits = dict(inits)
+        inits["yz"] = u8(7)
+        skip_inits = dict(skip_inits)
+        skip_inits["xz"] = inits["xz"]
+        skip_inits["yz"] = u8(9)
+        y, skip = conv_output(inits, 7), conv_output(skip_inits, 9)
+        s1, s2, s3 = F32(0.5), F32(0.25), F32(0.75)
+        d1 = (y.astype(numpy.int32) - dq_zero).astype(F32) * s1
+        d2 = (skip.astype(numpy.int32) - 9).astype(F32) * s2
+        r = numpy.maximum(d1 + d2, F32(0))
+        out = saturate(numpy.rint(r / s3) + F32(2), u8)
+        skip_node = skip_nodes[0]
+        renamed = [n if n == "x" else "k_" + n for n in skip_node.input]
+        nodes = nodes + [
+            helper.make_node("QLinearConv", renamed, ["skip"]),
+            helper.make_node("DequantizeLinear", ["y", "s1", "z1"], ["d1"]),
+            helper.make_node("DequantizeLinear", ["skip", "s2", "z2"],
+                             ["d2"]),
+            helper.make_node("Add", ["d1", "d2"], ["sum"]),
+            helper.make_node("Relu", ["sum"], ["r"]),
+            helper.make_node("QuantizeLinear", ["r", "s3", "z3"], ["out"])]
+        inits.update({"k_" + k: v for k, v in skip_inits.items()})
+        inits.update({"s1": s1, "z1": u8(dq_zero), "s2": s2, "z2": u8(9),
+                      "s3": s3, "z3": u8(2)})
+        yield (name, nodes, [("x", x)], [("out", out)], list(inits.items()))
+
     # A QDQ concat of one scale and zero point: the concat of the integers.
     a = rng.integers(0, 256, (1, 3, 5, 6)).astype(u8)
     b = rng.integers(0, 256, (1, 20, 5, 6)).astype(u8)

@@ -120,18 +120,20 @@ func.func @channels_last(%x: tensor<1x8x8x32xui8>) -> tensor<1x8x8x16xi32> {
 
 // A channels-last layer that ends in a requantization (constant zero
 // points, bias and multiplier) ends in the kernel's store: per tile the
-// channels' offsets (bias - xz * sum w: 100 - 3 * 288 = -764, zeros past
-// the 20 channels) and multipliers, per pixel the vector requantized as
-// cnn.requantize does it (sitofp, * multiplier, roundeven, + zero point,
-// saturated to [-128, 127]) and written as 16 bytes of the int8 NHWC
-// result. No int32 tensor and no loop after the kernel.
+// sums start from the channels' offsets (bias - xz * sum w: 100 - 3 * 288
+// = -764, zeros past the 20 channels), the multipliers are read, per pixel
+// the vector is requantized as cnn.requantize does it (sitofp,
+// * multiplier, roundeven, + zero point, saturated to [-128, 127]) and
+// written as 16 bytes of the int8 NHWC result. No int32 tensor and no loop
+// after the kernel.
 // AVX512-LABEL: func.func @requantized
 // AVX512:         %[[OFF:.*]] = arith.constant dense<[-764, {{.*}}, -764, 0, {{.*}}, 0]> : tensor<32xi32>
 // AVX512:         %[[MUL:.*]] = arith.constant dense<[1.250000e-01, {{.*}}, 0.000000e+00]> : tensor<32xf32>
 // AVX512:         %[[R:.*]] = scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 6) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<1x6x6x20xi8>)
 // AVX512:           tensor.extract_slice %{{.*}} [1, 1, 6, 20] [1, 1, 1, 1] : tensor<1x6x6x20xi8> to tensor<1x1x6x20xi8>
+// AVX512:           %[[START:.*]] = vector.transfer_read %[[OFF]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
+// AVX512:           scf.for {{.*}} iter_args(%{{.*}} = %[[START]], %{{.*}} = %[[START]],
 // AVX512-COUNT-6:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
-// AVX512:           vector.transfer_read %[[OFF]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
 // AVX512:           vector.transfer_read %[[MUL]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xf32>, vector<16xf32>
 // AVX512:           arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
 // AVX512:           math.roundeven %{{.*}} : vector<16xf32>
@@ -179,22 +181,26 @@ func.func @runtime_multiplier(%x: tensor<1x6x6x32xui8>, %m: tensor<f32>) -> tens
 
 // A QDQ residual block after the requantization (dequantize, + the
 // dequantized skip tensor, relu, quantize; parameters per tensor and
-// constant) ends in the store too, op for op as the float loop computes it:
-// the requantized lanes (zero point 7) dequantized (scale 0.5), the skip
-// tensor's 16 bytes of the same pixel read and dequantized (zero point 9,
-// scale 0.25), added, relu, divided by the output scale 0.75, rounded and
-// saturated. One forall, no loop after it.
+// constant) ends in the store too, exactly as the float loop computes it:
+// the requantized lanes dequantized (zero point 7, scale 0.5) as
+// round(clamp(x, 0 - 7, 255 - 7)) * 0.5, which is the integers' value
+// without their round trip through int32; the skip tensor's 16 bytes of
+// the same pixel read and dequantized (zero point 9, scale 0.25), added,
+// relu, divided by the output scale 0.75, rounded and saturated. One
+// forall, no loop after it.
 // AVX512-LABEL: func.func @residual_block
 // AVX512-SAME:    (%[[X:.*]]: tensor<1x6x6x32xi8>, %[[SKIP:.*]]: tensor<1x6x6x16xi8>)
 // AVX512:         %[[R:.*]] = scf.forall
 // AVX512-COUNT-6:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // AVX512:           %[[S:.*]] = vector.transfer_read %[[SKIP]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], %{{.*}} : tensor<1x6x6x16xi8>, vector<16xi8>
-// AVX512:           math.roundeven
-// AVX512:           %[[Q:.*]] = arith.fptosi %{{.*}} : vector<16xf32> to vector<16xi32>
+// AVX512:           arith.constant dense<-7.000000e+00> : vector<16xf32>
+// AVX512:           %[[LO:.*]] = arith.maxnumf %{{.*}}, %{{.*}} : vector<16xf32>
+// AVX512:           arith.constant dense<2.480000e+02> : vector<16xf32>
+// AVX512:           %[[HI:.*]] = arith.minnumf %[[LO]], %{{.*}} : vector<16xf32>
+// AVX512:           %[[RND:.*]] = math.roundeven %[[HI]] : vector<16xf32>
+// AVX512:           arith.constant dense<5.000000e-01> : vector<16xf32>
+// AVX512:           %[[M1:.*]] = arith.mulf %[[RND]], %{{.*}} : vector<16xf32>
 // AVX512:           %[[SW:.*]] = arith.extui %[[S]] : vector<16xi8> to vector<16xi32>
-// AVX512:           %[[D1:.*]] = arith.subi %[[Q]], %{{.*}} : vector<16xi32>
-// AVX512:           %[[F1:.*]] = arith.sitofp %[[D1]]
-// AVX512:           %[[M1:.*]] = arith.mulf %[[F1]], %{{.*}} : vector<16xf32>
 // AVX512:           %[[D2:.*]] = arith.subi %[[SW]], %{{.*}} : vector<16xi32>
 // AVX512:           %[[F2:.*]] = arith.sitofp %[[D2]]
 // AVX512:           %[[M2:.*]] = arith.mulf %[[F2]], %{{.*}} : vector<16xf32>

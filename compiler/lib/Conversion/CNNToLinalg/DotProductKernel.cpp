@@ -89,40 +89,57 @@ static Value dequantized(OpBuilder &b, Location loc, Value q, int32_t zero,
       cnnk::floatConstant(b, loc, type.clone(b.getF32Type()), scale));
 }
 
-/// `requantize` of the int32 vector `sum` with the vectors `offset` and
-/// `multiplier` of its lanes' channels, then its residual add (with
-/// `residual`'s 8-bit vector of the same pixel and channels) when it has
-/// one: an 8-bit vector.
+/// `requantize` of the int32 vector `sum` (its channels' offsets added
+/// already: the accumulators start from them) with the vector `multiplier`
+/// of its lanes' channels, then its residual add (with `residual`'s 8-bit
+/// vector of the same pixel and channels) when it has one: an 8-bit vector.
 static Value requantizeVector(OpBuilder &b, Location loc, Value sum,
-                              Value offset, Value multiplier,
+                              Value multiplier,
                               const StoreRequantization &requantize,
                               Value residual) {
   auto type = cast<VectorType>(sum.getType());
   auto floats = type.clone(b.getF32Type());
+  auto splat = [&](double value) {
+    return cnnk::floatConstant(b, loc, floats, value);
+  };
   Value scaled = arith::MulFOp::create(
+      b, loc, arith::SIToFPOp::create(b, loc, floats, sum), multiplier);
+  const auto &add = requantize.residual;
+  if (!add)
+    return arith::TruncIOp::create(
+        b, loc, type.clone(b.getI8Type()),
+        saturatedInteger(b, loc, scaled, requantize.zeroPoint, requantize.low,
+                         requantize.high));
+  // The requantized value dequantized, (clamp(round(x) + zr) - z) * s, is
+  // (round(clamp(x, low - zr, high - zr)) + zr - z) * s exactly (the
+  // integers involved are exact in float; a -0 where the integers give +0
+  // adds to the skip's dequantized value, never -0, alike): no round trip
+  // through int32.
+  double zr = requantize.zeroPoint;
+  Value rounded = math::RoundEvenOp::create(
       b, loc,
-      arith::SIToFPOp::create(b, loc, floats,
-                              arith::AddIOp::create(b, loc, sum, offset)),
-      multiplier);
-  Value wide = saturatedInteger(b, loc, scaled, requantize.zeroPoint,
-                                requantize.low, requantize.high);
-  if (const auto &add = requantize.residual) {
-    Value other =
-        add->residualUnsigned
-            ? arith::ExtUIOp::create(b, loc, type, residual).getResult()
-            : arith::ExtSIOp::create(b, loc, type, residual).getResult();
-    Value x = arith::AddFOp::create(
-        b, loc, dequantized(b, loc, wide, add->selfZero, add->selfScale),
-        dequantized(b, loc, other, add->residualZero, add->residualScale));
-    if (add->activation)
-      x = cnnk::applyActivation(b, loc, *add->activation, add->alpha,
-                                add->beta, x);
-    x = arith::DivFOp::create(
-        b, loc, x, cnnk::floatConstant(b, loc, floats, add->outScale));
-    wide = saturatedInteger(b, loc, x, add->outZero, add->outLow,
-                            add->outHigh);
-  }
-  return arith::TruncIOp::create(b, loc, type.clone(b.getI8Type()), wide);
+      arith::MinNumFOp::create(
+          b, loc,
+          arith::MaxNumFOp::create(b, loc, scaled,
+                                   splat(requantize.low - zr)),
+          splat(requantize.high - zr)));
+  if (zr != add->selfZero)
+    rounded = arith::AddFOp::create(b, loc, rounded, splat(zr - add->selfZero));
+  Value self = arith::MulFOp::create(b, loc, rounded, splat(add->selfScale));
+  Value other =
+      add->residualUnsigned
+          ? arith::ExtUIOp::create(b, loc, type, residual).getResult()
+          : arith::ExtSIOp::create(b, loc, type, residual).getResult();
+  Value x = arith::AddFOp::create(
+      b, loc, self,
+      dequantized(b, loc, other, add->residualZero, add->residualScale));
+  if (add->activation)
+    x = cnnk::applyActivation(b, loc, *add->activation, add->alpha, add->beta,
+                              x);
+  x = arith::DivFOp::create(b, loc, x, splat(add->outScale));
+  return arith::TruncIOp::create(
+      b, loc, type.clone(b.getI8Type()),
+      saturatedInteger(b, loc, x, add->outZero, add->outLow, add->outHigh));
 }
 
 /// sum x * w of a one-group convolution of uint8 `input` (NHWC, padded)
@@ -342,9 +359,21 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                   return SmallVector<Value>(forFrom(
                       wb, lower, upper, tileRows, outW,
                       [&](OpBuilder &tb, Value iw, ValueRange outT) {
-                        Value zeros = vector::BroadcastOp::create(
-                            tb, loc, accType, zeroWord);
-                        SmallVector<Value> init(tileRows, zeros);
+                        // The sums start from zero, or from the channels'
+                        // requantization offsets (bias - xz * sum w).
+                        Value channel0 = arith::MulIOp::create(
+                            tb, loc, it, index(tb, lanes));
+                        Value start =
+                            requantize
+                                ? vector::TransferReadOp::create(
+                                      tb, loc, accType, offsets,
+                                      ValueRange{channel0}, zeroWord,
+                                      ArrayRef<bool>{true})
+                                      .getResult()
+                                : vector::BroadcastOp::create(
+                                      tb, loc, accType, zeroWord)
+                                      .getResult();
+                        SmallVector<Value> init(tileRows, start);
                         auto window = [&](OpBuilder &kb, Value ki,
                                           ValueRange accI) {
                           return SmallVector<Value>(forLoop(
@@ -400,8 +429,6 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                         Value out = outT[0];
                         Value f0 = arith::MulIOp::create(tb, loc, local,
                                                          index(tb, lanes));
-                        Value channel0 = arith::MulIOp::create(
-                            tb, loc, it, index(tb, lanes));
                         if (channelsFirst) {
                           // The [pixels, channels] block transposed in
                           // registers, one contiguous run of pixels per
@@ -437,16 +464,12 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                         std::function<Value(Value, Value)> stored =
                             [](Value sum, Value) { return sum; };
                         if (requantize) {
-                          Value offset = vector::TransferReadOp::create(
-                              tb, loc, accType, offsets, ValueRange{channel0},
-                              zeroWord, ArrayRef<bool>{true});
                           Value multiplier = vector::TransferReadOp::create(
                               tb, loc, VectorType::get({lanes}, b.getF32Type()),
                               multipliers, ValueRange{channel0},
                               cnnk::floatConstant(tb, loc, b.getF32Type(), 0),
                               ArrayRef<bool>{true});
-                          stored = [&, offset, multiplier](Value sum,
-                                                           Value column) {
+                          stored = [&, multiplier](Value sum, Value column) {
                             Value residual;
                             if (requantize->residual)
                               residual = vector::TransferReadOp::create(
@@ -454,9 +477,8 @@ Value dotProductProducts(OpBuilder &b, Location loc,
                                   requantize->residual->residual,
                                   ValueRange{in, ih, column, channel0},
                                   zeroByte, ArrayRef<bool>{false});
-                            return requantizeVector(tb, loc, sum, offset,
-                                                    multiplier, *requantize,
-                                                    residual);
+                            return requantizeVector(tb, loc, sum, multiplier,
+                                                    *requantize, residual);
                           };
                         }
                         for (int64_t r = 0; r < tileRows; ++r) {

@@ -152,8 +152,14 @@ constantParameters(Value scale, Value zero, bool unsignedZero) {
 struct ResidualChain {
   StoreRequantization::Residual residual;
   SmallVector<Operation *> ops;
+  cnn::BinaryOp add;
   Value other;
 };
+/// Marks the add of a residual block a kernel's store took: the other
+/// addend's kernel, lowered after, must not take it too (an erased op may
+/// stay in the IR until the conversion ends).
+constexpr llvm::StringLiteral kTakenByKernel = "cnnc.taken_by_kernel";
+
 std::optional<ResidualChain> fusedResidual(cnn::RequantizeOp requantize) {
   auto oneUser = [](Operation *op) -> Operation * {
     return op->hasOneUse() ? *op->user_begin() : nullptr;
@@ -165,6 +171,7 @@ std::optional<ResidualChain> fusedResidual(cnn::RequantizeOp requantize) {
     return std::nullopt;
   auto add = dyn_cast_or_null<cnn::BinaryOp>(oneUser(self));
   if (!add || add.getKind() != cnn::BinaryKind::Add ||
+      add->hasAttr(kTakenByKernel) ||
       add.getLhs().getType() != add.getRhs().getType())
     return std::nullopt;
   Value otherValue = add.getLhs() == self.getResult() ? add.getRhs()
@@ -209,6 +216,7 @@ std::optional<ResidualChain> fusedResidual(cnn::RequantizeOp requantize) {
   } else {
     chain.ops.append({self, add, quantize});
   }
+  chain.add = add;
   chain.other = other.getInput();
   return chain;
 }
@@ -344,6 +352,9 @@ struct ConvIntegerLowering : OpConversionPattern<cnn::ConvIntegerOp> {
         SmallVector<Operation *> replaced{requantize};
         if (std::optional<ResidualChain> chain = fusedResidual(requantize)) {
           replaced = chain->ops;
+          rewriter.modifyOpInPlace(chain->add, [&] {
+            chain->add->setAttr(kTakenByKernel, rewriter.getUnitAttr());
+          });
           rewriter.setInsertionPoint(replaced.back());
           chain->residual.residual = signless(rewriter, loc, chain->other);
           requantization->residual = chain->residual;
