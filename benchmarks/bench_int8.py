@@ -36,9 +36,12 @@ def int8_peak(harness, work):
     subprocess.run([os.path.join(LLVM_BIN, "clang"), "-O3", "-std=c99",
                     "-pthread", os.path.join(harness, "peak-int8.c"), "-o",
                     probe], check=True)
-    line = subprocess.run([probe, "2"], check=True, capture_output=True,
-                          text=True).stdout.strip()
-    return float(line.split()[0]), line
+    # The best of five: on a shared VM one run read anywhere from 700 to
+    # 930 GOP/s, and a low peak flatters every percentage after it.
+    lines = [subprocess.run([probe, "2"], check=True, capture_output=True,
+                            text=True).stdout.strip() for _ in range(5)]
+    line = max(lines, key=lambda text: float(text.split()[0]))
+    return float(line.split()[0]), line + " (best of 5)"
 
 
 def write_calibration(model_path, shape, directory):
