@@ -64,29 +64,6 @@ void toChannelsLast(OpTy op, RewriterBase &rewriter) {
   rewriter.replaceAllUsesExcept(op.getResult(), back, back.getDefiningOp());
 }
 
-/// quantize/dequantize/requantize(transpose(x, P)) ->
-/// transpose(op(x), P): elementwise, but a per-axis op's axis moves with
-/// its dimension (dimension a of the transposed value is P[a] of x).
-template <typename OpTy>
-struct SinkThroughQuantParameters : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpTy op,
-                                PatternRewriter &rewriter) const override {
-    auto transpose = op.getInput().template getDefiningOp<cnn::TransposeOp>();
-    if (!transpose)
-      return failure();
-    auto moved = cast<OpTy>(rewriter.clone(*op));
-    moved.getInputMutable().assign(transpose.getInput());
-    moved.getResult().setType(cast<RankedTensorType>(op.getType()).clone(
-        transpose.getInput().getType().getShape()));
-    if (std::optional<uint64_t> axis = op.getAxis())
-      moved.setAxis(transpose.getPermutation()[*axis]);
-    rewriter.replaceOpWithNewOp<cnn::TransposeOp>(
-        op, op.getType(), moved.getResult(), transpose.getPermutation());
-    return success();
-  }
-};
-
 /// The permutation that undoes `permutation`.
 SmallVector<int64_t> inverse(ArrayRef<int64_t> permutation) {
   SmallVector<int64_t> result(permutation.size());
@@ -128,7 +105,9 @@ Value transposedBack(PatternRewriter &rewriter, Location loc, Value value,
 }
 
 /// op(transpose(x, P)) -> transpose(op(x), P) for an op that applies a
-/// function to each element: cnn.activation, cnn.unary.
+/// function to each element: cnn.activation, cnn.unary, and quantize,
+/// dequantize and requantize, whose per-axis axis moves with its dimension
+/// (dimension a of the transposed value is P[a] of x).
 template <typename OpTy>
 struct SinkThroughElementwise : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
@@ -137,11 +116,16 @@ struct SinkThroughElementwise : OpRewritePattern<OpTy> {
     auto transpose = op.getInput().template getDefiningOp<cnn::TransposeOp>();
     if (!transpose)
       return failure();
-    Operation *moved = rewriter.clone(*op);
-    moved->setOperand(0, transpose.getInput());
-    moved->getResult(0).setType(transpose.getInput().getType());
+    auto moved = cast<OpTy>(rewriter.clone(*op));
+    moved.getInputMutable().assign(transpose.getInput());
+    moved.getResult().setType(cast<RankedTensorType>(op.getType()).clone(
+        transpose.getInput().getType().getShape()));
+    if constexpr (llvm::is_one_of<OpTy, cnn::QuantizeOp, cnn::DequantizeOp,
+                                  cnn::RequantizeOp>::value)
+      if (std::optional<uint64_t> axis = op.getAxis())
+        moved.setAxis(transpose.getPermutation()[*axis]);
     rewriter.replaceOpWithNewOp<cnn::TransposeOp>(
-        op, op.getType(), moved->getResult(0), transpose.getPermutation());
+        op, op.getType(), moved.getResult(), transpose.getPermutation());
     return success();
   }
 };
@@ -292,9 +276,9 @@ struct SelectLayoutPass : cnnc::impl::SelectLayoutBase<SelectLayoutPass> {
     patterns.add<FoldTransposeIntoLinear, SinkThroughBinary, SinkThroughConcat,
                  SinkThroughElementwise<cnn::ActivationOp>,
                  SinkThroughElementwise<cnn::UnaryOp>,
-                 SinkThroughQuantParameters<cnn::QuantizeOp>,
-                 SinkThroughQuantParameters<cnn::DequantizeOp>,
-                 SinkThroughQuantParameters<cnn::RequantizeOp>>(&getContext());
+                 SinkThroughElementwise<cnn::QuantizeOp>,
+                 SinkThroughElementwise<cnn::DequantizeOp>,
+                 SinkThroughElementwise<cnn::RequantizeOp>>(&getContext());
     cnn::TransposeOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
