@@ -75,6 +75,10 @@ int64_t elementByteSize(ElementType type) {
   }
 }
 
+bool isQuantizedType(ElementType type) {
+  return type == ElementType::UInt8 || type == ElementType::Int8;
+}
+
 bool isFloatingPoint(ElementType type) {
   return type == ElementType::Float || type == ElementType::Double ||
          type == ElementType::Float16 || type == ElementType::BFloat16;

@@ -38,11 +38,20 @@ LogicalResult convertPool(NodeImporter &node, cnn::PoolKind kind) {
       llvm::any_of(window->dilations, [](int64_t d) { return d != 1; }))
     return node.error() << "AveragePool with dilations is not supported",
            failure();
-  FailureOr<Value> x = node.input(0);
+  // A max pool also takes int8 and uint8 (ONNX's opset 12), 1-D and 2-D.
+  bool quantized = kind == cnn::PoolKind::Max &&
+                   isQuantizedType(node.inputType(0));
+  if (quantized && node.inputRank(0) == 5)
+    return node.error() << "a 3-D MaxPool of "
+                        << elementTypeName(node.inputType(0))
+                        << " is not supported (1-D and 2-D are)",
+           failure();
+  FailureOr<Value> x = quantized ? node.anyInput(0) : node.input(0);
   if (failed(x))
     return failure();
-  return node.setResult(node.createInferred<cnn::PoolOp>(
-      kind, *x, window->kernel, window->strides, window->pads,
+  return node.setResult(node.createInferredFrom<cnn::PoolOp>(
+      cast<ShapedType>(x->getType()).getElementType(), kind, *x,
+      window->kernel, window->strides, window->pads,
       window->dilations, *ceilMode != 0,
       kind == cnn::PoolKind::Avg && *countIncludePad != 0));
 }

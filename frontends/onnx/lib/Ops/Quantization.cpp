@@ -19,10 +19,6 @@ using namespace mlir;
 namespace cnnc::onnx {
 namespace {
 
-bool isQuantizedType(ElementType type) {
-  return type == ElementType::UInt8 || type == ElementType::Int8;
-}
-
 /// A scale and its zero point as the cnn ops take them.
 struct QuantParameters {
   Value scale;

@@ -58,6 +58,8 @@ int64_t elementByteSize(ElementType type);
 
 bool isFloatingPoint(ElementType type);
 bool isInteger(ElementType type); // Includes bool.
+/// int8 or uint8: what quantized tensors are.
+bool isQuantizedType(ElementType type);
 
 /// A tensor with its data.
 struct Tensor {
