@@ -79,6 +79,15 @@ Value correctedSum(OpBuilder &b, Location l, ValueRange args, bool unsignedX,
   return acc;
 }
 
+/// A 0-D zero point known at compile time, read by its type's signedness.
+std::optional<int32_t> constantZeroPoint(Value zero) {
+  std::optional<std::vector<char>> bytes = constantBytes(zero);
+  if (!bytes || bytes->size() != 1)
+    return std::nullopt;
+  return isUnsigned(zero.getType()) ? int32_t(uint8_t((*bytes)[0]))
+                                    : int32_t(int8_t((*bytes)[0]));
+}
+
 /// The requantization that `op` (channels last, its weight zero point
 /// zero) ends in, to fuse into the kernel's store: when its one user is a
 /// cnn.requantize along its channels or per tensor and the zero points, the
@@ -92,15 +101,14 @@ fusedRequantization(cnn::ConvIntegerOp op, ArrayRef<int32_t> weightSums) {
   int64_t channels = weightSums.size();
   if (!requantize || (requantize.getAxis() && *requantize.getAxis() != 3))
     return std::nullopt;
-  std::optional<std::vector<char>> xz = constantBytes(op.getInputZeroPoint());
+  std::optional<int32_t> xz = constantZeroPoint(op.getInputZeroPoint());
+  std::optional<int32_t> yz = constantZeroPoint(requantize.getZeroPoint());
   std::optional<std::vector<char>> multiplier =
       constantBytes(requantize.getMultiplier());
-  std::optional<std::vector<char>> yz =
-      constantBytes(requantize.getZeroPoint());
   std::optional<std::vector<char>> bias;
   if (op.getBias() && !(bias = constantBytes(op.getBias())))
     return std::nullopt;
-  if (!xz || xz->size() != 1 || !multiplier || !yz || yz->size() != 1 ||
+  if (!xz || !yz || !multiplier ||
       (bias && bias->size() != size_t(channels) * 4))
     return std::nullopt;
   size_t scales = multiplier->size() / 4;
@@ -108,13 +116,10 @@ fusedRequantization(cnn::ConvIntegerOp op, ArrayRef<int32_t> weightSums) {
     return std::nullopt;
   bool unsignedY = isUnsigned(requantize.getType());
   StoreRequantization result;
-  result.zeroPoint = unsignedY ? double(uint8_t((*yz)[0]))
-                               : double(int8_t((*yz)[0]));
+  result.zeroPoint = *yz;
   result.low = unsignedY ? 0.0 : -128.0;
   result.high = unsignedY ? 255.0 : 127.0;
-  int32_t inputZero = isUnsigned(op.getInput().getType())
-                          ? int32_t(uint8_t((*xz)[0]))
-                          : int32_t(int8_t((*xz)[0]));
+  int32_t inputZero = *xz;
   for (int64_t f = 0; f < channels; ++f) {
     int32_t b = 0;
     if (bias)
@@ -131,17 +136,16 @@ fusedRequantization(cnn::ConvIntegerOp op, ArrayRef<int32_t> weightSums) {
 }
 
 /// A per-tensor quantization parameter pair known at compile time: the
-/// scale and the zero point (read as `unsignedZero` says).
-std::optional<std::pair<float, int32_t>>
-constantParameters(Value scale, Value zero, bool unsignedZero) {
-  std::optional<std::vector<char>> s = constantBytes(scale),
-                                   z = constantBytes(zero);
-  if (!s || s->size() != 4 || !z || z->size() != 1)
+/// scale and the zero point.
+std::optional<std::pair<float, int32_t>> constantParameters(Value scale,
+                                                            Value zero) {
+  std::optional<std::vector<char>> s = constantBytes(scale);
+  std::optional<int32_t> z = constantZeroPoint(zero);
+  if (!s || s->size() != 4 || !z)
     return std::nullopt;
   float value;
   std::memcpy(&value, s->data(), 4);
-  return std::make_pair(value, unsignedZero ? int32_t(uint8_t((*z)[0]))
-                                            : int32_t(int8_t((*z)[0])));
+  return std::make_pair(value, *z);
 }
 
 /// The residual block that follows `requantize` when it is ONNX's QDQ
@@ -188,15 +192,14 @@ std::optional<ResidualChain> fusedResidual(cnn::RequantizeOp requantize) {
   auto quantize = dyn_cast_or_null<cnn::QuantizeOp>(next);
   if (!quantize || quantize.getAxis())
     return std::nullopt;
-  bool selfUnsigned = isUnsigned(requantize.getType());
   bool otherUnsigned = isUnsigned(other.getInput().getType());
   bool outUnsigned = isUnsigned(quantize.getType());
-  auto selfParameters = constantParameters(
-      self.getScale(), self.getZeroPoint(), selfUnsigned);
-  auto otherParameters = constantParameters(
-      other.getScale(), other.getZeroPoint(), otherUnsigned);
-  auto outParameters = constantParameters(
-      quantize.getScale(), quantize.getZeroPoint(), outUnsigned);
+  auto selfParameters =
+      constantParameters(self.getScale(), self.getZeroPoint());
+  auto otherParameters =
+      constantParameters(other.getScale(), other.getZeroPoint());
+  auto outParameters =
+      constantParameters(quantize.getScale(), quantize.getZeroPoint());
   if (!selfParameters || !otherParameters || !outParameters)
     return std::nullopt;
   StoreRequantization::Residual &r = chain.residual;
