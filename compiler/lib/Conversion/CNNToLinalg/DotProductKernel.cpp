@@ -300,11 +300,12 @@ Value dotProductProducts(OpBuilder &b, Location loc,
   // whole tiles, so only where F is too.
   int64_t groups = 1;
   if (!channelsFirst && f % lanes == 0) {
+    // The fewest groups, a divisor of the tiles, within the budget (at
+    // most one tile per group).
     int64_t weightBytes = kh * kw * c4 * 4 * paddedF;
-    while (weightBytes / groups > kGroupWeightBytes && groups < tiles)
-      do
-        ++groups;
-      while (tiles % groups != 0);
+    while (groups < tiles &&
+           (tiles % groups != 0 || weightBytes / groups > kGroupWeightBytes))
+      ++groups;
   }
   // The channels a group writes: one group, all F (its last tile partial).
   int64_t groupTiles = tiles / groups;
